@@ -1,0 +1,1 @@
+"""Where labels are made: classifiers that read `raw.papers` and write `raw.llm_labels`."""

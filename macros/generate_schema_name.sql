@@ -1,0 +1,11 @@
+{#-
+    Custom schemas are used as they are (`staging`, `marts`, …), without the target schema as prefix,
+    as jaffle-shop does: users query `marts.papers`, not `main_marts.papers`.
+-#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}
+        {{ target.schema }}
+    {%- else -%}
+        {{ custom_schema_name | trim }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,1 @@
+"""ptmreuse: command-line glue around the pipeline (ingestion → classifiers → dbt marts)."""

@@ -1,0 +1,31 @@
+"""Run dbt against the same DuckDB file as the rest of the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from ptmreuse.settings import PROJECT_DIR, quiet_telemetry
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the project's venv), else the one on PATH."""
+    beside = Path(sys.executable).parent / "dbt"
+    found = str(beside) if beside.exists() else shutil.which("dbt")
+    if not found:
+        raise FileNotFoundError("dbt is not installed: run `make setup` (it installs dbt-core and dbt-duckdb)")
+    return found
+
+
+def run_dbt(args: list[str], db_path: Path, extra_env: dict[str, str] | None = None) -> int:
+    """Run `dbt <args>` in the project directory with PTMREUSE_DB pointing at `db_path`; return its exit code.
+
+    dbt runs in its own process so that its DuckDB connection (and file lock) ends with it.
+    """
+    quiet_telemetry()
+    env = {**os.environ, "PTMREUSE_DB": str(db_path), **(extra_env or {})}
+    command = [dbt_executable(), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    return subprocess.run(command, cwd=PROJECT_DIR, env=env, check=False).returncode

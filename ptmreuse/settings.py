@@ -1,0 +1,30 @@
+"""Where things live. One source of truth for paths, so every command (and dbt) sees the same database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_DIR = Path(os.environ.get("PTMREUSE_PROJECT_DIR", Path(__file__).resolve().parent.parent))
+DEFAULT_DB = "data/warehouse.duckdb"
+SAMPLE_CORPUS = PROJECT_DIR / "corpus" / "sample-jats.zip"
+
+
+def database_path() -> Path:
+    """The DuckDB file every command reads and writes: `PTMREUSE_DB`, else `data/warehouse.duckdb`.
+
+    A relative path is taken from the project directory, as dbt's profile does, so the CLI and dbt agree.
+    """
+    path = Path(os.environ.get("PTMREUSE_DB", DEFAULT_DB))
+    return path if path.is_absolute() else PROJECT_DIR / path
+
+
+def dlt_pipelines_dir(db_path: Path) -> Path:
+    """dlt keeps pipeline state beside the database it loads, so two databases never share state."""
+    return db_path.parent / ".dlt" / db_path.stem
+
+
+def quiet_telemetry() -> None:
+    """The project runs offline; make sure neither dlt nor dbt tries to phone home."""
+    os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
