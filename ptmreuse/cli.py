@@ -10,6 +10,7 @@ from rich.console import Console
 
 from ptmreuse.dbt import run_dbt
 from ptmreuse.settings import SAMPLE_CORPUS, database_path, quiet_telemetry
+from ptmreuse.warehouse import ensure_raw_tables
 
 app = typer.Typer(help="Measure pre-trained model reuse in scientific papers.", no_args_is_help=True)
 ingest_app = typer.Typer(help="Load papers and metadata into the raw schema.", no_args_is_help=True)
@@ -34,6 +35,7 @@ def ingest_jats(
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def build(ctx: typer.Context) -> None:
     """Run `dbt build` on the same database; extra arguments go to dbt (e.g. `--select staging`)."""
+    ensure_raw_tables(database_path())
     code = run_dbt(["build", *ctx.args], database_path())
     if code != 0:
         console.print("[red]dbt build failed[/red]: read the failing model or test above, fix it, and re-run.")
@@ -51,6 +53,7 @@ def demo() -> None:
     console.rule(f"[bold]1/3 ingest[/bold] {SAMPLE_CORPUS.name} → {db_path}")
     print_ingest_summary(ingest_jats_corpus(SAMPLE_CORPUS, db_path, console=console), console)
     console.rule("[bold]2/3 dbt build[/bold]")
+    ensure_raw_tables(db_path)
     code = run_dbt(["build"], db_path)
     if code != 0:
         console.print("[red]dbt build failed[/red]: see the log above.")

@@ -1,0 +1,21 @@
+"""Make sure every raw table dbt reads exists, even before its loader has run once.
+
+dbt's staging models select from `raw.*`; a fresh warehouse that has never seen OpenAlex or the classifier
+would fail `dbt build`. Each loader offers a function that creates its tables empty (with their real schema)
+when they are missing and leaves existing rows alone; `ptmreuse build` and `ptmreuse demo` call them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+
+def _bootstraps() -> list[Callable[[Path], None]]:
+    # One line per loader that owns raw tables (imported here, lazily, so the CLI starts fast).
+    return []
+
+
+def ensure_raw_tables(db_path: Path) -> None:
+    for bootstrap in _bootstraps():
+        bootstrap(db_path)
