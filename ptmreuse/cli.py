@@ -24,11 +24,16 @@ def ingest_jats(
     max_file_mb: Annotated[float, typer.Option(help="Refuse files larger than this (MB).")] = 25.0,
 ) -> None:
     """Load JATS articles (a directory or a zip) into raw.papers and raw.paper_sections."""
+    from ingestion.jats.files import CorpusError
     from ingestion.jats.pipeline import ingest_jats_corpus
     from ingestion.jats.report import print_ingest_summary
 
     quiet_telemetry()
-    summary = ingest_jats_corpus(path, database_path(), console=console, max_file_bytes=int(max_file_mb * 2**20))
+    try:
+        summary = ingest_jats_corpus(path, database_path(), console=console, max_file_bytes=int(max_file_mb * 2**20))
+    except CorpusError as error:
+        console.print(f"[red]cannot read the corpus[/red]: {error}")
+        raise typer.Exit(2) from error
     print_ingest_summary(summary, console)
 
 

@@ -25,8 +25,8 @@ PARSER_VERSION = "jats-1.0"
 
 _MML = "{http://www.w3.org/1998/Math/MathML}math"
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
-# Element subtrees whose text is not prose: formulas, table cells, media. Their tail text is kept.
-_NON_PROSE = (_MML, "tex-math", "table", "graphic", "inline-graphic", "media", "alternatives", "object-id")
+# Element subtrees whose text is not prose: formulas, table cells, media, reference lists. Tail text is kept.
+_NON_PROSE = (_MML, "tex-math", "table", "graphic", "inline-graphic", "media", "alternatives", "object-id", "ref-list")
 _CAPTIONED = {"fig": "figure_caption", "table-wrap": "table_caption"}
 _SKIP_IN_SECTION = {"sec", "title", "label", "sec-meta", "fig", "table-wrap", "fig-group", "table-wrap-group"}
 _ABSTRACT_TYPES_SKIPPED = {"graphical", "teaser", "toc", "executive-summary", "web-summary", "short"}

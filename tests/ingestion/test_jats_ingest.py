@@ -1,0 +1,154 @@
+"""Ingesting corpora into a real DuckDB file: idempotency, updates, rejects, duplicates, zip guards, the CLI."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ingestion.jats.pipeline import ingest_jats_corpus
+from ptmreuse.cli import app
+from tests.duck import query
+
+PLOS = "docling/pone.0234687.nxml"
+ELIFE = "docling/elife-56337.nxml"
+PMC = "biohackathon2024-pmc/PMC10025408.xml"
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path, read_member) -> Path:  # type: ignore[no-untyped-def]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for member in (PLOS, ELIFE, PMC):
+        (corpus / Path(member).name).write_bytes(read_member(member))
+    return corpus
+
+
+def test_directory_loads_papers_and_sections(small_corpus: Path, db_path: Path) -> None:
+    stats = ingest_jats_corpus(small_corpus, db_path)
+    assert (stats.loaded, stats.updated, stats.unchanged, stats.rejected) == (3, 0, 0, 0)
+    dois = {row[0] for row in query(db_path, "select doi from raw.papers")}
+    assert dois == {"10.1371/journal.pone.0234687", "10.7554/elife.56337", "10.3389/fpls.2023.1112973"}
+    licence = query(db_path, "select license_url, corpus from raw.papers where doi = '10.7554/elife.56337'")
+    assert licence == [("http://creativecommons.org/publicdomain/zero/1.0/", "corpus")]
+    per_paper = query(db_path, "select doi, count(*) from raw.paper_sections group by doi")
+    assert len(per_paper) == 3 and all(count > 5 for _, count in per_paper)
+    subjects = query(db_path, "select subjects from raw.papers where doi = '10.1371/journal.pone.0234687'")[0][0]
+    assert "Biology and Life Sciences" in subjects
+
+
+def test_second_ingest_changes_nothing(small_corpus: Path, db_path: Path) -> None:
+    ingest_jats_corpus(small_corpus, db_path)
+    snapshot = query(db_path, "select doi, content_hash, ingested_at from raw.papers order by doi")
+    sections = query(db_path, "select count(*) from raw.paper_sections")
+    stats = ingest_jats_corpus(small_corpus, db_path)
+    assert (stats.loaded, stats.updated, stats.unchanged, stats.rejected) == (0, 0, 3, 0)
+    assert query(db_path, "select doi, content_hash, ingested_at from raw.papers order by doi") == snapshot
+    assert query(db_path, "select count(*) from raw.paper_sections") == sections
+
+
+def test_changed_file_replaces_its_rows(small_corpus: Path, db_path: Path) -> None:
+    ingest_jats_corpus(small_corpus, db_path)
+    before = query(db_path, "select count(*) from raw.paper_sections where doi = '10.1371/journal.pone.0234687'")
+    path = small_corpus / Path(PLOS).name
+    xml = path.read_bytes()
+    # Rename the title and drop the whole Conclusions section: its section rows must disappear too.
+    xml = xml.replace(b"Potential to reduce greenhouse gas emissions", b"Revised title about emissions", 1)
+    start = xml.index(b"<title>Conclusions</title>")
+    start = xml.rindex(b"<sec", 0, start)
+    end = xml.index(b"</sec>", start) + len(b"</sec>")
+    path.write_bytes(xml[:start] + xml[end:])
+
+    stats = ingest_jats_corpus(small_corpus, db_path)
+    assert (stats.loaded, stats.updated, stats.unchanged) == (0, 1, 2)
+    title = query(db_path, "select title from raw.papers where doi = '10.1371/journal.pone.0234687'")[0][0]
+    assert title.startswith("Revised title about emissions")
+    after = query(db_path, "select count(*) from raw.paper_sections where doi = '10.1371/journal.pone.0234687'")
+    assert after[0][0] < before[0][0]
+    assert query(db_path, "select count(*) from raw.paper_sections where heading = 'Conclusions'") == [(0,)]
+    assert query(db_path, "select count(*) from raw.papers") == [(3,)]
+
+
+def test_bad_files_are_quarantined_and_the_rest_loads(small_corpus: Path, db_path: Path, read_member) -> None:  # type: ignore[no-untyped-def]
+    good = read_member(PLOS)
+    (small_corpus / "truncated.xml").write_bytes(good[: len(good) // 2])
+    (small_corpus / "not-xml.xml").write_bytes(b"%PDF-1.7 binary junk")
+    (small_corpus / "no-doi.xml").write_bytes(good.replace(b'pub-id-type="doi"', b'pub-id-type="other"'))
+    (small_corpus / "xxe.xml").write_bytes(
+        b'<!DOCTYPE article [<!ENTITY x SYSTEM "file:///etc/passwd">]><article><front/><body>&x;</body></article>'
+    )
+    # the same article again, with a trailing comment: different bytes, same DOI
+    (small_corpus / "zz-duplicate.nxml").write_bytes(good + b"\n<!-- copy -->\n")
+
+    stats = ingest_jats_corpus(small_corpus, db_path)
+    assert stats.loaded == 3 and stats.rejected == 5
+    rejects = dict(query(db_path, "select source_file, reason from raw.ingest_rejects"))
+    assert rejects == {
+        "truncated.xml": "malformed_xml",
+        "not-xml.xml": "malformed_xml",
+        "no-doi.xml": "no_doi",
+        "xxe.xml": "hostile_content",
+        "zz-duplicate.nxml": "duplicate_doi",
+    }
+    detail = query(db_path, "select error from raw.ingest_rejects where reason = 'duplicate_doi'")[0][0]
+    assert "pone.0234687.nxml" in detail  # the conflict names the file that was kept
+    # re-running skips every file it has already seen, rejected ones included
+    again = ingest_jats_corpus(small_corpus, db_path)
+    assert (again.loaded, again.rejected, again.unchanged) == (0, 0, 8)
+    assert query(db_path, "select count(*) from raw.ingest_rejects") == [(5,)]
+
+
+def _zip_with(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_zip_guards_refuse_bombs_and_oversized_members(tmp_path: Path, db_path: Path, read_member) -> None:  # type: ignore[no-untyped-def]
+    good = read_member(ELIFE)
+    corpus = _zip_with(
+        tmp_path / "c.zip",
+        {
+            "ok/elife.xml": good,
+            "bomb.xml": b"<article>" + b" " * (20 * 2**20) + b"</article>",  # 20 MB of spaces, ~1000:1
+            "big.xml": good * 3,
+            "README.txt": b"not a JATS file: ignored",
+        },
+    )
+    stats = ingest_jats_corpus(corpus, db_path, max_file_bytes=len(good) * 2)
+    assert stats.loaded == 1
+    reasons = dict(query(db_path, "select source_file, reason from raw.ingest_rejects"))
+    assert reasons == {"bomb.xml": "too_large", "big.xml": "too_large"}
+
+    stats = ingest_jats_corpus(corpus, tmp_path / "other.duckdb")  # default limit: the bomb trips the ratio check
+    reasons = dict(query(tmp_path / "other.duckdb", "select source_file, reason from raw.ingest_rejects"))
+    assert reasons == {"bomb.xml": "zip_bomb", "big.xml": "malformed_xml"}  # three roots: read, then refused
+
+
+def test_zip_member_larger_than_declared_is_cut_off(tmp_path: Path) -> None:
+    from ingestion.jats.files import _bounded_read
+
+    assert _bounded_read(io.BytesIO(b"x" * 100), limit=99) is None
+    assert _bounded_read(io.BytesIO(b"x" * 99), limit=99) == b"x" * 99
+
+
+def test_cli_reports_rejects_and_exits_zero(small_corpus: Path, db_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    (small_corpus / "broken.xml").write_bytes(b"<article><front>")
+    monkeypatch.setenv("PTMREUSE_DB", str(db_path))
+    result = CliRunner().invoke(app, ["ingest", "jats", str(small_corpus)])
+    assert result.exit_code == 0, result.output
+    assert "3 loaded, 0 updated, 0 unchanged, 1 rejected" in result.output
+    assert "malformed_xml 1" in result.output
+
+
+def test_cli_explains_an_unreadable_corpus(tmp_path: Path, db_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    bogus = tmp_path / "corpus.zip"
+    bogus.write_bytes(b"this is not a zip")
+    monkeypatch.setenv("PTMREUSE_DB", str(db_path))
+    result = CliRunner().invoke(app, ["ingest", "jats", str(bogus)])
+    assert result.exit_code != 0
+    assert "neither a directory nor a readable zip" in result.output
