@@ -37,6 +37,162 @@ def ingest_jats(
     print_ingest_summary(summary, console)
 
 
+def _web_error(error: Exception) -> typer.Exit:
+    """A web-source failure as one red line saying what to do next (exit code 2)."""
+    console.print(f"[red]{error}[/red]")
+    return typer.Exit(2)
+
+
+@ingest_app.command("openalex")
+def ingest_openalex(
+    refresh: Annotated[bool, typer.Option(help="Ask again for DOIs already looked up.")] = False,
+    batch_size: Annotated[int, typer.Option(min=1, max=100, help="DOIs per request.")] = 50,
+    discover: Annotated[bool, typer.Option(help="Discover works by query instead of enriching known DOIs.")] = False,
+    field: Annotated[list[int] | None, typer.Option(help="--discover: OpenAlex field id of the primary topic.")] = None,
+    years: Annotated[str | None, typer.Option(help="--discover: publication years, e.g. 2015-2024.")] = None,
+    work_type: Annotated[str, typer.Option(help="--discover: OpenAlex work type ('' for any).")] = "article",
+    oa_status: Annotated[str | None, typer.Option(help="--discover: oa, gold, green, hybrid, bronze, …")] = None,
+    full: Annotated[bool, typer.Option(help="--discover: ignore the last run's updated date.")] = False,
+) -> None:
+    """Enrich every DOI in raw.papers and raw.search_hits with its OpenAlex work (or --discover works)."""
+    from ingestion.openalex.api import Discovery
+    from ingestion.openalex.pipeline import discover_works, enrich_dois
+    from ingestion.search.queries import parse_years
+    from ingestion.web import ServiceError
+    from ingestion.web.report import print_openalex_summary
+
+    quiet_telemetry()
+    db_path = database_path()
+    try:
+        if discover:
+            span = parse_years(years) if years else []
+            first, last = (span[0], span[-1]) if span else (None, None)
+            query = Discovery(tuple(field or ()), first, last, work_type or None, oa_status)
+            stats = discover_works(db_path, query, incremental=not full, console=console)
+        else:
+            stats = enrich_dois(db_path, refresh=refresh, batch_size=batch_size, console=console)
+    except (ServiceError, ValueError) as error:
+        raise _web_error(error) from error
+    print_openalex_summary(stats, console)
+    if stats.failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    source: Annotated[list[str] | None, typer.Option(help="plos and/or europepmc (repeatable; default both).")] = None,
+    years: Annotated[str, typer.Option(help="Publication years, e.g. 2015-2024 or 2019,2021.")] = "2015-2024",
+    keyword: Annotated[list[str] | None, typer.Option(help="Search phrase, repeatable (default: six).")] = None,
+    refresh: Annotated[bool, typer.Option(help="Run queries again even when already complete.")] = False,
+    europepmc_filter: Annotated[str, typer.Option(help="Extra Europe PMC clause ('' for none).")] = "OPEN_ACCESS:y",
+) -> None:
+    """Keyword × year candidate search (the study's step 1) into raw.search_hits."""
+    from ingestion.search.pipeline import SOURCES, run_search
+    from ingestion.search.queries import STUDY_KEYWORDS, parse_years
+    from ingestion.web import ServiceError
+    from ingestion.web.report import print_search_summary
+
+    quiet_telemetry()
+    sources = source or list(SOURCES)
+    try:
+        if unknown := sorted(set(sources) - set(SOURCES)):
+            raise ValueError(f"unknown source {', '.join(unknown)}: use {' or '.join(SOURCES)}")
+        stats = run_search(
+            database_path(),
+            sources,
+            keyword or list(STUDY_KEYWORDS),
+            parse_years(years),
+            refresh=refresh,
+            europepmc_filter=europepmc_filter or None,
+            console=console,
+        )
+    except (ServiceError, ValueError) as error:
+        raise _web_error(error) from error
+    print_search_summary(stats, console)
+    if stats.failures:
+        raise typer.Exit(1)
+
+
+@app.command("fetch-fulltext")
+def fetch_fulltext_command(
+    out: Annotated[Path | None, typer.Option(help="Where fetched XML goes (default: beside the database).")] = None,
+    refresh: Annotated[bool, typer.Option(help="Fetch again DOIs already settled.")] = False,
+) -> None:
+    """Fetch open-access full text (PLOS XML, Europe PMC fullTextXML) for the search hits and load it as JATS."""
+    from ingestion.fulltext.pipeline import fetch_fulltext
+    from ingestion.web import ServiceError
+    from ingestion.web.report import print_fulltext_summary
+
+    quiet_telemetry()
+    try:
+        stats = fetch_fulltext(database_path(), out_dir=out, refresh=refresh, console=console)
+    except ServiceError as error:
+        raise _web_error(error) from error
+    print_fulltext_summary(stats, console)
+
+
+@app.command()
+def classify(
+    backend: Annotated[
+        str, typer.Option(help="rules (offline, deterministic) or openai (any OpenAI-compatible server).")
+    ] = "rules",
+    protocol: Annotated[
+        str, typer.Option(help="compact (prefilter + passages, ≤2 calls) or aius (the study's cascade).")
+    ] = "compact",
+    model: Annotated[str | None, typer.Option(help="Model name the server serves (openai backend).")] = None,
+    structured_output: Annotated[
+        str, typer.Option(help="json_schema (OpenAI strict), json_object_schema (llama.cpp) or json_object.")
+    ] = "json_schema",
+    concurrency: Annotated[int, typer.Option(min=1, help="Papers labelled at once (= requests in flight).")] = 8,
+    limit: Annotated[int | None, typer.Option(min=1, help="Only the first N papers (DOI order).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print estimated tokens and cost; call nothing.")] = False,
+    max_cost: Annotated[float | None, typer.Option(help="Stop cleanly before spending more than this (USD).")] = None,
+    max_tokens: Annotated[int | None, typer.Option(help="Stop cleanly before using more tokens than this.")] = None,
+    max_output_tokens: Annotated[int, typer.Option(help="max_tokens per request.")] = 1024,
+    token_budget: Annotated[int, typer.Option(help="compact: tokens of passages shown per paper.")] = 3000,
+    rpm: Annotated[float | None, typer.Option(help="Requests-per-minute limit.")] = None,
+    tpm: Annotated[float | None, typer.Option(help="Tokens-per-minute limit.")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds per request attempt.")] = 120.0,
+) -> None:
+    """Label papers (uses_dl, uses_ptms, PTM list) into raw.llm_labels; reruns reuse finished labels."""
+    from classifiers.engine.runner import RunOutcome
+    from classifiers.engine.service import ClassifyError, ClassifyRequest
+    from classifiers.engine.service import classify as run_classify
+    from classifiers.llm.schemas import StructuredOutput
+
+    try:
+        request = ClassifyRequest(
+            backend=backend,
+            protocol=protocol,
+            model=model,
+            structured_output=StructuredOutput(structured_output),
+            concurrency=concurrency,
+            limit=limit,
+            dry_run=dry_run,
+            max_cost_usd=max_cost,
+            max_tokens_budget=max_tokens,
+            max_output_tokens=max_output_tokens,
+            token_budget=token_budget,
+            requests_per_minute=rpm,
+            tokens_per_minute=tpm,
+            timeout_s=timeout,
+        )
+        outcome = run_classify(database_path(), request, console)
+    except (ClassifyError, ValueError) as error:
+        console.print(f"[red]classify:[/red] {error}")
+        raise typer.Exit(2) from error
+    if isinstance(outcome, RunOutcome):
+        s = outcome.stats
+        console.print(
+            f"run {outcome.run_id} {outcome.status}: {s.papers_done}/{s.papers_total} papers, {s.calls} calls,"
+            f" {s.cache_hits} cached, {s.prefiltered} prefiltered, {s.rows_written} rows,"
+            f" {s.input_tokens + s.output_tokens:,} tokens, ${s.cost_usd:.4f}, {s.api_errors} api errors,"
+            f" {s.validation_errors} validation errors"
+        )
+        if outcome.status == "budget_stopped":
+            console.print("Budget reached: raise --max-cost/--max-tokens and rerun; finished labels are kept.")
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def build(ctx: typer.Context) -> None:
     """Run `dbt build` on the same database; extra arguments go to dbt (e.g. `--select staging`)."""

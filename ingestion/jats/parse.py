@@ -50,9 +50,12 @@ class RejectedArticle(Exception):
     """A file that cannot become a paper row; `reason` is a stable code stored in raw.ingest_rejects."""
 
     def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(f"{reason}: {detail}")
+        super().__init__(reason, detail)  # both in args, so the exception pickles across worker processes
         self.reason = reason
         self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.detail}"
 
 
 @dataclass(slots=True)
@@ -71,7 +74,9 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 
 def _text(element: etree._Element | None) -> str:
-    return _clean("".join(element.itertext())) if element is not None else ""
+    if element is None:
+        return ""
+    return _clean(etree.tostring(element, method="text", encoding="unicode", with_tail=False))
 
 
 def _refuse_hostile_prolog(data: bytes) -> None:

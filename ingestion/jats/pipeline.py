@@ -6,15 +6,20 @@ from pathlib import Path
 
 import dlt
 import duckdb
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ingestion.jats import IngestStats, KnownState, jats_corpus
+from ingestion.jats import CorpusReader, IngestStats, KnownState, jats_corpus
 from ingestion.jats.files import DEFAULT_MAX_FILE_BYTES, count_files
 from ingestion.jats.parse import PARSER_VERSION
+from ingestion.jats.workers import ParsePool
 from ptmreuse.settings import dlt_pipelines_dir
 
 RAW_DATASET = "raw"
+WRITER_BUFFER_ROWS = 250
+CHUNK_PAPERS = 2000
+DUCKDB_LOAD_MEMORY = "512MB"
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -41,9 +46,13 @@ def read_known_state(db_path: Path) -> KnownState:
 def make_pipeline(db_path: Path, name: str) -> dlt.Pipeline:
     """A dlt pipeline writing dataset `raw` of the DuckDB file at `db_path` (state kept beside that file)."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    # Memory stays flat whatever the corpus size: dlt flushes to disk every few hundred rows (its default, 5,000
+    # full-text rows, is hundreds of MB) and DuckDB's cache during the load is capped.
+    dlt.config["data_writer.buffer_max_items"] = WRITER_BUFFER_ROWS
+    credentials = DuckDbCredentials(str(db_path), global_config={"memory_limit": DUCKDB_LOAD_MEMORY})
     return dlt.pipeline(
         pipeline_name=name,
-        destination=dlt.destinations.duckdb(str(db_path)),
+        destination=dlt.destinations.duckdb(credentials),
         dataset_name=RAW_DATASET,
         pipelines_dir=str(dlt_pipelines_dir(db_path)),
     )
@@ -54,6 +63,7 @@ def ingest_jats_corpus(
     db_path: Path,
     console: Console | None = None,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    workers: int | None = None,
 ) -> IngestStats:
     """Load a JATS corpus (directory or zip) into raw.papers / raw.paper_sections / raw.ingest_rejects."""
     console = console or Console(stderr=True)
@@ -67,7 +77,7 @@ def ingest_jats_corpus(
         TextColumn("{task.fields[rate]:>6.0f} papers/s"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console, transient=False) as progress:
+    with ParsePool(workers) as pool, Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task(path.name, total=total, rate=0.0)
 
         def advance() -> None:
@@ -76,6 +86,9 @@ def ingest_jats_corpus(
             if elapsed > 0:
                 progress.update(task, rate=progress.tasks[0].completed / elapsed)
 
-        source = jats_corpus(path, known=known, stats=stats, max_file_bytes=max_file_bytes, on_file=advance)
-        make_pipeline(db_path, "jats").run(source, loader_file_format="parquet")
+        reader = CorpusReader(path, known, stats, max_file_bytes, pool, on_file=advance)
+        pipeline = make_pipeline(db_path, "jats")
+        # One load per chunk of papers: memory is bounded by the chunk, and a crash loses at most one chunk.
+        while not reader.exhausted:
+            pipeline.run(jats_corpus(reader=reader, max_papers=CHUNK_PAPERS), loader_file_format="parquet")
     return stats
