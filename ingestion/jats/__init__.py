@@ -40,7 +40,7 @@ def jats_corpus(path: Path | None = None, reader: CorpusReader | None = None, ma
     if reader is None:
         if path is None:
             raise ValueError("jats_corpus needs a corpus path or a CorpusReader")
-        reader = CorpusReader(Path(path))
+        reader = CorpusReader.for_path(Path(path))
 
     @dlt.resource(selected=False)
     def parsed_files() -> Iterator[Batch]:

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ingestion.jats import CorpusReader, IngestStats, KnownState, jats_corpus
-from ingestion.jats.files import DEFAULT_MAX_FILE_BYTES, count_files
+from ingestion.jats.files import DEFAULT_MAX_FILE_BYTES
 from ingestion.jats.parse import PARSER_VERSION
 from ingestion.jats.workers import ParsePool
 from ptmreuse.settings import dlt_pipelines_dir
@@ -69,7 +69,6 @@ def ingest_jats_corpus(
     console = console or Console(stderr=True)
     stats = IngestStats()
     known = read_known_state(db_path)
-    total = count_files(path)
     columns = (
         TextColumn("[bold]ingest[/bold] {task.description}"),
         BarColumn(),
@@ -77,8 +76,11 @@ def ingest_jats_corpus(
         TextColumn("{task.fields[rate]:>6.0f} papers/s"),
         TimeElapsedColumn(),
     )
-    with ParsePool(workers) as pool, Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task(path.name, total=total, rate=0.0)
+    with (
+        ParsePool(path, known.skip_hashes(), max_file_bytes, workers) as pool,
+        Progress(*columns, console=console, transient=False) as progress,
+    ):
+        task = progress.add_task(path.name, total=len(pool.names()), rate=0.0)
 
         def advance() -> None:
             progress.advance(task)
@@ -86,7 +88,7 @@ def ingest_jats_corpus(
             if elapsed > 0:
                 progress.update(task, rate=progress.tasks[0].completed / elapsed)
 
-        reader = CorpusReader(path, known, stats, max_file_bytes, pool, on_file=advance)
+        reader = CorpusReader(path.name, pool.outcomes(), known, stats, on_file=advance)
         pipeline = make_pipeline(db_path, "jats")
         # One load per chunk of papers: memory is bounded by the chunk, and a crash loses at most one chunk.
         while not reader.exhausted:

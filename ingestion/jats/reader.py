@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ingestion.jats.files import DEFAULT_MAX_FILE_BYTES, SourceFile, UnreadableFile, iter_corpus
+from ingestion.jats.files import SourceFile, UnreadableFile
 from ingestion.jats.parse import PARSER_VERSION, ParsedArticle, RejectedArticle
-from ingestion.jats.workers import ParsePool
+from ingestion.jats.workers import Outcome, ParsePool
 
 BATCH_SIZE = 250
 
@@ -25,7 +25,11 @@ class KnownState:
 
     paper_hashes: dict[str, str] = field(default_factory=dict)  # content_hash -> doi (current parser version)
     reject_hashes: set[str] = field(default_factory=set)  # content hashes already refused (current parser)
-    dois: set[str] = field(default_factory=set)  # every DOI in raw.papers
+    dois: set[str] = field(default_factory=set)  # every DOI in raw.papers or raw.paper_sections
+
+    def skip_hashes(self) -> frozenset[str]:
+        """Bytes that need no parsing: already loaded, or already refused by this parser version."""
+        return frozenset(self.paper_hashes) | frozenset(self.reject_hashes)
 
 
 @dataclass(slots=True)
@@ -52,31 +56,31 @@ class Batch:
 
 
 class CorpusReader:
+    """Turns a pool's outcomes into row batches: counts, refusals, duplicate DOIs, provenance columns."""
+
     def __init__(
         self,
-        path: Path,
+        corpus_name: str,
+        outcomes: Iterator[Outcome],
         known: KnownState | None = None,
         stats: IngestStats | None = None,
-        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
-        pool: ParsePool | None = None,
         on_file: Callable[[], None] | None = None,
     ) -> None:
         self.known = known or KnownState()
         self.stats = stats if stats is not None else IngestStats()
-        self.corpus = Path(path).name
+        self.corpus = corpus_name
         self.on_file = on_file
         self.ingested_at = datetime.now(UTC)
         self.exhausted = False
         self._kept: dict[str, str] = {}  # doi -> source file, to refuse duplicate DOIs within one corpus
-        parsing = pool or ParsePool(workers=1)
-        self._outcomes = parsing.map_ordered(iter_corpus(Path(path), max_file_bytes), self._needs_parse)
+        self._outcomes = outcomes
 
-    def _needs_parse(self, item: SourceFile | UnreadableFile) -> bool:
-        return (
-            isinstance(item, SourceFile)
-            and item.content_hash not in self.known.paper_hashes
-            and item.content_hash not in self.known.reject_hashes
-        )
+    @classmethod
+    def for_path(cls, path: Path, known: KnownState | None = None) -> CorpusReader:
+        """A reader over a whole corpus, parsing in this process (for using the dlt source on its own)."""
+        known = known or KnownState()
+        pool = ParsePool(path, known.skip_hashes(), workers=1)
+        return cls(Path(path).name, pool.outcomes(), known)
 
     def batches(self, max_papers: int | None = None) -> Iterator[Batch]:
         """Batches of rows until the corpus ends or `max_papers` papers have been kept in this call."""

@@ -1,0 +1,63 @@
+"""Reuse-pattern cues (codebook: conceptual / adaptation / deployment), read from the sentences around a model.
+
+The cues follow the study's reuse keywords (fine-tuning, distillation, LoRA → adaptation; inference server,
+ONNX, quantise → deployment; re-implementation, PyTorch/TensorFlow → conceptual) plus the codebook's wording.
+Without a cue, the catalogue's default for the model decides (architectures conceptual, tools deployment).
+"""
+
+from __future__ import annotations
+
+import re
+
+from classifiers.taxonomy import ReusePattern
+
+ADAPTATION = re.compile(
+    r"\bfine-?tun(?:e|ed|es|ing)\b|\btransfer learning\b|\bknowledge distillation\b|\bdistill(?:ed|ation)\b|"
+    r"\bLoRA\b|\blow-rank adaptation\b|\bparameter-efficient\b|\bPEFT\b|\badapters?\b(?= (?:layers?|modules?|tuning))|"
+    r"\bretrain(?:ed|ing)? (?:the )?(?:last|final|top|classification|output)|"
+    r"\b(?:initiali[sz]ed|starting) (?:with|from) (?:the )?(?:weights|pre-?trained|ImageNet|COCO)|"
+    r"\bpre-?trained (?:on|with) (?:the )?(?:ImageNet|COCO|MS COCO)"
+    r"[^.]{0,120}\b(?:train|tun|retrain)|\btrain(?:ed|ing) [^.]{0,80}\bpre-?trained (?:weights|model|network)|"
+    r"\b(?:further|additionally|re-?)trained\b|\btrained on (?:our|the) (?:own )?(?:annotated|labell?ed|training)",
+    re.IGNORECASE,
+)
+DEPLOYMENT = re.compile(
+    r"\boff-the-shelf\b|\bout of the box\b|\bout-of-the-box\b|\bweb ?server\b|\bonline (?:server|tool|version)\b|"
+    r"\bdefault (?:parameters|settings|model|options|weights)\b|\bwith default\b|"
+    r"\bpredicted (?:by|with|using)\b|\bpredictions? (?:by|from|of|with|using)\b|"
+    r"\bpre-?trained (?:model|weights|network)s? (?:was|were|is|are) (?:used|applied)\b|"
+    r"\b(?:database|DB)\b|\bdownloaded\b|\binference\b|\bquanti[sz]ed?\b|"
+    r"\bONNX\b|\bvLLM\b|\bTorchScript\b|\bfrozen\b|\bfeature extract(?:or|ion)\b|\bembeddings? (?:were|was) "
+    r"(?:extracted|computed|generated|obtained)\b|\b(?:was|were) (?:run|used|applied) (?:to|on|with)\b|"
+    r"\bprovided by\b|\bavailable (?:at|from)\b|\bpublicly available (?:model|weights)\b",
+    re.IGNORECASE,
+)
+CONCEPTUAL = re.compile(
+    r"\bfrom scratch\b|\bre-?implement(?:ed|ation)?\b|\breproduc(?:e|ed)\b|\brecreat(?:e|ed)\b|\bimplemented\b|"
+    r"\b(?:architecture|backbone|network structure)\b|\brandom(?:ly)? initiali[sz]|"
+    r"\bfollowing (?:the )?(?:design|work)\b|"
+    r"\btrained (?:a|an|the|our|two|three|several|four|\d+) [^.]{0,60}\b(?:on|using|with)\b|"
+    r"\b(?:was|were) trained\b|\bwe trained\b",
+    re.IGNORECASE,
+)
+# A borrowed checkpoint is mentioned: decides between "trained from scratch" and "trained from a checkpoint".
+PRETRAINED = re.compile(
+    r"\bpre-?trained\b|\bImageNet\b|\bcheckpoints?\b|\bweights (?:from|of|trained)\b", re.IGNORECASE
+)
+_OWN_TRAINING = re.compile(r"\btrain(?:ed|ing)?\b", re.IGNORECASE)
+
+
+def reuse_pattern(context: str, kind: str, default: str) -> ReusePattern:
+    """The pattern for one model from the folded text of the sentences that mention it."""
+    if ADAPTATION.search(context):
+        return ReusePattern.ADAPTATION
+    pretrained = bool(PRETRAINED.search(context))
+    if pretrained and _OWN_TRAINING.search(context) and kind == "architecture":
+        return ReusePattern.ADAPTATION
+    if kind == "architecture":
+        if pretrained or (DEPLOYMENT.search(context) and not CONCEPTUAL.search(context)):
+            return ReusePattern.DEPLOYMENT
+        return ReusePattern.CONCEPTUAL
+    if CONCEPTUAL.search(context) and re.search(r"\bfrom scratch\b|\bre-?implement", context, re.IGNORECASE):
+        return ReusePattern.CONCEPTUAL
+    return ReusePattern(default)

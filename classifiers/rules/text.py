@@ -1,0 +1,71 @@
+"""Sentences with their place in the paper: the unit the rules read and quote as evidence.
+
+Evidence must be verbatim, so matching runs on a copy of the text whose look-alike characters (Unicode dashes,
+non-breaking spaces) are folded one-for-one: offsets in the folded copy are offsets in the original.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from classifiers.document import PaperDocument
+
+# One character for one character, so spans found in the folded text slice the original text.
+_FOLDS = (*((c, "-") for c in "\u2010\u2011\u2012\u2013\u2014\u2212\u00ad"), ("\u00a0", " "), ("\u2009", " "))
+
+# A sentence ends at . ! ? followed by space and an upper-case letter, digit or bracket, unless the full stop
+# closes a common abbreviation ("et al.", "e.g.", "Fig.").
+_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[\"'“])")
+_ABBREVIATION = re.compile(r"(?:\bet al|\be\.g|\bi\.e|\bFigs?|\bEq|\bRef|\bvs|\bca|\bapprox|\bNo|\bcf|\bSupp|\bSec)\.$")
+ABSTRACT_ORDINAL = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    section_ordinal: int  # ABSTRACT_ORDINAL for the abstract
+    section_type: str  # the section's type, or "abstract"
+    kind: str  # section | figure_caption | table_caption | abstract
+    paragraph: int  # index of the paragraph (line) inside its section
+    text: str  # verbatim
+    folded: str  # same length as text, look-alike characters folded, for matching
+
+
+def fold(text: str) -> str:
+    if text.isascii():
+        return text
+    for char, replacement in _FOLDS:  # str.replace is C-fast; str.translate with a dict is not
+        if char in text:
+            text = text.replace(char, replacement)
+    return text
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    for boundary in _BOUNDARY.finditer(paragraph):
+        candidate = paragraph[start : boundary.start()]
+        if _ABBREVIATION.search(candidate):
+            continue
+        pieces.append(candidate.strip())
+        start = boundary.end()
+    pieces.append(paragraph[start:].strip())
+    return [piece for piece in pieces if piece]
+
+
+def paragraphs(text: str) -> list[str]:
+    """Section text holds one paragraph per line."""
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def iter_sentences(doc: PaperDocument) -> Iterator[Sentence]:
+    """The abstract first, then every section and caption in document order (the title is not evidence)."""
+    if doc.abstract:
+        for index, paragraph in enumerate(paragraphs(doc.abstract)):
+            for sentence in split_sentences(paragraph):
+                yield Sentence(ABSTRACT_ORDINAL, "abstract", "abstract", index, sentence, fold(sentence))
+    for section in doc.sections:
+        for index, paragraph in enumerate(paragraphs(section.text or "")):
+            for sentence in split_sentences(paragraph):
+                yield Sentence(section.ordinal, section.section_type, section.kind, index, sentence, fold(sentence))
