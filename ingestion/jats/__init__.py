@@ -36,18 +36,22 @@ def jats_corpus(path: Path | None = None, reader: CorpusReader | None = None, ma
     """Papers, their sections and the files that could not be ingested, from one JATS corpus.
 
     Give `path` for a whole corpus, or a `reader` (and `max_papers`) to load a large corpus chunk by chunk.
+    Papers and sections are merged on DOI; a chunk whose papers are all new to the database is appended
+    instead, which gives the same rows without the cost of a merge.
     """
     if reader is None:
         if path is None:
             raise ValueError("jats_corpus needs a corpus path or a CorpusReader")
         reader = CorpusReader.for_path(Path(path))
+    mode = reader.next_mode()
+    paper_disposition = MERGE_DEDUPLICATED if mode == "merge" else "append"
 
     @dlt.resource(selected=False)
     def parsed_files() -> Iterator[Batch]:
-        yield from reader.batches(max_papers)
+        yield from reader.batches(max_papers, mode)
 
     @dlt.transformer(
-        data_from=parsed_files, write_disposition=MERGE_DEDUPLICATED, primary_key="doi", columns=PAPERS_COLUMNS
+        data_from=parsed_files, write_disposition=paper_disposition, primary_key="doi", columns=PAPERS_COLUMNS
     )
     def papers(batch: Batch) -> Iterator[Any]:
         if batch.papers:
@@ -57,7 +61,7 @@ def jats_corpus(path: Path | None = None, reader: CorpusReader | None = None, ma
     @dlt.transformer(
         data_from=parsed_files,
         name="paper_sections",
-        write_disposition=MERGE_DEDUPLICATED,
+        write_disposition=paper_disposition,
         primary_key=("doi", "ordinal"),
         merge_key="doi",
         columns=SECTIONS_COLUMNS,

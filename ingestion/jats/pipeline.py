@@ -37,6 +37,8 @@ def read_known_state(db_path: Path) -> KnownState:
             rows = con.execute("select content_hash, doi, parser_version from raw.papers").fetchall()
             known.paper_hashes = {h: d for h, d, version in rows if version == PARSER_VERSION}
             known.dois = {d for _, d, _ in rows}
+        if _table_exists(con, "paper_sections"):  # sections whose paper row is missing still need a merge
+            known.dois |= {d for (d,) in con.execute("select distinct doi from raw.paper_sections").fetchall()}
         if _table_exists(con, "ingest_rejects"):
             rows = con.execute("select content_hash from raw.ingest_rejects where parser_version = ?", [PARSER_VERSION])
             known.reject_hashes = {h for (h,) in rows.fetchall() if h}

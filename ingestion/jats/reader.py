@@ -6,6 +6,7 @@ same file, so the pipeline can load a large corpus in chunks (memory bounded by 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -74,6 +75,7 @@ class CorpusReader:
         self.exhausted = False
         self._kept: dict[str, str] = {}  # doi -> source file, to refuse duplicate DOIs within one corpus
         self._outcomes = outcomes
+        self._ahead: deque[Outcome] = deque()  # outcomes read ahead by next_mode()
 
     @classmethod
     def for_path(cls, path: Path, known: KnownState | None = None) -> CorpusReader:
@@ -82,14 +84,42 @@ class CorpusReader:
         pool = ParsePool(path, known.skip_hashes(), workers=1)
         return cls(Path(path).name, pool.outcomes(), known)
 
-    def batches(self, max_papers: int | None = None) -> Iterator[Batch]:
-        """Batches of rows until the corpus ends or `max_papers` papers have been kept in this call."""
+    def _next(self) -> Outcome | None:
+        if self._ahead:
+            return self._ahead.popleft()
+        return next(self._outcomes, None)
+
+    def _mode_of(self, outcome: Outcome) -> str | None:
+        """'append' for a paper new to the database, 'merge' for one that replaces rows, None for the rest."""
+        parsed = outcome[1]
+        if not isinstance(parsed, ParsedArticle) or parsed.paper["doi"] in self._kept:
+            return None
+        return "merge" if parsed.paper["doi"] in self.known.dois else "append"
+
+    def next_mode(self) -> str:
+        """How the next chunk must be written. New papers are appended (no merge to pay for); a chunk that
+        replaces existing papers is merged. Looks ahead without consuming."""
+        for outcome in self._ahead:
+            if mode := self._mode_of(outcome):
+                return mode
+        while (outcome := next(self._outcomes, None)) is not None:
+            self._ahead.append(outcome)
+            if mode := self._mode_of(outcome):
+                return mode
+        return "append"
+
+    def batches(self, max_papers: int | None = None, mode: str | None = None) -> Iterator[Batch]:
+        """Batches of rows until the corpus ends, `max_papers` papers were kept in this call, or (with `mode`)
+        the next paper needs the other write mode."""
         kept_before = self.stats.loaded + self.stats.updated
         batch = Batch()
-        for item, parsed in self._outcomes:
+        while (outcome := self._next()) is not None:
+            if mode and (other := self._mode_of(outcome)) and other != mode:
+                self._ahead.appendleft(outcome)
+                break
             if self.on_file:
                 self.on_file()
-            self._take(item, parsed, batch)
+            self._take(*outcome, batch)
             if len(batch) >= BATCH_SIZE:
                 yield batch
                 batch = Batch()

@@ -152,3 +152,28 @@ def test_cli_explains_an_unreadable_corpus(tmp_path: Path, db_path: Path, monkey
     result = CliRunner().invoke(app, ["ingest", "jats", str(bogus)])
     assert result.exit_code != 0
     assert "neither a directory nor a readable zip" in result.output
+
+
+def test_new_and_changed_papers_in_small_chunks(small_corpus: Path, db_path: Path, read_member, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Chunks of one paper alternate between append (new papers) and merge (changed ones) without duplicates."""
+    import ingestion.jats.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "CHUNK_PAPERS", 1)
+    first = ingest_jats_corpus(small_corpus, db_path)
+    assert first.loaded == 3
+    sections_before = dict(query(db_path, "select doi, count(*) from raw.paper_sections group by doi"))
+
+    elife = small_corpus / Path(ELIFE).name
+    elife.write_bytes(elife.read_bytes().replace(b"KRAB-zinc finger", b"KRAB zinc-finger", 1))
+    (small_corpus / "zzz-new.xml").write_bytes(read_member("elife-enhanced-preprints-data/2020.04.07.030213.xml"))
+    second = ingest_jats_corpus(small_corpus, db_path, workers=2)
+    assert (second.loaded, second.updated, second.unchanged) == (1, 1, 2)
+
+    assert query(db_path, "select count(*), count(distinct doi) from raw.papers") == [(4, 4)]
+    sections_after = dict(query(db_path, "select doi, count(*) from raw.paper_sections group by doi"))
+    assert {d: sections_after[d] for d in sections_before} == sections_before  # replaced, not doubled
+    assert query(
+        db_path, "select count(*) from (select doi, ordinal from raw.paper_sections group by all having count(*) > 1)"
+    ) == [(0,)]
+    title = query(db_path, "select title from raw.papers where doi = '10.7554/elife.56337'")[0][0]
+    assert title.startswith("KRAB zinc-finger")
