@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +10,7 @@ import typer
 from rich.console import Console
 
 from ptmreuse.dbt import run_dbt
+from ptmreuse.lock import WarehouseBusy, WriterLock
 from ptmreuse.settings import SAMPLE_CORPUS, database_path, quiet_telemetry
 from ptmreuse.warehouse import ensure_raw_tables
 
@@ -16,6 +18,26 @@ app = typer.Typer(help="Measure pre-trained model reuse in scientific papers.", 
 ingest_app = typer.Typer(help="Load papers and metadata into the raw schema.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
 console = Console()
+
+# Commands that only read the warehouse; every other command takes the writer lock first.
+READ_ONLY_COMMANDS = {"check", "report"}
+
+
+@app.callback()
+def _take_writer_lock(ctx: typer.Context) -> None:
+    """One writer per warehouse: fail fast, with who holds it, instead of a DuckDB lock error mid-run."""
+    if ctx.resilient_parsing or ctx.invoked_subcommand in READ_ONLY_COMMANDS or "--help" in sys.argv:
+        return
+    lock = WriterLock(database_path())
+    try:
+        lock.acquire()
+    except WarehouseBusy as busy:
+        console.print(f"[red]warehouse busy[/red]: {busy}")
+        raise typer.Exit(3) from busy
+    if lock.stale_holder:
+        stale = lock.stale_holder
+        console.print(f"[yellow]note[/yellow]: `{stale.command}` (pid {stale.pid}) died mid-run; continuing.")
+    ctx.call_on_close(lock.release)
 
 
 @ingest_app.command("jats")
@@ -193,6 +215,19 @@ def classify(
             console.print("Budget reached: raise --max-cost/--max-tokens and rerun; finished labels are kept.")
 
 
+@app.command()
+def check(
+    docs_dir: Annotated[
+        Path | None, typer.Option(help="Data Docs (HTML) folder (default: reports/quality/ or PTMREUSE_QUALITY_DIR).")
+    ] = None,
+) -> None:
+    """Data-quality gate: Great Expectations suites over the raw tables (read-only); exit 1 when a check fails."""
+    from quality import run_gate
+
+    if not run_gate(database_path(), console, docs_dir=docs_dir):
+        raise typer.Exit(1)
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def build(ctx: typer.Context) -> None:
     """Run `dbt build` on the same database; extra arguments go to dbt (e.g. `--select staging`)."""
@@ -201,6 +236,20 @@ def build(ctx: typer.Context) -> None:
     if code != 0:
         console.print("[red]dbt build failed[/red]: read the failing model or test above, fix it, and re-run.")
     raise typer.Exit(code)
+
+
+@app.command("publish")
+def publish_command() -> None:
+    """Copy the marts into a separate read-only DuckDB file (and Parquet) for BI tools, atomically."""
+    from ptmreuse.publish import NothingToPublish, publish
+
+    try:
+        result = publish(database_path())
+    except NothingToPublish as error:
+        console.print(f"[red]nothing to publish[/red]: {error}")
+        raise typer.Exit(2) from error
+    console.print(f"[bold]published[/bold] {len(result.tables)} tables → {result.database}")
+    console.print(f"  Parquet in {result.parquet_dir}; open read-only, e.g. `duckdb -readonly {result.database}`")
 
 
 @app.command()

@@ -13,9 +13,10 @@ from pathlib import Path
 
 def _bootstraps() -> list[Callable[[Path], None]]:
     # One line per loader that owns raw tables (imported here, lazily, so the CLI starts fast).
+    from classifiers.store import ensure_label_tables  # raw.llm_labels, raw.classifier_runs
     from ingestion.openalex.pipeline import ensure_openalex_tables  # raw.openalex_*, search_*, fulltext_fetches
 
-    return [ensure_openalex_tables]
+    return [ensure_label_tables, ensure_openalex_tables]
 
 
 def ensure_raw_tables(db_path: Path) -> None:

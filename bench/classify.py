@@ -1,0 +1,150 @@
+"""Benchmark the classifier engine.
+
+1. Throughput: requests/s against a loopback OpenAI-compatible server with 200 ms injected latency, at
+   concurrency 1, 4, 16, 32, through the whole engine (client, limiter, retries, validation, DuckDB appends).
+   The ceiling is concurrency / latency; the target at concurrency 32 is ≥ 90 % of it.
+2. Input tokens of `compact` vs `aius` on a corpus (the bundled sample by default, or a JATS zip/directory given as
+   an argument, e.g. /work/shared/corpora/pmc-biotools-3k.zip), both counted with the shared `count_tokens`,
+   from the `--dry-run` estimate (every cascade stage assumed positive: an upper bound for both).
+
+Usage: .venv/bin/python bench/classify.py [CORPUS] [--skip-throughput] [--skip-tokens]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+from rich.console import Console
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the loopback server lives with the tests
+
+from classifiers.document import PaperDocument, Section  # noqa: E402
+from classifiers.engine.budget import Budget  # noqa: E402
+from classifiers.engine.runner import ClassifierEngine, EngineOptions  # noqa: E402
+from classifiers.engine.service import ClassifyRequest, classify  # noqa: E402
+from classifiers.llm.openai_backend import OpenAIBackend, OpenAISettings  # noqa: E402
+from classifiers.llm.prices import price_for  # noqa: E402
+from classifiers.protocols import AiusProtocol  # noqa: E402
+from classifiers.store import LabelStore  # noqa: E402
+from ptmreuse.settings import SAMPLE_CORPUS  # noqa: E402
+
+LATENCY_S = 0.2
+CONCURRENCY = (1, 4, 16, 32)
+PRICED_MODEL = "gpt-4o-mini"  # for the cost line of the token comparison (classifiers/model_prices.csv)
+
+
+def synthetic_papers(count: int, prefix: str) -> list[PaperDocument]:
+    text = "We trained a convolutional neural network on the images. The network was evaluated on held-out data."
+    section = Section(1, "Methods", "methods", "section", text)
+    return [PaperDocument(f"10.0/{prefix}.{i}", "T", "A", f"{prefix}-{i}", (section,)) for i in range(count)]
+
+
+async def requests_per_second(base_url: str, concurrency: int, db: Path) -> tuple[float, int]:
+    """One call per paper (the loopback model answers uses_dl=false, which ends the aius cascade)."""
+    papers = synthetic_papers(max(20, concurrency * 25), f"c{concurrency}")  # long enough to amortise start-up
+    backend = OpenAIBackend(OpenAISettings(model="loopback", base_url=base_url, max_tokens=64))
+    with duckdb.connect(str(db)) as con:
+        engine = ClassifierEngine(
+            LabelStore(con),
+            backend,
+            AiusProtocol(),
+            EngineOptions(concurrency=concurrency, max_output_tokens=64),
+            Budget(),
+        )
+        started = time.perf_counter()
+        outcome = await engine.run(papers, len(papers))
+        elapsed = time.perf_counter() - started
+    return outcome.stats.calls / elapsed, outcome.stats.calls
+
+
+@contextlib.contextmanager
+def loopback_server() -> Iterator[str]:
+    """The loopback server in its own process, so its work does not share this process's GIL with the engine."""
+    port = free_port()
+    command = [sys.executable, "-m", "tests.support.llm_fault_server", "--port", str(port), "--latency", str(LATENCY_S),
+               "--negative"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"{base_url}/models", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def throughput(console: Console) -> None:
+    console.rule(f"throughput: loopback server, {LATENCY_S * 1000:.0f} ms latency per request")
+    with tempfile.TemporaryDirectory() as tmp, loopback_server() as base_url:
+        for concurrency in CONCURRENCY:
+            rate, calls = asyncio.run(requests_per_second(base_url, concurrency, Path(tmp) / "bench.duckdb"))
+            ceiling = concurrency / LATENCY_S
+            console.print(
+                f"concurrency {concurrency:>2}: {rate:7.1f} req/s over {calls} calls"
+                f"  (ceiling {ceiling:6.1f}; ratio {rate / ceiling:5.1%})"
+            )
+
+
+def tokens(corpus: Path, console: Console) -> None:
+    from ingestion.jats.pipeline import ingest_jats_corpus
+
+    console.rule(f"input tokens: compact vs aius on {corpus.name}")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "tokens.duckdb"
+        ingest_jats_corpus(corpus, db, console=console)
+        quiet = Console(quiet=True)
+        estimates = {}
+        for protocol in ("aius", "compact"):
+            request = ClassifyRequest(backend="openai", protocol=protocol, model=PRICED_MODEL, dry_run=True)
+            started = time.perf_counter()
+            estimates[protocol] = classify(db, request, quiet)
+            console.print(f"{protocol} estimate took {time.perf_counter() - started:.1f} s")
+    for protocol, estimate in estimates.items():
+        low, _ = estimate.cost(price_for(PRICED_MODEL))
+        console.print(
+            f"{protocol:>7}: {estimate.papers:,} papers, {estimate.calls:,} calls "
+            f"({estimate.prefiltered:,} prefiltered), {estimate.input_tokens:,} input tokens"
+            f"  ≈ ${low:.2f} input at {PRICED_MODEL} prices"
+        )
+    ratio = estimates["compact"].input_tokens / max(estimates["aius"].input_tokens, 1)
+    console.print(f"compact / aius input tokens: {ratio:.3f}  ({1 / max(ratio, 1e-9):.1f}× fewer)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=SAMPLE_CORPUS, help="JATS zip or directory")
+    parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--skip-tokens", action="store_true")
+    args = parser.parse_args()
+    console = Console()
+    if not args.skip_throughput:
+        throughput(console)
+    if not args.skip_tokens:
+        tokens(args.corpus, console)
+
+
+if __name__ == "__main__":
+    main()

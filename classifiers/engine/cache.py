@@ -1,0 +1,70 @@
+"""Content-addressed keys: the same paper, question, prompt, model and parameters always give the same key.
+
+A call whose key already has a final row in raw.llm_labels is answered from the store, so re-running a finished
+configuration makes no calls and adding papers labels only the new ones. Any change to the paper's content, the
+prompt text or schema (via its hash), the model or an answer-changing parameter gives a new key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+# Parameters that say where or how a request travelled, not what was asked: provenance, not cache identity.
+TRANSPORT_ONLY = frozenset({"base_url"})
+
+
+def _digest(payload: Any) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def cache_key(
+    *,
+    content_hash: str,
+    doi: str,
+    call: str,
+    protocol: str,
+    prompt_hash: str,
+    model: str | None,
+    parameters: dict[str, Any],
+    code_fingerprint: str | None = None,
+) -> str:
+    identity = {key: value for key, value in parameters.items() if key not in TRANSPORT_ONLY}
+    return _digest(
+        {
+            "content_hash": content_hash,
+            "doi": doi,  # two DOIs never share labels, even for identical files
+            "call": call,
+            "protocol": protocol,
+            "prompt_hash": prompt_hash,
+            "model": model,
+            "parameters": identity,
+            "code": code_fingerprint,  # prefilter / passage selection / rules code that shapes the input
+        }
+    )
+
+
+def input_hash(messages: list[dict[str, str]]) -> str:
+    """Hash of the exact messages sent (so identical inputs can be found without storing the text)."""
+    return _digest(messages)
+
+
+def code_fingerprint(*paths: Path) -> str:
+    """Hash of source and seed files behind a local decision (prefilter, rules): edit them and the key changes."""
+    digest = hashlib.sha256()
+    for path in sorted(p for root in paths for p in ([root] if root.is_file() else root.rglob("*")) if p.is_file()):
+        if path.suffix in (".py", ".csv"):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def local_fingerprint() -> str:
+    """The code and seeds behind local steps: prefilter, passage selection, the rules classifier."""
+    import classifiers
+
+    package = Path(classifiers.__file__).resolve().parent
+    project = package.parent
+    return code_fingerprint(package / "prefilter.py", package / "rules", *sorted((project / "seeds").glob("ptm_*.csv")))

@@ -1,0 +1,60 @@
+"""What the engine needs from an LLM backend: send one chat request, get text, usage and timing back.
+
+Transport concerns (retries, timeouts, HTTP) stay behind this interface; validation, caching and storage stay in
+the engine. A later OpenAI Batch backend can implement the same `complete` by queueing requests into a batch file
+and resolving each future when the batch's output arrives (the engine already keys requests by a stable hash).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRequest:
+    messages: list[dict[str, str]]
+    answer_model: type[BaseModel]
+    request_id: str  # a stable id (the cache key) — usable as a Batch API custom_id
+
+
+@dataclass(frozen=True, slots=True)
+class ChatResult:
+    text: str
+    finish_reason: str | None
+    refusal: str | None
+    input_tokens: int
+    output_tokens: int
+    latency_s: float
+    transport_retries: int = 0
+    response_model: str | None = None  # the model name the server says it used
+
+
+@dataclass(slots=True)
+class TransportFailure(Exception):
+    """The request could not be completed within the retry policy (or was not retryable)."""
+
+    error_class: str
+    message: str
+    transport_retries: int = 0
+    latency_s: float = 0.0
+    status_code: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.error_class}: {self.message}"
+
+
+class LLMBackend(Protocol):
+    name: str
+    model: str
+
+    def parameters(self) -> dict[str, Any]:
+        """Everything that changes the answer (temperature, seed, max tokens, structured-output mode …)."""
+        ...
+
+    async def complete(self, request: ChatRequest) -> ChatResult: ...
+
+    async def aclose(self) -> None: ...

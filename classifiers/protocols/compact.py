@@ -1,0 +1,90 @@
+"""`compact`: our default — a free local prefilter, selected passages instead of the whole paper, two calls at most.
+
+1. `has_dl_vocabulary(doc)` False → uses_dl and uses_ptms recorded false (decided_by=prefilter), no call.
+2. The gate call answers uses_dl and uses_ptms together, on passages chosen within a token budget.
+3. Where uses_ptms is true, the extraction call lists the PTMs (pattern and stage) from the same passages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from classifiers.document import PaperDocument
+from classifiers.protocols.base import Asker, Call, GateAnswer
+from classifiers.protocols.prompts import (
+    PTM_LIST_DEFINITION,
+    SHAPE_GATE,
+    SHAPE_PTMS,
+    USES_DL_DEFINITION,
+    USES_PTMS_DEFINITION,
+    Prompt,
+    system_prompt,
+)
+from classifiers.taxonomy import BinaryDecision, PtmList, Task
+
+DEFAULT_TOKEN_BUDGET = 3000
+PASSAGES_NOTE = "The paper is given as selected passages (section heading in brackets); other text was left out."
+
+GATE = Prompt(
+    name="compact.gate",
+    version="1",
+    system=system_prompt(USES_DL_DEFINITION, USES_PTMS_DEFINITION, PASSAGES_NOTE, shape=SHAPE_GATE),
+    question="Answer both: does this study use deep learning (uses_dl), and does it reuse a pre-trained deep "
+    "learning model (uses_ptms)?",
+    answer_model=GateAnswer,
+)
+EXTRACT = Prompt(
+    name="compact.ptms",
+    version="1",
+    system=system_prompt(USES_PTMS_DEFINITION, PTM_LIST_DEFINITION, PASSAGES_NOTE, shape=SHAPE_PTMS),
+    question="Which pre-trained models does this study reuse, how, and at which stage?",
+    answer_model=PtmList,
+)
+_NO = BinaryDecision(answer=False)
+
+
+def passages_text(doc: PaperDocument, token_budget: int) -> str:
+    from classifiers.passages import select_passages
+
+    return "\n\n".join(
+        f"[{passage.heading}]\n{passage.text}" if passage.heading else passage.text
+        for passage in select_passages(doc, token_budget)
+    )
+
+
+class _Once:
+    def __init__(self, compute: Callable[[], str]) -> None:
+        self._compute = compute
+        self._value: str | None = None
+
+    def __call__(self) -> str:
+        if self._value is None:
+            self._value = self._compute()
+        return self._value
+
+
+class CompactProtocol:
+    name = "compact"
+
+    def __init__(self, token_budget: int = DEFAULT_TOKEN_BUDGET) -> None:
+        self.token_budget = token_budget
+
+    def prompts(self) -> list[Prompt]:
+        return [GATE, EXTRACT]
+
+    def settings(self) -> dict[str, Any]:
+        # Passage selection and the prefilter are code: the engine adds a fingerprint of that code to every key.
+        return {"token_budget": self.token_budget}
+
+    async def label(self, doc: PaperDocument, asker: Asker) -> None:
+        from classifiers.prefilter import has_dl_vocabulary
+
+        if not has_dl_vocabulary(doc):
+            await asker.decide_locally(doc, "prefilter", {Task.USES_DL: _NO, Task.USES_PTMS: _NO})
+            return
+        text = _Once(lambda: passages_text(doc, self.token_budget))  # shared by both calls, computed once
+        gate = await asker.ask(doc, Call(GATE, (Task.USES_DL, Task.USES_PTMS), text))
+        if not (isinstance(gate, GateAnswer) and gate.uses_ptms.answer):
+            return
+        await asker.ask(doc, Call(EXTRACT, (Task.PTMS,), text))

@@ -1,0 +1,257 @@
+"""The label store: `raw.llm_labels` (append-only, one row per paper × task × attempt) and `raw.classifier_runs`.
+
+Rows carry full provenance (run, protocol, backend, model, prompt version and hash, parameters, input hash, tokens,
+cost, latency) so any number can be traced to the configuration that produced it. Paper text is never copied here
+(papers are keyed by DOI and content hash), and neither are API keys. Writes are plain DuckDB appends through the one
+connection a run holds (DuckDB allows one writer per file); each append commits, so a killed run keeps what it wrote.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+OK = "ok"
+PARSE_ERROR = "parse_error"
+REFUSED = "refused"
+API_ERROR = "api_error"
+SKIPPED_PREFILTER = "skipped_prefilter"
+BUDGET_STOPPED = "budget_stopped"
+STATUSES = (OK, PARSE_ERROR, REFUSED, API_ERROR, SKIPPED_PREFILTER, BUDGET_STOPPED)
+# A call that ended in one of these is done for its configuration: a rerun reuses it instead of paying again.
+# api_error and budget_stopped are not final, so a rerun retries them.
+FINAL_STATUSES = (OK, PARSE_ERROR, REFUSED, SKIPPED_PREFILTER)
+
+_LABELS_DDL = """
+create table if not exists raw.llm_labels (
+    label_id varchar not null,
+    run_id varchar not null,
+    call_id varchar not null,        -- rows written from one request share it (the gate answers two tasks)
+    cache_key varchar not null,      -- hash of (content hash, call, protocol, prompt hash, model, parameters)
+    doi varchar not null,
+    content_hash varchar,
+    task varchar not null,           -- uses_dl | uses_ptms | ptms
+    attempt integer not null,        -- 1, or 2 for the one re-ask after a validation failure
+    protocol varchar not null,
+    backend varchar not null,
+    model varchar,
+    prompt_name varchar,
+    prompt_version varchar,
+    prompt_hash varchar,
+    codebook_version varchar,
+    parameters json,
+    input_hash varchar,              -- hash of the exact messages sent
+    input_tokens integer,
+    output_tokens integer,
+    tokens_counted_in_call boolean,  -- false on the second row of a two-task call, so sums count tokens once
+    cost_usd double,
+    latency_s double,
+    transport_retries integer,
+    status varchar not null,
+    decided_by varchar not null,     -- prefilter | llm | rules
+    finish_reason varchar,
+    response_text varchar,
+    parsed json,                     -- the validated answer for this task (null unless status = ok)
+    grounded boolean[],              -- per evidence quote, in order: found in the paper text?
+    grounding_scores double[],
+    error varchar,
+    started_at timestamptz,
+    finished_at timestamptz
+)
+"""
+
+_RUNS_DDL = """
+create table if not exists raw.classifier_runs (
+    run_id varchar primary key,
+    backend varchar not null,
+    protocol varchar not null,
+    model varchar,
+    configuration json,
+    started_at timestamptz,
+    finished_at timestamptz,
+    status varchar,                  -- running | finished | budget_stopped | interrupted | failed
+    papers_total integer,
+    papers_done integer,
+    calls integer,
+    cache_hits integer,
+    rows_written integer,
+    input_tokens bigint,
+    output_tokens bigint,
+    cost_usd double,
+    transport_errors integer,
+    validation_errors integer,
+    error varchar
+)
+"""
+
+
+@dataclass(slots=True)
+class LabelRow:
+    run_id: str
+    call_id: str
+    cache_key: str
+    doi: str
+    content_hash: str | None
+    task: str
+    attempt: int
+    protocol: str
+    backend: str
+    model: str | None
+    status: str
+    decided_by: str
+    label_id: str = ""
+    prompt_name: str | None = None
+    prompt_version: str | None = None
+    prompt_hash: str | None = None
+    codebook_version: str | None = None
+    parameters: dict[str, Any] | None = None
+    input_hash: str | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    tokens_counted_in_call: bool = True
+    cost_usd: float | None = 0.0
+    latency_s: float | None = None
+    transport_retries: int = 0
+    finish_reason: str | None = None
+    response_text: str | None = None
+    parsed: dict[str, Any] | None = None
+    grounded: list[bool] | None = None
+    grounding_scores: list[float] | None = None
+    error: str | None = None
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    finished_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+_TS = pa.timestamp("us", tz="UTC")
+_ARROW = pa.schema(
+    [
+        ("label_id", pa.string()),
+        ("run_id", pa.string()),
+        ("call_id", pa.string()),
+        ("cache_key", pa.string()),
+        ("doi", pa.string()),
+        ("content_hash", pa.string()),
+        ("task", pa.string()),
+        ("attempt", pa.int32()),
+        ("protocol", pa.string()),
+        ("backend", pa.string()),
+        ("model", pa.string()),
+        ("prompt_name", pa.string()),
+        ("prompt_version", pa.string()),
+        ("prompt_hash", pa.string()),
+        ("codebook_version", pa.string()),
+        ("parameters", pa.string()),
+        ("input_hash", pa.string()),
+        ("input_tokens", pa.int32()),
+        ("output_tokens", pa.int32()),
+        ("tokens_counted_in_call", pa.bool_()),
+        ("cost_usd", pa.float64()),
+        ("latency_s", pa.float64()),
+        ("transport_retries", pa.int32()),
+        ("status", pa.string()),
+        ("decided_by", pa.string()),
+        ("finish_reason", pa.string()),
+        ("response_text", pa.string()),
+        ("parsed", pa.string()),
+        ("grounded", pa.list_(pa.bool_())),
+        ("grounding_scores", pa.list_(pa.float64())),
+        ("error", pa.string()),
+        ("started_at", _TS),
+        ("finished_at", _TS),
+    ]
+)
+
+
+def create_label_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema if not exists raw")
+    con.execute(_LABELS_DDL)
+    con.execute(_RUNS_DDL)
+
+
+def ensure_label_tables(db_path: Path) -> None:
+    """Create raw.llm_labels and raw.classifier_runs when missing (dbt's staging reads them even before a run)."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(db_path)) as con:
+        create_label_tables(con)
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+class LabelStore:
+    """Appends label rows and run records through one DuckDB connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        create_label_tables(con)
+        self.rows_written = 0
+
+    def append(self, rows: Iterable[LabelRow]) -> int:
+        records = []
+        for row in rows:
+            record = asdict(row)
+            record["parameters"] = _json(row.parameters)
+            record["parsed"] = _json(row.parsed)
+            records.append(record)
+        if not records:
+            return 0
+        batch = pa.Table.from_pylist(records, schema=_ARROW)  # noqa: F841 — read by DuckDB's replacement scan
+        self.con.execute("insert into raw.llm_labels by name select * from batch")
+        self.rows_written += len(records)
+        return len(records)
+
+    def final_answers(self) -> dict[str, tuple[str, dict[str, Any]]]:
+        """cache_key → (status, {task: parsed answer}) of every call that reached a final status.
+
+        The latest final attempt wins, so a re-ask that succeeded shadows the parse error before it.
+        """
+        rows = self.con.execute(
+            """
+            select cache_key, status, task, parsed
+            from raw.llm_labels
+            where status in (select unnest(?::varchar[]))
+            qualify rank() over (partition by cache_key order by finished_at desc, attempt desc) = 1
+            """,
+            [list(FINAL_STATUSES)],
+        ).fetchall()
+        answers: dict[str, tuple[str, dict[str, Any]]] = {}
+        for key, status, task, parsed in rows:
+            entry = answers.setdefault(key, (status, {}))
+            entry[1][task] = json.loads(parsed) if parsed is not None else None
+        return answers
+
+    def start_run(self, run_id: str, backend: str, protocol: str, model: str | None, configuration: dict) -> None:
+        # DuckDB admits one writer per file, so a run still marked running here was killed: say so.
+        self.con.execute("update raw.classifier_runs set status = 'interrupted' where status = 'running'")
+        self.con.execute(
+            "insert into raw.classifier_runs (run_id, backend, protocol, model, configuration, started_at, status)"
+            " values (?, ?, ?, ?, ?, ?, 'running')",
+            [run_id, backend, protocol, model, _json(configuration), datetime.now(UTC)],
+        )
+
+    def finish_run(self, run_id: str, status: str, counts: dict[str, Any], error: str | None = None) -> None:
+        columns = (
+            "papers_total",
+            "papers_done",
+            "calls",
+            "cache_hits",
+            "rows_written",
+            "input_tokens",
+            "output_tokens",
+            "cost_usd",
+            "transport_errors",
+            "validation_errors",
+        )
+        assignments = ", ".join(f"{column} = ?" for column in columns)
+        self.con.execute(
+            f"update raw.classifier_runs set finished_at = ?, status = ?, error = ?, {assignments} where run_id = ?",
+            [datetime.now(UTC), status, error, *(counts.get(column) for column in columns), run_id],
+        )

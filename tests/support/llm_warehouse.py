@@ -1,0 +1,53 @@
+"""Small real warehouses for the classifier-engine tests: a few short papers of the bundled corpus, ingested once.
+
+Four papers that pass the deep-learning prefilter and two that do not, chosen for their short bodies so that even
+a real local LLM reads them quickly. Each test gets its own copy of the DuckDB file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import zipfile
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from ptmreuse.settings import SAMPLE_CORPUS
+
+POSITIVE_MEMBERS = (
+    "biohackathon2024-pmc/PMC9750126.xml",
+    "biohackathon2024-pmc/PMC9825755.xml",
+    "biohackathon2024-pmc/PMC11223785.xml",
+    "pyeuropepmc-benchmark/PMC13239955.xml",
+)
+NEGATIVE_MEMBERS = ("elife-tools/elife09853.xml", "plos-allofplos/journal.pntd.0000149.xml")
+SMALL_MEMBERS = POSITIVE_MEMBERS + NEGATIVE_MEMBERS
+
+
+@cache
+def template_warehouse(members: tuple[str, ...] = SMALL_MEMBERS) -> Path:
+    from ingestion.jats.pipeline import ingest_jats_corpus
+
+    root = Path(tempfile.mkdtemp(prefix="ptmreuse-llm-"))
+    corpus = root / "corpus"
+    with zipfile.ZipFile(SAMPLE_CORPUS) as archive:
+        for member in members:
+            target = corpus / member
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.read(member))
+    db_path = root / "template.duckdb"
+    ingest_jats_corpus(corpus, db_path)
+    return db_path
+
+
+def fresh_warehouse(dest_dir: Path, members: tuple[str, ...] = SMALL_MEMBERS) -> Path:
+    db_path = dest_dir / "warehouse.duckdb"
+    shutil.copyfile(template_warehouse(members), db_path)
+    return db_path
+
+
+def query(db_path: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
