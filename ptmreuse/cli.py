@@ -11,7 +11,7 @@ from rich.console import Console
 
 from ptmreuse.dbt import run_dbt
 from ptmreuse.lock import WarehouseBusy, WriterLock
-from ptmreuse.settings import SAMPLE_CORPUS, database_path, quiet_telemetry
+from ptmreuse.settings import database_path, quiet_telemetry
 from ptmreuse.warehouse import ensure_raw_tables
 
 app = typer.Typer(help="Measure pre-trained model reuse in scientific papers.", no_args_is_help=True)
@@ -228,6 +228,40 @@ def check(
         raise typer.Exit(1)
 
 
+@app.command("eval")
+def eval_command(
+    run: Annotated[str, typer.Option(help="A run id, or 'latest' (newest run of each protocol/backend/model).")] = (
+        "latest"
+    ),
+    gold: Annotated[str, typer.Option(help="reference (112 bundled, LLM-assisted), aius (study's human), or all.")] = (
+        "reference"
+    ),
+    resamples: Annotated[int, typer.Option(min=100, help="Bootstrap resamples for the 95% intervals.")] = 1000,
+) -> None:
+    """Agreement of classifier runs with gold labels (κ, F1, … with bootstrap CIs) into marts.classifier_agreement."""
+    from classifiers.evaluation import evaluate_and_report
+
+    if not evaluate_and_report(database_path(), console, run=run, gold=gold, resamples=resamples):
+        raise typer.Exit(2)
+
+
+@app.command("fetch-gold-texts")
+def fetch_gold_texts_command(
+    out: Annotated[Path | None, typer.Option(help="Where fetched XML goes (default: beside the database).")] = None,
+) -> None:
+    """Fetch the PLOS XML of the study's 110 human-labelled papers (needs network) and load it as JATS."""
+    from classifiers.evaluation.fetch_texts import fetch_gold_texts
+    from ingestion.web import ServiceError
+    from ingestion.web.report import print_fulltext_summary
+
+    quiet_telemetry()
+    try:
+        stats = fetch_gold_texts(database_path(), out_dir=out, console=console)
+    except ServiceError as error:
+        raise _web_error(error) from error
+    print_fulltext_summary(stats, console)
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def build(ctx: typer.Context) -> None:
     """Run `dbt build` on the same database; extra arguments go to dbt (e.g. `--select staging`)."""
@@ -254,22 +288,15 @@ def publish_command() -> None:
 
 @app.command()
 def demo() -> None:
-    """Ingest the bundled sample corpus, build the dbt project and print a summary."""
-    from ingestion.jats.pipeline import ingest_jats_corpus
-    from ingestion.jats.report import print_ingest_summary, print_warehouse_summary
+    """The whole pipeline on the bundled sample corpus: ingest, label, check, build, evaluate, publish, summarise."""
+    from ptmreuse.demo import DemoStepFailed, run_demo
 
     quiet_telemetry()
-    db_path = database_path()
-    console.rule(f"[bold]1/3 ingest[/bold] {SAMPLE_CORPUS.name} → {db_path}")
-    print_ingest_summary(ingest_jats_corpus(SAMPLE_CORPUS, db_path, console=console), console)
-    console.rule("[bold]2/3 dbt build[/bold]")
-    ensure_raw_tables(db_path)
-    code = run_dbt(["build"], db_path)
-    if code != 0:
-        console.print("[red]dbt build failed[/red]: see the log above.")
-        raise typer.Exit(code)
-    console.rule("[bold]3/3 summary[/bold]")
-    print_warehouse_summary(db_path, console)
+    try:
+        run_demo(database_path(), console)
+    except DemoStepFailed as failed:
+        console.print(f"[red]demo stopped[/red]: {failed}")
+        raise typer.Exit(1) from failed
 
 
 if __name__ == "__main__":

@@ -1,0 +1,61 @@
+"""The gate's terminal summary: one line per suite, then the worst failures with example values."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from quality.gate import ExpectationOutcome, GateResult
+
+_STYLE = {"passed": "green", "failed": "red", "skipped": "dim"}
+WORST_SHOWN = 10
+
+
+def _describe(outcome: ExpectationOutcome) -> str:
+    column = f"{outcome.column}: " if outcome.column else ""
+    return f"{column}{outcome.description or outcome.expectation}"
+
+
+def print_gate_summary(result: GateResult, console: Console) -> None:
+    table = Table(title="Data-quality gate (Great Expectations)", title_justify="left")
+    for name, justify in (
+        ("suite", "left"),
+        ("status", "left"),
+        ("rows", "right"),
+        ("chunks", "right"),
+        ("passed", "right"),
+        ("failed", "right"),
+        ("note", "left"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for suite in result.suites:
+        style = _STYLE[suite.status]
+        table.add_row(
+            suite.name,
+            f"[{style}]{suite.status}[/{style}]",
+            f"{suite.rows:,}",
+            str(suite.chunks),
+            str(suite.passed),
+            str(suite.failed),
+            suite.note,
+        )
+    console.print(table)
+
+    failures = [(suite.name, e) for suite in result.suites for e in suite.expectations if not e.success]
+    failures.sort(key=lambda item: (-item[1].unexpected_share, -item[1].unexpected))
+    if failures:
+        worst = Table(title="Worst failures", title_justify="left")
+        for name in ("suite", "check", "unexpected", "examples / observed"):
+            worst.add_column(name)
+        for suite_name, outcome in failures[:WORST_SHOWN]:
+            share = f"{outcome.unexpected:,} of {outcome.checked:,}" if outcome.checked else "—"
+            shown = outcome.error or (
+                ", ".join(repr(v) for v in outcome.examples) if outcome.examples else repr(outcome.observed)
+            )
+            worst.add_row(suite_name, _describe(outcome), share, shown)
+        console.print(worst)
+        if len(failures) > WORST_SHOWN:
+            console.print(f"… and {len(failures) - WORST_SHOWN} more failed checks (see Data Docs)")
+    verdict = "[green]passed[/green]" if result.success else "[red]FAILED[/red]"
+    console.print(f"Gate {verdict}.", end=" ")
+    console.print(f"Data Docs: {result.docs_index}" if result.docs_index else "No Data Docs were written.")

@@ -1,0 +1,48 @@
+"""A small real warehouse with labels: bundled papers (some in the gold sets), ingested and labelled by the rules.
+
+Built once per test session and copied per test, so tests may plant bad rows in their own copy.
+"""
+
+from __future__ import annotations
+
+import shutil
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from tests.support.llm_warehouse import template_warehouse
+
+# Four reference-set positives, three reference-set negatives, and the one study (aius) paper that is bundled.
+GOLD_MEMBERS = (
+    "biohackathon2024-pmc/PMC9825755.xml",
+    "biohackathon2024-pmc/PMC9750126.xml",
+    "pyeuropepmc-benchmark/PMC13239955.xml",
+    "biohackathon2024-pmc/PMC10325484.xml",
+    "biohackathon2024-pmc/PMC9252764.xml",
+    "biohackathon2024-pmc/PMC9972184.xml",
+    "pyeuropepmc-benchmark/PMC13238370.xml",
+    "biohackathon2024-pmc/PMC9718391.xml",
+)
+
+
+@cache
+def _labelled_template() -> Path:
+    from classifiers.document import load_documents
+    from classifiers.engine.rules_run import run_rules
+    from classifiers.store import LabelStore
+
+    source = template_warehouse(GOLD_MEMBERS)
+    target = source.with_name("labelled.duckdb")
+    shutil.copyfile(source, target)
+    with duckdb.connect(str(target)) as con:
+        documents = list(load_documents(con))
+        run_rules(LabelStore(con), documents, len(documents))
+    return target
+
+
+def labelled_warehouse(dest_dir: Path) -> Path:
+    """A fresh copy of the labelled warehouse in `dest_dir`."""
+    db_path = dest_dir / "warehouse.duckdb"
+    shutil.copyfile(_labelled_template(), db_path)
+    return db_path
