@@ -17,9 +17,9 @@ from ingestion.jats.workers import ParsePool
 from ptmreuse.settings import dlt_pipelines_dir
 
 RAW_DATASET = "raw"
-WRITER_BUFFER_ROWS = 250
+WRITER_BUFFER_ROWS = 100
 CHUNK_PAPERS = 2000
-DUCKDB_LOAD_MEMORY = "512MB"
+DUCKDB_LOAD_MEMORY = "256MB"
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:

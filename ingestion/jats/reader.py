@@ -17,7 +17,7 @@ from ingestion.jats.files import SourceFile, UnreadableFile
 from ingestion.jats.parse import PARSER_VERSION, ParsedArticle, RejectedArticle
 from ingestion.jats.workers import Outcome, ParsePool
 
-BATCH_SIZE = 250
+BATCH_SIZE = 50
 
 
 @dataclass(slots=True)
