@@ -3,29 +3,38 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 export PTMREUSE_DB ?= data/warehouse.duckdb
 # Offline by design: no telemetry from dlt or dbt.
 export RUNTIME__DLTHUB_TELEMETRY := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup setup-dev demo test lint bench clean
 
+# The pipeline's own dependencies (what `make demo` needs).
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
+
+# Plus the test tools, and a real local LLM server for the classifier tests (llama.cpp builds from source: ~5 min).
+setup-dev: $(DEV_STAMP)
+
+$(DEV_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(DEV_STAMP)
 
 demo: setup
 	$(BIN)/ptmreuse demo
 
-test: setup
+test: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
@@ -33,4 +42,4 @@ bench: setup
 	$(BIN)/python bench/ingest.py
 
 clean:
-	rm -rf data/*.duckdb data/.dlt target logs
+	rm -rf data/*.duckdb data/*.duckdb.* data/.dlt data/published target logs reports

@@ -26,13 +26,13 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from classifiers.document import PaperDocument, Section  # noqa: E402
+from classifiers.document import PaperDocument  # noqa: E402
 from classifiers.passages import count_tokens, select_passages  # noqa: E402
 from classifiers.prefilter import has_dl_vocabulary  # noqa: E402
 from classifiers.rules import classify_paper  # noqa: E402
 from classifiers.rules.catalogue import load_catalogue  # noqa: E402
 from classifiers.taxonomy import PaperLabels  # noqa: E402
-from ingestion.jats.parse import RejectedArticle, parse_article  # noqa: E402
+from ingestion.jats.parse import RejectedArticle  # noqa: E402
 
 SEEDS = PROJECT_DIR / "seeds"
 CORPUS = PROJECT_DIR / "corpus" / "sample-jats.zip"
@@ -53,15 +53,6 @@ class Gold:
     @property
     def uses_ptms(self) -> bool:
         return self.row["uses_ptms"] == "true"
-
-
-def document_from_jats(data: bytes, source_file: str) -> PaperDocument:
-    content_hash = hashlib.sha256(data).hexdigest()
-    parsed = parse_article(data, source_file, content_hash)
-    sections = tuple(
-        Section(r["ordinal"], r["heading"], r["section_type"], r["kind"], r["text"]) for r in parsed.sections
-    )
-    return PaperDocument(parsed.paper["doi"], parsed.paper["title"], parsed.paper["abstract"], content_hash, sections)
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -216,7 +207,7 @@ def load(limit_to: set[str] | None = None) -> tuple[list[Gold], list[PaperDocume
             if limit_to is not None and member not in limit_to:
                 continue
             try:
-                doc = document_from_jats(archive.read(member), member)
+                doc = PaperDocument.from_jats(archive.read(member), member)
             except RejectedArticle:
                 continue
             corpus.append(doc)

@@ -34,10 +34,23 @@ def _classify(db_path: Path, console: Console) -> None:
     )
 
 
+def _check(db_path: Path, console: Console) -> None:
+    from quality import run_gate
+
+    if not run_gate(db_path, console):
+        raise DemoStepFailed("the data-quality gate failed: see the failing expectations above (and reports/quality/)")
+
+
 def _build(db_path: Path, console: Console) -> None:
     ensure_raw_tables(db_path)
     if run_dbt(["build"], db_path) != 0:
         raise DemoStepFailed("dbt build failed: read the failing model or test in the log above")
+
+
+def _evaluate(db_path: Path, console: Console) -> None:
+    from classifiers.evaluation import evaluate_and_report
+
+    evaluate_and_report(db_path, console, run="latest", gold="reference")
 
 
 def _publish(db_path: Path, console: Console) -> None:
@@ -56,7 +69,9 @@ def _summary(db_path: Path, console: Console) -> None:
 STEPS: list[tuple[str, Callable[[Path, Console], None]]] = [
     ("ingest the bundled corpus", _ingest),
     ("label papers (rules baseline)", _classify),
+    ("data-quality gate (Great Expectations)", _check),
     ("dbt build", _build),
+    ("agreement with the reference labels", _evaluate),
     ("publish for BI", _publish),
     ("summary", _summary),
 ]
