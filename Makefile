@@ -9,7 +9,7 @@ export PTMREUSE_DB ?= data/warehouse.duckdb
 export RUNTIME__DLTHUB_TELEMETRY := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup setup-dev demo test lint bench clean
+.PHONY: setup setup-dev system-deps demo test lint bench clean
 
 # The pipeline's own dependencies (what `make demo` needs).
 setup: $(STAMP)
@@ -30,7 +30,12 @@ $(DEV_STAMP): $(STAMP)
 demo: setup
 	$(BIN)/ptmreuse demo
 
-test: setup-dev
+# The report's browser test needs a real Chromium and its driver (Debian packages; installed once, as root).
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		apt-get update && apt-get install -y chromium chromium-driver; fi
+
+test: setup-dev system-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

@@ -287,8 +287,27 @@ def publish_command() -> None:
 
 
 @app.command()
+def report(
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for index.html and its PNGs (default: reports/ or PTMREUSE_REPORT_DIR).")
+    ] = None,
+) -> None:
+    """Write a static HTML page with the study's figures (and a PNG per figure) from the marts (read-only)."""
+    from report import ReportError, report_dir, write_report
+
+    try:
+        result = write_report(database_path(), out or report_dir())
+    except ReportError as error:
+        console.print(f"[red]no report[/red]: {error}")
+        raise typer.Exit(2) from error
+    console.print(f"[bold]report[/bold] → {result.index} ({len(result.images)} figures); open it in a browser")
+    if result.empty:
+        console.print(f"  no data yet for: {', '.join(result.empty)}")
+
+
+@app.command()
 def demo() -> None:
-    """The whole pipeline on the bundled sample corpus: ingest, label, check, build, evaluate, publish, summarise."""
+    """The whole pipeline on the bundled sample corpus: ingest, label, check, build, evaluate, publish, report."""
     from ptmreuse.demo import DemoStepFailed, run_demo
 
     quiet_telemetry()

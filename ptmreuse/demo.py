@@ -60,6 +60,13 @@ def _publish(db_path: Path, console: Console) -> None:
     console.print(f"published {len(result.tables)} tables → {result.database} (open it read-only from BI tools)")
 
 
+def _report(db_path: Path, console: Console) -> None:
+    from report import report_dir, write_report
+
+    result = write_report(db_path, report_dir())
+    console.print(f"report with {len(result.images)} figures → {result.index} (open it in a browser)")
+
+
 def _summary(db_path: Path, console: Console) -> None:
     from ingestion.jats.report import print_warehouse_summary
 
@@ -73,6 +80,7 @@ STEPS: list[tuple[str, Callable[[Path, Console], None]]] = [
     ("dbt build", _build),
     ("agreement with the reference labels", _evaluate),
     ("publish for BI", _publish),
+    ("report with the study's figures", _report),
     ("summary", _summary),
 ]
 

@@ -1,0 +1,52 @@
+-- RQ3: which stages of the scientific process do reused PTMs serve most? Overall (each paper once) and per field.
+
+with
+
+reuses as (
+
+    select * from {{ ref('ptm_reuse') }} where is_natural_science and is_in_year_window
+
+),
+
+overall as (
+
+    select
+        'all natural-science fields' as scope,
+        stage,
+        count(distinct doi) as papers,
+        count(distinct (doi, canonical_name)) as ptm_instances
+    from reuses
+    group by stage
+
+),
+
+by_field as (
+
+    select
+        field_name as scope,
+        stage,
+        sum(papers) as papers,
+        sum(ptm_instances) as ptm_instances
+    from {{ ref('stage_impact') }}
+    where is_natural_science_field
+    group by field_name, stage
+
+),
+
+combined as (
+
+    select * from overall
+    union all
+    select * from by_field
+
+)
+
+select
+    scope,
+    stage,
+    papers,
+    ptm_instances,
+    round(ptm_instances / nullif(sum(ptm_instances) over (partition by scope), 0), 3) as share_of_instances,
+    rank() over (partition by scope order by ptm_instances desc) as rank_in_scope
+from combined
+order by scope = 'all natural-science fields' desc, scope, rank_in_scope, stage

@@ -1,0 +1,62 @@
+"""Every SQL file in analyses/ compiles with `dbt compile` and runs on a built warehouse (real papers, rules labels)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ptmreuse.dbt import run_dbt
+from ptmreuse.settings import PROJECT_DIR
+from tests.test_marts import built  # noqa: F401 — the module-scoped built warehouse
+
+ANALYSES = sorted(path.stem for path in (PROJECT_DIR / "analyses").glob("*.sql"))
+
+
+@pytest.fixture(scope="module")
+def compiled(built) -> tuple[Path, dict[str, Path]]:  # type: ignore[no-untyped-def]  # noqa: F811
+    db, env = built
+    assert run_dbt(["compile", "--select", "path:analyses"], db, extra_env=env) == 0
+    folder = Path(env["DBT_TARGET_PATH"]) / "compiled" / "ptmreuse" / "analyses"
+    return db, {path.stem: path for path in folder.glob("*.sql")}
+
+
+def run(db: Path, sql_file: Path) -> tuple[list[str], list[tuple]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        cursor = con.execute(sql_file.read_text())
+        return [d[0] for d in cursor.description], cursor.fetchall()
+
+
+def test_there_are_analyses_for_the_study_questions() -> None:
+    assert {"rq1_fields_reusing_ptms", "rq2_reuse_patterns", "rq3_stage_impact", "top_ptms_overall",
+            "adoption_over_time"} <= set(ANALYSES)  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ANALYSES)
+def test_analysis_compiles_and_runs(compiled, name: str) -> None:  # type: ignore[no-untyped-def]
+    db, files = compiled
+    columns, rows = run(db, files[name])
+    assert columns and rows, f"{name} returned nothing on a warehouse with PTM reuse"
+
+
+@pytest.mark.slow
+def test_rq2_and_rq3_answer_in_the_taxonomy(compiled) -> None:  # type: ignore[no-untyped-def]
+    db, files = compiled
+    _, patterns = run(db, files["rq2_reuse_patterns"])
+    assert {row[1] for row in patterns} <= {"conceptual", "adaptation", "deployment"}
+    _, stages = run(db, files["rq3_stage_impact"])
+    assert {row[1] for row in stages} <= {"observation", "background", "hypothesis", "test", "analysis", "conclusion"}
+    overall = [row for row in patterns if row[0] == "all natural-science fields"]
+    assert overall and abs(sum(row[4] for row in overall) - 1) < 0.01  # instance shares sum to 1
+
+
+@pytest.mark.slow
+def test_adoption_over_time_matches_the_papers_mart(compiled) -> None:  # type: ignore[no-untyped-def]
+    db, files = compiled
+    columns, rows = run(db, files["adoption_over_time"])
+    analysed = sum(row[columns.index("papers_analysed")] for row in rows)
+    with duckdb.connect(str(db), read_only=True) as con:
+        expected = con.execute("select count(*) from marts.papers where is_natural_science and is_analysed").fetchone()
+    assert analysed == expected[0]
