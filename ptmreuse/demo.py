@@ -68,9 +68,9 @@ def _report(db_path: Path, console: Console) -> None:
 
 
 def _summary(db_path: Path, console: Console) -> None:
-    from ingestion.jats.report import print_warehouse_summary
+    from ptmreuse.summary import print_summary
 
-    print_warehouse_summary(db_path, console)
+    print_summary(db_path, console)
 
 
 STEPS: list[tuple[str, Callable[[Path, Console], None]]] = [

@@ -21,7 +21,10 @@ def rule_text(settings: RunSettings) -> str:
         return "not recorded (the marts have no rows)"
     text = f"{rule}: a paper is natural science when {_RULES.get(rule, 'the rule holds')}"
     if settings.requires_citations:
-        return f"{text}, and it is cited at least once (cited_by_count > 0)"
+        return (
+            f"{text}, and it is cited at least once (cited_by_count > 0; papers with no OpenAlex citation count, "
+            "such as those classified by publisher subjects offline, are not excluded)"
+        )
     return f"{text}; no citation condition"
 
 

@@ -3,6 +3,6 @@
 
 select {{ column_name }}
 from {{ model }}
-where {{ column_name }} is not null and trim({{ column_name }}) = ''
+where {{ column_name }} is not null and not regexp_matches({{ column_name }}, '\S')  -- regexp stops at the first non-space character; trim() would copy every body
 
 {% endtest %}

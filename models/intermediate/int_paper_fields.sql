@@ -8,6 +8,9 @@
       primary   the primary (rank-1) topic is
     var natural_science_requires_citations: the study's separate `cited_by_count > 0` condition.
 -#}
+{#- A table, not a view: several marts and ten data tests read it, and the view would be recomputed each time. -#}
+{{ config(materialized='table') }}
+
 {%- set rule = var('natural_science_rule', 'any_of_3') -%}
 {%- set requires_citations = var('natural_science_requires_citations', true) -%}
 {%- if rule not in ['any_of_3', 'two_of_3', 'primary'] -%}

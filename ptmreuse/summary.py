@@ -1,0 +1,95 @@
+"""The demo's closing summary: what went in (papers, sections) and the headline answers from the marts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+
+def _table(console: Console, title: str, con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    result = con.execute(sql)
+    table = Table(title=title, title_justify="left")
+    for column in result.description:
+        table.add_column(column[0], justify="right" if column[0].startswith(("n_", "papers", "share")) else "left")
+    for row in result.fetchall():
+        table.add_row(*("" if value is None else str(value) for value in row))
+    console.print(table)
+
+
+def print_summary(db_path: Path, console: Console) -> None:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        _table(
+            console,
+            "Papers by journal (top 10)",
+            con,
+            """
+            select coalesce(journal, '(unknown)') as journal, count(*) as n_papers,
+                   min(publication_year) || '–' || max(publication_year) as years
+            from staging.stg_jats__papers group by 1 order by n_papers desc, journal limit 10
+            """,
+        )
+        years = con.execute(
+            "select publication_year, count(*) from staging.stg_jats__papers group by 1 order by 1"
+        ).fetchall()
+        console.print("Papers by year: " + ", ".join(f"{year}: {n}" for year, n in years))
+        _table(
+            console,
+            "Sections by type",
+            con,
+            """
+            select section_type, count(*) filter (where not is_caption) as n_sections,
+                   count(*) filter (where is_caption) as n_captions
+            from staging.stg_jats__sections group by 1 order by n_sections desc
+            """,
+        )
+        analysed, dl, ptm, natural, run = con.execute(
+            """
+            select count(*) filter (where is_analysed), count(*) filter (where uses_dl),
+                   count(*) filter (where uses_ptms), count(*) filter (where is_natural_science),
+                   any_value(run_configuration)
+            from marts.papers
+            """
+        ).fetchone()
+        console.print(
+            f"[bold]Labels[/bold] ({run}): {analysed} papers analysed, {dl} use deep learning, {ptm} reuse "
+            f"pre-trained models; {natural} count as natural science under the active rule."
+        )
+        _table(
+            console,
+            "PTM reuse by natural-science field (papers counted once per field, all years)",
+            con,
+            """
+            select field_name, sum(papers_analysed) as papers_analysed, sum(papers_using_dl) as papers_using_dl,
+                   sum(papers_reusing_ptms) as papers_reusing_ptms
+            from marts.field_year_adoption where is_natural_science_field
+            group by field_name order by papers_reusing_ptms desc, papers_analysed desc
+            """,
+        )
+        _table(
+            console,
+            "Reuse patterns and stages (natural-science papers)",
+            con,
+            """
+            select 'pattern' as kind, reuse_pattern as value, count(distinct doi) as papers,
+                   count(distinct (doi, canonical_name)) as n_ptm_instances
+            from marts.ptm_reuse where is_natural_science group by all
+            union all
+            select 'stage', stage, count(distinct doi), count(distinct (doi, canonical_name))
+            from marts.ptm_reuse where is_natural_science group by all
+            order by kind, papers desc
+            """,
+        )
+        _table(
+            console,
+            "Most reused models (natural-science papers)",
+            con,
+            """
+            select canonical_name as model, count(distinct doi) as papers, min(publication_year) as first_seen
+            from marts.ptm_reuse where is_natural_science
+            group by canonical_name order by papers desc, model limit 10
+            """,
+        )
+        console.print(f"Open it read-only: [bold]duckdb -readonly {db_path}[/bold]")
