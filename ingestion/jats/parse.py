@@ -73,6 +73,11 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
+def _word_count(text: str | None) -> int:
+    """Words of whitespace-normalised text (single spaces, non-empty lines): counted without splitting the string."""
+    return text.count(" ") + text.count("\n") + 1 if text else 0
+
+
 def _text(element: etree._Element | None) -> str:
     if element is None:
         return ""
@@ -297,7 +302,7 @@ def parse_article(data: bytes, source_file: str, content_hash: str) -> ParsedArt
         "keywords": _unique(_text(e) for e in meta.iterfind("kwd-group/kwd")),
         "body_text": body_text,
         "char_count": len(body_text),
-        "word_count": len(body_text.split()),
+        "word_count": sum(_word_count(row["heading"]) + _word_count(row["text"]) for row in sections),
         "section_count": sum(1 for row in sections if row["kind"] == "section"),
         "content_hash": content_hash,
         "source_file": source_file,
