@@ -53,7 +53,8 @@ def synthetic_papers(count: int, prefix: str) -> list[PaperDocument]:
 
 async def requests_per_second(base_url: str, concurrency: int, db: Path) -> tuple[float, int]:
     """One call per paper (the loopback model answers uses_dl=false, which ends the aius cascade)."""
-    papers = synthetic_papers(max(20, concurrency * 25), f"c{concurrency}")  # long enough to amortise start-up
+    # 75 rounds (~15 s): start-up (connections) and the last, partly filled round weigh ~10% in a 5 s run
+    papers = synthetic_papers(max(20, concurrency * 75), f"c{concurrency}")
     backend = OpenAIBackend(OpenAISettings(model="loopback", base_url=base_url, max_tokens=64))
     with duckdb.connect(str(db)) as con:
         engine = ClassifierEngine(

@@ -9,6 +9,7 @@ from typing import Any
 
 import openai
 from openai import AsyncOpenAI
+from openai.types.chat import ChatCompletion
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from classifiers.llm.backend import ChatRequest, ChatResult, TransportFailure
@@ -57,20 +58,22 @@ class OpenAIBackend:
             "max_tokens": s.max_tokens,
         }
 
-    async def _create(self, request: ChatRequest) -> Any:
+    async def _create(self, request: ChatRequest) -> ChatCompletion:
         s = self.settings
-        kwargs: dict[str, Any] = {
+        body: dict[str, Any] = {
             "model": s.model,
             "messages": request.messages,
             "temperature": s.temperature,
             "max_tokens": s.max_tokens,
-            # Sent as-is in the body: the SDK's recursive type transform of a nested schema costs ~4 ms per call,
-            # and the llama.cpp form ({"type": "json_object", "schema": …}) is not in the SDK's types anyway.
-            "extra_body": {"response_format": response_format(request.answer_model, s.structured_output)},
+            # The llama.cpp form ({"type": "json_object", "schema": …}) is not in the SDK's types anyway.
+            "response_format": response_format(request.answer_model, s.structured_output),
         }
         if s.seed is not None:
-            kwargs["seed"] = s.seed
-        return await self._client.chat.completions.create(**kwargs)
+            body["seed"] = s.seed
+        # The SDK's documented raw `post` sends the body as it is: `chat.completions.create` first runs a recursive
+        # type transform over messages and schema that costs ~2-4 ms of CPU per call, which caps throughput at high
+        # concurrency. Same endpoint, same errors, same parsed ChatCompletion.
+        return await self._client.post("/chat/completions", body=body, cast_to=ChatCompletion)
 
     async def complete(self, request: ChatRequest) -> ChatResult:
         policy = self.settings.retry
