@@ -7,9 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.jats.pipeline import ingest_jats_corpus
 from ptmreuse.dbt import run_dbt
 from ptmreuse.warehouse import ensure_raw_tables
+from tests.support.warehouses import dbt_env, ingested_warehouse
 
 MEMBERS = (
     "docling/pone.0234687.nxml",
@@ -20,17 +20,10 @@ MEMBERS = (
 
 
 @pytest.fixture
-def built_db(tmp_path: Path, read_member) -> tuple[Path, dict[str, str]]:  # type: ignore[no-untyped-def]
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for member in MEMBERS:
-        (corpus / Path(member).name).write_bytes(read_member(member))
-    db = tmp_path / "w.duckdb"
-    ingest_jats_corpus(corpus, db)
+def built_db(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    db = ingested_warehouse(tmp_path, MEMBERS)
     ensure_raw_tables(db)
-    # keep dbt's artefacts out of the project's target/ so parallel runs don't share them
-    env = {"DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs")}
-    return db, env
+    return db, dbt_env(tmp_path)
 
 
 @pytest.mark.slow

@@ -17,8 +17,8 @@ from classifiers.engine.service import ClassifyRequest, classify
 from classifiers.store import OK, LabelRow, LabelStore
 from ingestion.jats.pipeline import ingest_jats_corpus
 from ptmreuse.dbt import run_dbt
-from ptmreuse.warehouse import ensure_raw_tables
 from tests.duck import query
+from tests.support.warehouses import built_warehouse, dbt_env
 
 MEMBERS = (
     "biohackathon2024-pmc/PMC9583140.xml",  # PTM reuse, several models
@@ -31,24 +31,9 @@ MEMBERS = (
 )
 
 
-def dbt_env(tmp: Path) -> dict[str, str]:
-    return {"DBT_TARGET_PATH": str(tmp / "target"), "DBT_LOG_PATH": str(tmp / "logs")}
-
-
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, read_member) -> tuple[Path, dict[str, str]]:  # type: ignore[no-untyped-def]
-    tmp = tmp_path_factory.mktemp("marts")
-    corpus = tmp / "corpus"
-    corpus.mkdir()
-    for member in MEMBERS:
-        (corpus / Path(member).name).write_bytes(read_member(member))
-    db = tmp / "w.duckdb"
-    ingest_jats_corpus(corpus, db)
-    ensure_raw_tables(db)
-    classify(db, ClassifyRequest(backend="rules"), Console(quiet=True))
-    env = dbt_env(tmp)
-    assert run_dbt(["build"], db, extra_env=env) == 0
-    return db, env
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    return built_warehouse(tmp_path_factory.mktemp("marts"), MEMBERS)
 
 
 @pytest.mark.slow

@@ -18,8 +18,9 @@ from classifiers.engine.estimate import Estimate
 from classifiers.engine.runner import RunOutcome
 from classifiers.engine.service import ClassifyError, ClassifyRequest, classify
 from classifiers.llm.schemas import StructuredOutput
+from tests.duck import query
 from tests.support.llm_fault_server import FaultScript, FaultServer
-from tests.support.llm_warehouse import NEGATIVE_MEMBERS, POSITIVE_MEMBERS, fresh_warehouse, query
+from tests.support.llm_warehouse import NEGATIVE_MEMBERS, POSITIVE_MEMBERS, fresh_warehouse
 
 SECRET = "sk-test-DO-NOT-STORE-0123456789"
 

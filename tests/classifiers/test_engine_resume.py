@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.duck import query
 from tests.support.llm_fault_server import FaultScript, FaultServer
-from tests.support.llm_warehouse import SMALL_MEMBERS, fresh_warehouse, query
+from tests.support.llm_warehouse import SMALL_MEMBERS, fresh_warehouse
 
 PTMREUSE = Path(sys.executable).parent / "ptmreuse"
 CALLS_PER_PAPER = 3  # aius with a cooperative (always positive) model: uses_dl → uses_ptms → ptms

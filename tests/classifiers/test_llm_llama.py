@@ -18,8 +18,9 @@ from classifiers.engine.service import ClassifyRequest, classify
 from classifiers.llm.schemas import StructuredOutput
 from classifiers.store import STATUSES
 from classifiers.taxonomy import TASK_MODELS, Task
+from tests.duck import query
 from tests.support.llm_llama import MODEL_NAME, llama_server, llama_server_available
-from tests.support.llm_warehouse import fresh_warehouse, query
+from tests.support.llm_warehouse import fresh_warehouse
 
 pytestmark = [
     pytest.mark.slow,

@@ -8,24 +8,19 @@ import pytest
 from typer.testing import CliRunner
 
 from ingestion.identifiers import normalize_doi
-from ingestion.jats.pipeline import ingest_jats_corpus
 from ptmreuse.cli import app
 from tests.duck import query
 from tests.support.env import point_at
 from tests.support.http_server import ReplayServer, Reply
 from tests.support.recorded import openalex_responder, openalex_works
+from tests.support.warehouses import ingested_warehouse
 
 PAPERS = ("docling/pone.0234687.nxml", "docling/elife-56337.nxml")
 
 
 @pytest.fixture
-def warehouse(tmp_path: Path, read_member, monkeypatch: pytest.MonkeyPatch) -> Path:  # type: ignore[no-untyped-def]
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for member in PAPERS:
-        (corpus / Path(member).name).write_bytes(read_member(member))
-    db = tmp_path / "w.duckdb"
-    ingest_jats_corpus(corpus, db)
+def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    db = ingested_warehouse(tmp_path, PAPERS)
     monkeypatch.setenv("PTMREUSE_DB", str(db))
     return db
 

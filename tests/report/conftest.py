@@ -11,11 +11,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from classifiers.engine.service import ClassifyRequest, classify
 from classifiers.evaluation import evaluate_and_report
-from ingestion.jats.pipeline import ingest_jats_corpus
-from ptmreuse.dbt import run_dbt
-from ptmreuse.warehouse import ensure_raw_tables
+from tests.support.warehouses import built_warehouse
 
 MEMBERS = (
     "biohackathon2024-pmc/PMC9583140.xml",  # PTM reuse, several models
@@ -29,20 +26,9 @@ MEMBERS = (
 
 
 @pytest.fixture(scope="package")
-def warehouse(tmp_path_factory: pytest.TempPathFactory, read_member) -> Path:  # type: ignore[no-untyped-def]
-    tmp = tmp_path_factory.mktemp("report-warehouse")
-    corpus = tmp / "corpus"
-    corpus.mkdir()
-    for member in MEMBERS:
-        (corpus / Path(member).name).write_bytes(read_member(member))
-    db = tmp / "w.duckdb"
-    ingest_jats_corpus(corpus, db)
-    ensure_raw_tables(db)
-    quiet = Console(quiet=True)
-    classify(db, ClassifyRequest(backend="rules"), quiet)
-    env = {"DBT_TARGET_PATH": str(tmp / "target"), "DBT_LOG_PATH": str(tmp / "logs")}
-    assert run_dbt(["build"], db, extra_env=env) == 0
-    assert evaluate_and_report(db, quiet, run="latest", gold="reference", resamples=100)
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db, _ = built_warehouse(tmp_path_factory.mktemp("report-warehouse"), MEMBERS)
+    assert evaluate_and_report(db, Console(quiet=True), run="latest", gold="reference", resamples=100)
     return db
 
 

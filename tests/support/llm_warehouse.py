@@ -12,8 +12,6 @@ import zipfile
 from functools import cache
 from pathlib import Path
 
-import duckdb
-
 from ptmreuse.settings import SAMPLE_CORPUS
 
 POSITIVE_MEMBERS = (
@@ -46,8 +44,3 @@ def fresh_warehouse(dest_dir: Path, members: tuple[str, ...] = SMALL_MEMBERS) ->
     db_path = dest_dir / "warehouse.duckdb"
     shutil.copyfile(template_warehouse(members), db_path)
     return db_path
-
-
-def query(db_path: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
