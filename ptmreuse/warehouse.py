@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
+
 
 def _bootstraps() -> list[Callable[[Path], None]]:
     # One line per loader that owns raw tables (imported here, lazily, so the CLI starts fast).
@@ -22,3 +24,9 @@ def _bootstraps() -> list[Callable[[Path], None]]:
 def ensure_raw_tables(db_path: Path) -> None:
     for bootstrap in _bootstraps():
         bootstrap(db_path)
+
+
+def tables_in(con: duckdb.DuckDBPyConnection, schema: str = "raw") -> set[str]:
+    """Names of the tables a schema holds now (a fresh warehouse may not have them all yet)."""
+    sql = "select table_name from information_schema.tables where table_schema = ?"
+    return {name for (name,) in con.execute(sql, [schema]).fetchall()}

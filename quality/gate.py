@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 from rich.console import Console
 
+from ptmreuse.warehouse import tables_in
 from quality.assets import ASSETS, Asset
 from quality.config import GateConfig, report_dir
 from quality.context import SITE_NAME, make_context
@@ -62,9 +63,7 @@ class GateResult:
 
 
 def _raw_row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    sql = "select table_name from information_schema.tables where table_schema = 'raw'"
-    tables = [t for (t,) in con.execute(sql).fetchall()]
-    return {t: con.execute(f'select count(*) from raw."{t}"').fetchone()[0] for t in tables}  # type: ignore[index]
+    return {t: con.execute(f'select count(*) from raw."{t}"').fetchone()[0] for t in tables_in(con)}  # type: ignore[index]
 
 
 def _chunks(con: duckdb.DuckDBPyConnection, sql: str, rows: int) -> Iterator[pd.DataFrame]:

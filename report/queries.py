@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from ptmreuse.warehouse import tables_in
+
 # When the reference seed is missing (it comes with dbt build), the fields the mart itself flags.
 _NS_FIELDS_FALLBACK = (
     "select distinct field_id, field_name from marts.field_year_adoption where is_natural_science_field"
@@ -61,10 +63,7 @@ def connect(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    found = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
-    ).fetchone()
-    return bool(found and found[0])
+    return table in tables_in(con, schema)
 
 
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:

@@ -27,6 +27,7 @@ from classifiers.llm.retry import RetryPolicy
 from classifiers.llm.schemas import StructuredOutput
 from classifiers.protocols import DEFAULT_TOKEN_BUDGET, make_protocol
 from classifiers.store import LabelStore, create_label_tables
+from ptmreuse.warehouse import tables_in
 
 
 class ClassifyError(Exception):
@@ -57,10 +58,7 @@ class ClassifyRequest:
 
 
 def paper_dois(con: duckdb.DuckDBPyConnection, limit: int | None) -> list[str]:
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'papers'"
-    ).fetchone()[0]
-    if not exists:
+    if "papers" not in tables_in(con):
         raise ClassifyError(
             "No papers in the warehouse. Load some first: `ptmreuse ingest jats corpus/sample-jats.zip`."
         )

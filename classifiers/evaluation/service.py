@@ -14,15 +14,11 @@ from classifiers.evaluation.matching import catalogue_canonical
 from classifiers.evaluation.metrics import RESAMPLES, SEED
 from classifiers.evaluation.predictions import run_labels, select_runs, usage_totals
 from classifiers.evaluation.report import print_agreement
+from ptmreuse.warehouse import tables_in
 
 
 class EvaluationError(RuntimeError):
     """Nothing to evaluate (no database, no runs, unknown run or gold set), said in one line."""
-
-
-def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    sql = "select table_name from information_schema.tables where table_schema = 'raw'"
-    return {t for (t,) in con.execute(sql).fetchall()}
 
 
 def evaluate_database(
@@ -38,7 +34,7 @@ def evaluate_database(
     canonical = catalogue_canonical()
     rows: list[MetricRow] = []
     with duckdb.connect(str(db_path)) as con:
-        if not {"llm_labels", "classifier_runs", "papers"} <= _tables(con):
+        if not {"llm_labels", "classifier_runs", "papers"} <= tables_in(con):
             raise EvaluationError("no classifier labels yet: run `ptmreuse classify` first")
         try:
             runs = select_runs(con, run)

@@ -15,16 +15,12 @@ from ingestion.jats.files import DEFAULT_MAX_FILE_BYTES
 from ingestion.jats.parse import PARSER_VERSION
 from ingestion.jats.workers import ParsePool
 from ptmreuse.settings import dlt_pipelines_dir
+from ptmreuse.warehouse import tables_in
 
 RAW_DATASET = "raw"
 WRITER_BUFFER_ROWS = 100
 CHUNK_PAPERS = 2000
 DUCKDB_LOAD_MEMORY = "256MB"
-
-
-def _table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    query = "select count(*) from information_schema.tables where table_schema = ? and table_name = ?"
-    return con.execute(query, [RAW_DATASET, table]).fetchone()[0] > 0
 
 
 def read_known_state(db_path: Path) -> KnownState:
@@ -33,13 +29,14 @@ def read_known_state(db_path: Path) -> KnownState:
     if not db_path.exists():
         return known
     with duckdb.connect(str(db_path), read_only=True) as con:
-        if _table_exists(con, "papers"):
+        tables = tables_in(con)
+        if "papers" in tables:
             rows = con.execute("select content_hash, doi, parser_version from raw.papers").fetchall()
             known.paper_hashes = {h: d for h, d, version in rows if version == PARSER_VERSION}
             known.dois = {d for _, d, _ in rows}
-        if _table_exists(con, "paper_sections"):  # sections whose paper row is missing still need a merge
+        if "paper_sections" in tables:  # sections whose paper row is missing still need a merge
             known.dois |= {d for (d,) in con.execute("select distinct doi from raw.paper_sections").fetchall()}
-        if _table_exists(con, "ingest_rejects"):
+        if "ingest_rejects" in tables:
             rows = con.execute("select content_hash from raw.ingest_rejects where parser_version = ?", [PARSER_VERSION])
             known.reject_hashes = {h for (h,) in rows.fetchall() if h}
     return known

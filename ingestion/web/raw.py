@@ -7,6 +7,8 @@ from typing import Any
 
 import duckdb
 
+from ptmreuse.warehouse import tables_in
+
 RAW = "raw"
 
 
@@ -14,8 +16,7 @@ def raw_tables(db_path: Path) -> set[str]:
     if not db_path.exists():
         return set()
     with duckdb.connect(str(db_path), read_only=True) as con:
-        rows = con.execute("select table_name from information_schema.tables where table_schema = ?", [RAW])
-        return {name for (name,) in rows.fetchall()}
+        return tables_in(con, RAW)
 
 
 def read_rows(db_path: Path, table: str, sql: str, params: list[Any] | None = None) -> list[tuple]:
