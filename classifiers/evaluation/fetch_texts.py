@@ -20,7 +20,8 @@ from ingestion.fulltext.pipeline import (
     fetch_one,
     fulltext_fetches,
 )
-from ingestion.jats.pipeline import ingest_jats_corpus, make_pipeline
+from ingestion.jats.pipeline import ingest_jats_corpus
+from ingestion.pipeline import make_pipeline
 from ingestion.web import PoliteClient, Politeness
 from ingestion.web.endpoints import base_url
 from ingestion.web.loading import run

@@ -20,7 +20,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ingestion.fulltext.schema import FETCHES_HINTS, to_table
 from ingestion.fulltext.sources import body_status, europepmc_path, plos_request
-from ingestion.jats.pipeline import ingest_jats_corpus, make_pipeline
+from ingestion.jats.pipeline import ingest_jats_corpus
+from ingestion.pipeline import make_pipeline
 from ingestion.web import AccessDenied, PoliteClient, Politeness, ServiceError
 from ingestion.web.endpoints import base_url
 from ingestion.web.loading import run

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dlt
 import duckdb
-from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -14,13 +12,10 @@ from ingestion.jats import CorpusReader, IngestStats, KnownState, jats_corpus
 from ingestion.jats.files import DEFAULT_MAX_FILE_BYTES
 from ingestion.jats.parse import PARSER_VERSION
 from ingestion.jats.workers import ParsePool
-from ptmreuse.settings import dlt_pipelines_dir
+from ingestion.pipeline import make_pipeline
 from ptmreuse.warehouse import tables_in
 
-RAW_DATASET = "raw"
-WRITER_BUFFER_ROWS = 100
 CHUNK_PAPERS = 2000
-DUCKDB_LOAD_MEMORY = "256MB"
 
 
 def read_known_state(db_path: Path) -> KnownState:
@@ -40,25 +35,6 @@ def read_known_state(db_path: Path) -> KnownState:
             rows = con.execute("select content_hash from raw.ingest_rejects where parser_version = ?", [PARSER_VERSION])
             known.reject_hashes = {h for (h,) in rows.fetchall() if h}
     return known
-
-
-def make_pipeline(db_path: Path, name: str) -> dlt.Pipeline:
-    """A dlt pipeline writing dataset `raw` of the DuckDB file at `db_path` (state kept beside that file)."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    # Memory stays flat whatever the corpus size: dlt flushes to disk every few hundred rows (its default, 5,000
-    # full-text rows, is hundreds of MB) and DuckDB's cache during the load is capped.
-    dlt.config["data_writer.buffer_max_items"] = WRITER_BUFFER_ROWS
-    # Load files are transient (DuckDB reads them once): written uncompressed and deleted after loading.
-    # For full texts this writes several times faster than the default snappy.
-    dlt.config["data_writer.compression"] = "none"
-    dlt.config["load.delete_completed_jobs"] = True
-    credentials = DuckDbCredentials(str(db_path), global_config={"memory_limit": DUCKDB_LOAD_MEMORY})
-    return dlt.pipeline(
-        pipeline_name=name,
-        destination=dlt.destinations.duckdb(credentials),
-        dataset_name=RAW_DATASET,
-        pipelines_dir=str(dlt_pipelines_dir(db_path)),
-    )
 
 
 def ingest_jats_corpus(

@@ -11,11 +11,11 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ingestion.jats.pipeline import make_pipeline
 from ingestion.openalex import WorkBatch, openalex
 from ingestion.openalex.api import DEFAULT_SELECT, DOI_BATCH, MAX_PER_PAGE, Discovery, doi_filter, iter_works, queryable
 from ingestion.openalex.api import make_client as make_openalex_client
 from ingestion.openalex.schema import short_id
+from ingestion.pipeline import make_pipeline
 from ingestion.web import AccessDenied, Politeness, ServiceError
 from ingestion.web.client import IncompleteResults
 from ingestion.web.loading import run

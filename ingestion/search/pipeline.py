@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ingestion.jats.pipeline import make_pipeline
+from ingestion.pipeline import make_pipeline
 from ingestion.search import europepmc, plos, search_results
 from ingestion.search.queries import Query, QueryResult
 from ingestion.web import AccessDenied, PoliteClient, Politeness, ServiceError

@@ -8,7 +8,7 @@ import pytest
 
 from ingestion.fulltext.pipeline import fetch_fulltext
 from ingestion.fulltext.sources import body_status, plos_request
-from ingestion.jats.pipeline import make_pipeline
+from ingestion.pipeline import make_pipeline
 from ingestion.search import search_results
 from ingestion.search.queries import Hit, Page, Query, QueryResult
 from ingestion.web.loading import run

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from ingestion.identifiers import normalize_doi
-from ingestion.jats.pipeline import make_pipeline
 from ingestion.openalex.api import Discovery, MissingKey
 from ingestion.openalex.pipeline import discover_works, dois_to_enrich, enrich_dois, ensure_openalex_tables
+from ingestion.pipeline import make_pipeline
 from ingestion.search import search_results
 from ingestion.search.queries import Hit, Page, Query, QueryResult
 from ingestion.web import AccessDenied
