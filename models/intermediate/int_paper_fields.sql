@@ -8,26 +8,34 @@
       primary   the primary (rank-1) topic is
     var natural_science_requires_citations: the study's separate `cited_by_count > 0` condition.
 -#}
-{#- A table, not a view: several marts and ten data tests read it, and the view would be recomputed each time. -#}
-{{ config(materialized='table') }}
-
+{#- Incremental per paper (macros/paper_changes.sql): a build recomputes only the papers whose inputs changed. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_papers() }}"
+    )
+}}
 {%- set rule = var('natural_science_rule', 'any_of_3') -%}
 {%- set requires_citations = var('natural_science_requires_citations', true) -%}
 {%- if rule not in ['any_of_3', 'two_of_3', 'primary'] -%}
     {{ exceptions.raise_compiler_error("natural_science_rule must be any_of_3, two_of_3 or primary, not '" ~ rule ~ "'") }}
 {%- endif -%}
 
+-- depends_on: {{ ref('int_paper_changes') }}
+
 with
 
 papers as (
 
-    select doi, publisher_subjects from {{ ref('stg_jats__papers') }}
+    select doi, publisher_subjects from {{ ref('stg_jats__papers') }} where {{ is_changed_paper() }}
 
 ),
 
 works as (
 
-    select doi, openalex_id, cited_by_count from {{ ref('stg_openalex__works') }}
+    select doi, openalex_id, cited_by_count from {{ ref('stg_openalex__works') }} where {{ is_changed_paper() }}
 
 ),
 
@@ -192,7 +200,8 @@ final as (
         papers_ruled.primary_is_natural_science
         {%- endif %}
         {% if requires_citations %} and coalesce(papers_ruled.paper_cited_by_count > 0, true){% endif %}
-        as is_natural_science
+        as is_natural_science,
+        {{ build_started_at() }} as refreshed_at
     from flagged
     inner join papers_ruled on flagged.doi = papers_ruled.doi
     left join fields on flagged.field_id = fields.field_id

@@ -8,20 +8,29 @@
     - A paper with no answered uses_dl is unlabelled; with uses_dl true but no answered uses_ptms it is
       incomplete. Neither counts as analysed.
 -#}
-{{ config(materialized='table') }}  {#- read by many tests and two marts: computed once per build -#}
+{#- Incremental per paper (macros/paper_changes.sql): a build recomputes only the papers whose inputs changed. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_papers() }}"
+    )
+}}
+-- depends_on: {{ ref('int_paper_changes') }}
 
 
 with
 
 papers as (
 
-    select doi, content_hash from {{ ref('stg_jats__papers') }}
+    select doi, content_hash from {{ ref('stg_jats__papers') }} where {{ is_changed_paper() }}
 
 ),
 
 labels as (
 
-    select * from {{ ref('stg_classifier__labels') }}
+    select * from {{ ref('stg_classifier__labels') }} where {{ is_changed_paper() }}
 
 ),
 
@@ -79,7 +88,8 @@ final as (
             else 'labelled'
         end as label_status,
         decided.uses_dl is not null and decided.uses_ptms is not null as is_analysed,
-        {{ selected_run_configuration() }} as run_configuration
+        {{ selected_run_configuration() }} as run_configuration,
+        {{ build_started_at() }} as refreshed_at
     from decided
 
 )

@@ -1,32 +1,47 @@
+{#- Incremental per paper (macros/paper_changes.sql): a build recomputes only the papers whose inputs changed. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_papers() }}"
+    )
+}}
+-- depends_on: {{ ref('int_paper_changes') }}
+
 with
 
 papers as (
 
-    select doi, title, journal, publisher, publication_year, corpus from {{ ref('stg_jats__papers') }}
+    select doi, title, journal, publisher, publication_year, corpus
+    from {{ ref('stg_jats__papers') }}
+    where {{ is_changed_paper() }}
 
 ),
 
 works as (
 
-    select doi, publication_year, cited_by_count, openalex_id from {{ ref('stg_openalex__works') }}
+    select doi, publication_year, cited_by_count, openalex_id
+    from {{ ref('stg_openalex__works') }}
+    where {{ is_changed_paper() }}
 
 ),
 
 paper_fields as (
 
-    select * from {{ ref('int_paper_fields') }}
+    select * from {{ ref('int_paper_fields') }} where {{ is_changed_paper() }}
 
 ),
 
 labels as (
 
-    select * from {{ ref('int_paper_labels') }}
+    select * from {{ ref('int_paper_labels') }} where {{ is_changed_paper() }}
 
 ),
 
 ptms as (
 
-    select doi, canonical_name from {{ ref('int_paper_ptms') }}
+    select doi, canonical_name from {{ ref('int_paper_ptms') }} where {{ is_changed_paper() }}
 
 ),
 
@@ -108,7 +123,8 @@ final as (
         labels.labelled_at,
 
         ---------- settings
-        {{ mart_setting_columns('labels.run_configuration') }}
+        {{ mart_setting_columns('labels.run_configuration') }},
+        {{ build_started_at() }} as refreshed_at
 
     from papers
     left join doi_works on papers.doi = doi_works.doi

@@ -78,7 +78,7 @@ final as (
         papers.year_max
 
     from reuses
-    left join papers on reuses.doi = papers.doi
+    inner join papers on reuses.doi = papers.doi  -- labels are append-only: a paper deleted from raw keeps them
 
 )
 

@@ -1,0 +1,164 @@
+"""The per-paper models (int_paper_fields, int_paper_labels, papers) are incremental: a build recomputes only the papers
+whose inputs changed, and what it leaves equals a `--full-refresh` build.
+
+Real papers from the bundled corpus, labelled by the rules backend. The edits are the kinds a user makes: new papers
+ingested and labelled, an article file replaced by a corrected version (re-ingested, relabelled), a var changed, a
+paper deleted from the raw layer by hand.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from rich.console import Console
+
+from classifiers.engine.service import ClassifyRequest, classify
+from ingestion.jats.pipeline import ingest_jats_corpus
+from ptmreuse.dbt import run_dbt
+from tests.duck import query
+from tests.support.warehouses import built_warehouse, dbt_env
+
+MEMBERS = (
+    "biohackathon2024-pmc/PMC9583140.xml",  # PTM reuse, several models
+    "biohackathon2024-pmc/PMC6692109.xml",  # PTM reuse, two fields
+    "biohackathon2024-pmc/PMC9047973.xml",  # deep learning without a PTM
+    "docling/elife-56337.nxml",  # no deep learning
+)
+NEW_MEMBERS = ("biohackathon2024-pmc/PMC8494008.xml", "biohackathon2024-pmc/PMC8445633.xml")
+CORRECTED_MEMBER = "docling/elife-56337.nxml"
+CORRECTED_DOI = "10.7554/elife.56337"
+# The corrected version adds a methods sentence that reuses a pre-trained model (the edit is ours, the article real).
+ADDED_SENTENCE = (
+    b"<p>Cell boundaries were segmented with a ResNet-50 network pre-trained on ImageNet, which we fine-tuned on "
+    b"200 annotated images of our own.</p>"
+)
+PER_PAPER_TABLES = (
+    "intermediate.int_paper_fields",
+    "intermediate.int_paper_labels",
+    "marts.papers",
+    "marts.ptm_reuse",
+    "marts.field_year_adoption",
+    "marts.top_ptms",
+)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    return built_warehouse(tmp_path_factory.mktemp("incremental"), MEMBERS)
+
+
+@pytest.fixture
+def copy(built, tmp_path: Path) -> tuple[Path, dict[str, str]]:  # type: ignore[no-untyped-def]
+    db, _ = built
+    target = tmp_path / "w.duckdb"
+    shutil.copy(db, target)
+    return target, dbt_env(tmp_path)
+
+
+def snapshot(db: Path) -> dict[str, list[str]]:
+    """Every row of the per-paper models and the marts they feed, without the refreshed_at stamp."""
+    out = {}
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table in PER_PAPER_TABLES:
+            columns = [name for (name, *_) in con.execute(f"describe {table}").fetchall() if name != "refreshed_at"]
+            rows = con.execute(f"select {', '.join(columns)} from {table}").fetchall()
+            out[table] = sorted(map(repr, rows))
+    return out
+
+
+def refreshed_at(db: Path) -> dict[str, object]:
+    return dict(query(db, "select doi, refreshed_at from marts.papers"))
+
+
+def build(db: Path, env: dict[str, str], *args: str) -> None:
+    assert run_dbt(["build", "--quiet", "--exclude-resource-type", "unit_test", *args], db, extra_env=env) == 0
+
+
+@pytest.mark.slow
+def test_a_build_with_nothing_new_recomputes_no_paper(copy) -> None:  # type: ignore[no-untyped-def]
+    db, env = copy
+    before, stamps = snapshot(db), refreshed_at(db)
+    build(db, env)
+    assert refreshed_at(db) == stamps
+    assert snapshot(db) == before
+
+
+@pytest.mark.slow
+def test_new_and_corrected_papers_are_recomputed_and_match_a_full_refresh(copy, tmp_path: Path, read_member) -> None:  # type: ignore[no-untyped-def]
+    db, env = copy
+    stamps = refreshed_at(db)
+    assert query(db, "select n_ptms from marts.papers where doi = ?", [CORRECTED_DOI]) == [(0,)]
+    more = tmp_path / "more"
+    more.mkdir()
+    for member in NEW_MEMBERS:
+        (more / Path(member).name).write_bytes(read_member(member))
+    corrected = read_member(CORRECTED_MEMBER).replace(b"</body>", ADDED_SENTENCE + b"</body>", 1)
+    assert corrected != read_member(CORRECTED_MEMBER)
+    (more / Path(CORRECTED_MEMBER).name).write_bytes(corrected)
+    ingest_jats_corpus(more, db)
+    classify(db, ClassifyRequest(backend="rules"), Console(quiet=True))
+
+    build(db, env)
+    after = refreshed_at(db)
+    recomputed = {doi for doi, stamp in after.items() if stamp != stamps.get(doi)}
+    assert len(after) == len(MEMBERS) + len(NEW_MEMBERS)
+    assert recomputed == set(after) - set(stamps) | {CORRECTED_DOI}
+    assert query(db, "select uses_ptms, n_ptms > 0 from marts.papers where doi = ?", [CORRECTED_DOI]) == [(True, True)]
+    assert query(db, "select count(*) from marts.ptm_reuse where doi = ?", [CORRECTED_DOI])[0][0] > 0
+
+    incremental = snapshot(db)
+    build(db, env, "--full-refresh")
+    assert snapshot(db) == incremental
+
+
+@pytest.mark.slow
+def test_a_changed_var_recomputes_every_paper(copy) -> None:  # type: ignore[no-untyped-def]
+    db, env = copy
+    stamps = refreshed_at(db)
+    build(db, env, "--vars", "{natural_science_rule: two_of_3}")
+    after = refreshed_at(db)
+    assert all(after[doi] != stamps[doi] for doi in stamps)
+    assert query(db, "select list(distinct natural_science_rule) from marts.papers") == [(["two_of_3"],)]
+    incremental = snapshot(db)
+    build(db, env, "--full-refresh", "--vars", "{natural_science_rule: two_of_3}")
+    assert snapshot(db) == incremental
+
+
+@pytest.mark.slow
+def test_papers_deleted_from_the_raw_layer_leave_every_per_paper_model(copy, tmp_path: Path, read_member) -> None:  # type: ignore[no-untyped-def]
+    db, env = copy
+    # an unlabelled paper, so that nothing about it is left once its article rows are gone
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / Path(NEW_MEMBERS[0]).name).write_bytes(read_member(NEW_MEMBERS[0]))
+    ingest_jats_corpus(more, db)
+    build(db, env)
+    unlabelled = query(db, "select doi from marts.papers where label_status = 'unlabelled'")[0][0]
+    labelled = query(db, "select doi from marts.ptm_reuse order by doi limit 1")[0][0]
+    with duckdb.connect(str(db)) as con:  # by hand, as for a retracted article; raw.llm_labels is append-only
+        for table in ("raw.paper_sections", "raw.papers"):
+            con.execute(f"delete from {table} where doi in (?, ?)", [unlabelled, labelled])
+    build(db, env)
+    for doi in (unlabelled, labelled):
+        for table in PER_PAPER_TABLES[:4]:
+            assert query(db, f"select count(*) from {table} where doi = ?", [doi]) == [(0,)], (doi, table)
+    removed = dict(query(db, "select doi, is_removed from intermediate.int_paper_changes"))
+    assert removed[unlabelled] is True and removed[labelled] is False  # its labels are still there
+    incremental = snapshot(db)
+    build(db, env, "--full-refresh")
+    assert snapshot(db) == incremental
+
+
+@pytest.mark.slow
+def test_a_table_built_before_refreshed_at_existed_asks_for_a_full_refresh(copy, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db, env = copy
+    with duckdb.connect(str(db)) as con:
+        con.execute("alter table intermediate.int_paper_labels drop column refreshed_at")
+    assert run_dbt(["build", "--exclude-resource-type", "unit_test"], db, extra_env=env) != 0
+    log = (tmp_path / "logs" / "dbt.log").read_text()
+    assert "rebuild it once with `ptmreuse build --full-refresh`" in log
+    build(db, env, "--full-refresh")
+    assert "refreshed_at" in {name for (name, *_) in query(db, "describe intermediate.int_paper_labels")}
