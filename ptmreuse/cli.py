@@ -9,10 +9,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ptmreuse.dbt import run_dbt
+from ptmreuse.dbt import build_warehouse
 from ptmreuse.lock import WarehouseBusy, WriterLock
 from ptmreuse.settings import database_path, quiet_telemetry
-from ptmreuse.warehouse import ensure_raw_tables
 
 app = typer.Typer(help="Measure pre-trained model reuse in scientific papers.", no_args_is_help=True)
 ingest_app = typer.Typer(help="Load papers and metadata into the raw schema.", no_args_is_help=True)
@@ -265,8 +264,7 @@ def fetch_gold_texts_command(
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def build(ctx: typer.Context) -> None:
     """Run `dbt build` on the same database; extra arguments go to dbt (e.g. `--select staging`)."""
-    ensure_raw_tables(database_path())
-    code = run_dbt(["build", *ctx.args], database_path())
+    code = build_warehouse(database_path(), list(ctx.args), console)
     if code != 0:
         console.print("[red]dbt build failed[/red]: read the failing model or test above, fix it, and re-run.")
     raise typer.Exit(code)

@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from rich.console import Console
+
 from ptmreuse.settings import PROJECT_DIR, quiet_telemetry
+from ptmreuse.warehouse import ensure_raw_tables, outdated_per_paper_tables
 
 
 def dbt_executable() -> str:
@@ -29,3 +32,16 @@ def run_dbt(args: list[str], db_path: Path, extra_env: dict[str, str] | None = N
     env = {**os.environ, "PTMREUSE_DB": str(db_path), **(extra_env or {})}
     command = [dbt_executable(), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
     return subprocess.run(command, cwd=PROJECT_DIR, env=env, check=False).returncode
+
+
+def build_warehouse(db_path: Path, args: list[str], console: Console) -> int:
+    """`dbt build` as `ptmreuse build` and the demo run it: raw tables made sure of, old per-paper tables rebuilt."""
+    ensure_raw_tables(db_path)
+    outdated = outdated_per_paper_tables(db_path)
+    if outdated and "--full-refresh" not in args:
+        console.print(
+            f"[yellow]{', '.join(outdated)} were built by an older ptmreuse, before they became incremental:"
+            " rebuilding everything from scratch once (--full-refresh).[/yellow]"
+        )
+        args = [*args, "--full-refresh"]
+    return run_dbt(["build", *args], db_path)

@@ -7,9 +7,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ptmreuse.dbt import run_dbt
+from ptmreuse.dbt import build_warehouse
 from ptmreuse.settings import SAMPLE_CORPUS
-from ptmreuse.warehouse import ensure_raw_tables
 
 
 class DemoStepFailed(Exception):
@@ -42,8 +41,7 @@ def _check(db_path: Path, console: Console) -> None:
 
 
 def _build(db_path: Path, console: Console) -> None:
-    ensure_raw_tables(db_path)
-    if run_dbt(["build"], db_path) != 0:
+    if build_warehouse(db_path, [], console) != 0:
         raise DemoStepFailed("dbt build failed: read the failing model or test in the log above")
 
 

@@ -30,3 +30,29 @@ def tables_in(con: duckdb.DuckDBPyConnection, schema: str = "raw") -> set[str]:
     """Names of the tables a schema holds now (a fresh warehouse may not have them all yet)."""
     sql = "select table_name from information_schema.tables where table_schema = ?"
     return {name for (name,) in con.execute(sql, [schema]).fetchall()}
+
+
+# The incremental per-paper models (macros/paper_changes.sql) and the column their incremental builds rely on.
+PER_PAPER_TABLES = ("intermediate.int_paper_fields", "intermediate.int_paper_labels", "marts.papers")
+REFRESH_STAMP = "refreshed_at"
+
+
+def outdated_per_paper_tables(db_path: Path) -> list[str]:
+    """Per-paper tables built by a ptmreuse older than their incremental version (no refreshed_at column).
+
+    An incremental build cannot update them; they must be rebuilt once from scratch (`dbt build --full-refresh`).
+    """
+    if not db_path.exists():
+        return []
+    sql = """
+        select table_schema || '.' || table_name
+        from information_schema.tables as t
+        where table_schema || '.' || table_name in ?
+          and not exists (
+              select 1 from information_schema.columns as c
+              where c.table_schema = t.table_schema and c.table_name = t.table_name and c.column_name = ?
+          )
+        order by 1
+    """
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return [name for (name,) in con.execute(sql, [list(PER_PAPER_TABLES), REFRESH_STAMP]).fetchall()]

@@ -14,9 +14,11 @@ from pathlib import Path
 import duckdb
 import pytest
 from rich.console import Console
+from typer.testing import CliRunner
 
 from classifiers.engine.service import ClassifyRequest, classify
 from ingestion.jats.pipeline import ingest_jats_corpus
+from ptmreuse.cli import app
 from ptmreuse.dbt import run_dbt
 from tests.duck import query
 from tests.support.warehouses import built_warehouse, dbt_env
@@ -153,12 +155,17 @@ def test_papers_deleted_from_the_raw_layer_leave_every_per_paper_model(copy, tmp
 
 
 @pytest.mark.slow
-def test_a_table_built_before_refreshed_at_existed_asks_for_a_full_refresh(copy, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_tables_built_before_refreshed_at_existed_are_rebuilt_once(copy, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     db, env = copy
-    with duckdb.connect(str(db)) as con:
+    with duckdb.connect(str(db)) as con:  # what a warehouse built by the previous ptmreuse looks like
         con.execute("alter table intermediate.int_paper_labels drop column refreshed_at")
+    # plain dbt stops and says what to do ...
     assert run_dbt(["build", "--exclude-resource-type", "unit_test"], db, extra_env=env) != 0
-    log = (tmp_path / "logs" / "dbt.log").read_text()
-    assert "rebuild it once with `ptmreuse build --full-refresh`" in log
-    build(db, env, "--full-refresh")
+    assert "rebuild it once with `ptmreuse build --full-refresh`" in (tmp_path / "logs" / "dbt.log").read_text()
+    # ... and `ptmreuse build` does it
+    for name, value in {**env, "PTMREUSE_DB": str(db)}.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(app, ["build", "--exclude-resource-type", "unit_test"])
+    assert result.exit_code == 0, result.output
+    assert "intermediate.int_paper_labels were built by an older ptmreuse" in " ".join(result.output.split())
     assert "refreshed_at" in {name for (name, *_) in query(db, "describe intermediate.int_paper_labels")}
