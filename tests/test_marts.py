@@ -11,11 +11,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from rich.console import Console
 
-from classifiers.engine.service import ClassifyRequest, classify
 from classifiers.store import OK, LabelRow, LabelStore
-from ingestion.jats.pipeline import ingest_jats_corpus
 from ptmreuse.dbt import run_dbt
 from tests.duck import query
 from tests.support.warehouses import built_warehouse, dbt_env
@@ -155,25 +152,6 @@ def mart_snapshot(db: Path) -> list[tuple]:
         "select doi, label_status, uses_dl, uses_ptms, n_ptms, decided_by, run_configuration from marts.papers"
         " order by doi",
     )
-
-
-@pytest.mark.slow
-def test_incremental_labels_match_a_full_refresh_after_new_papers(built, tmp_path: Path, read_member) -> None:  # type: ignore[no-untyped-def]
-    db, _ = built
-    grown = tmp_path / "grown.duckdb"
-    shutil.copy(db, grown)
-    corpus = tmp_path / "more"
-    corpus.mkdir()
-    for member in ("biohackathon2024-pmc/PMC8494008.xml", "biohackathon2024-pmc/PMC8445633.xml"):
-        (corpus / Path(member).name).write_bytes(read_member(member))
-    ingest_jats_corpus(corpus, grown)
-    classify(grown, ClassifyRequest(backend="rules"), Console(quiet=True))  # labels only the two new papers
-    env = dbt_env(tmp_path)
-    assert run_dbt(["build"], grown, extra_env=env) == 0
-    incremental = mart_snapshot(grown)
-    assert len(incremental) == len(MEMBERS) + 2 and {row[1] for row in incremental} == {"labelled"}
-    assert run_dbt(["build", "--full-refresh"], grown, extra_env=env) == 0
-    assert mart_snapshot(grown) == incremental
 
 
 @pytest.mark.slow
