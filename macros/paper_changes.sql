@@ -6,9 +6,10 @@
     `refreshed_at`: its pre-hook deletes their rows (so a paper that now has no row loses its old ones), and its
     SELECT, filtered with `is_changed_paper`, appends their new rows.
 
-    Why this never appends a paper twice: a paper's rows are stamped with the build that wrote them, which is no
-    earlier than the paper's changed_at. After the pre-hook, the newest refreshed_at left can only drop below the
-    changed_at of papers that have no rows left, so the SELECT picks up exactly the papers that need rows.
+    Why this never appends a paper twice: a paper's rows are stamped with the newest change stamp when they were
+    written, which is no earlier than the paper's changed_at. After the pre-hook, the newest refreshed_at left can
+    only drop below the changed_at of papers that have no rows left, so the SELECT picks up exactly the papers that
+    need rows.
 
     `dbt build --full-refresh` rebuilds everything from scratch, as for any incremental model.
 -#}
@@ -38,9 +39,22 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The build's start, stamped on the rows a per-paper model writes. -#}
-{% macro build_started_at() -%}
-    cast('{{ run_started_at.isoformat() }}' as timestamptz)
+{#-
+    The stamps. int_paper_changes stamps a change with the build's start, but never earlier than its newest stamp (a
+    clock set back must not hide a change). A per-paper model stamps the rows it writes with the newest change stamp
+    it has seen, so the comparison above never depends on the clock either.
+-#}
+{% macro change_stamp() -%}
+    {%- set started = "cast('" ~ run_started_at.isoformat() ~ "' as timestamptz)" -%}
+    {%- if is_incremental() -%}
+        greatest({{ started }}, (select max(changed_at) + interval 1 microsecond from {{ this }}))
+    {%- else -%}
+        {{ started }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro refresh_stamp() -%}
+    (select max(changed_at) from {{ ref('int_paper_changes') }})
 {%- endmacro %}
 
 {#-

@@ -117,6 +117,24 @@ def test_new_and_corrected_papers_are_recomputed_and_match_a_full_refresh(copy, 
 
 
 @pytest.mark.slow
+def test_a_clock_set_back_between_builds_hides_no_new_paper(copy, tmp_path: Path, read_member) -> None:  # type: ignore[no-untyped-def]
+    db, env = copy
+    with duckdb.connect(str(db)) as con:  # as if the last build had run with the clock a day ahead
+        con.execute("update intermediate.int_paper_changes set changed_at = changed_at + interval 1 day")
+        for table in ("intermediate.int_paper_fields", "intermediate.int_paper_labels", "marts.papers"):
+            con.execute(f"update {table} set refreshed_at = refreshed_at + interval 1 day")
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / Path(NEW_MEMBERS[0]).name).write_bytes(read_member(NEW_MEMBERS[0]))
+    ingest_jats_corpus(more, db)
+    classify(db, ClassifyRequest(backend="rules"), Console(quiet=True))
+    build(db, env)
+    assert query(db, "select count(*), count(*) filter (where label_status = 'labelled') from marts.papers") == [
+        (len(MEMBERS) + 1, len(MEMBERS) + 1)
+    ]
+
+
+@pytest.mark.slow
 def test_a_changed_var_recomputes_every_paper(copy) -> None:  # type: ignore[no-untyped-def]
     db, env = copy
     stamps = refreshed_at(db)

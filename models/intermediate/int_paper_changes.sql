@@ -101,7 +101,7 @@ final as (
         doi,
         input_fingerprint,
         is_removed,
-        {{ build_started_at() }} as changed_at
+        {{ change_stamp() }} as changed_at
     from changed
 
 )

@@ -201,7 +201,7 @@ final as (
         {%- endif %}
         {% if requires_citations %} and coalesce(papers_ruled.paper_cited_by_count > 0, true){% endif %}
         as is_natural_science,
-        {{ build_started_at() }} as refreshed_at
+        {{ refresh_stamp() }} as refreshed_at
     from flagged
     inner join papers_ruled on flagged.doi = papers_ruled.doi
     left join fields on flagged.field_id = fields.field_id

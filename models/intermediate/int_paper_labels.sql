@@ -89,7 +89,7 @@ final as (
         end as label_status,
         decided.uses_dl is not null and decided.uses_ptms is not null as is_analysed,
         {{ selected_run_configuration() }} as run_configuration,
-        {{ build_started_at() }} as refreshed_at
+        {{ refresh_stamp() }} as refreshed_at
     from decided
 
 )

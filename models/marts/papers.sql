@@ -124,7 +124,7 @@ final as (
 
         ---------- settings
         {{ mart_setting_columns('labels.run_configuration') }},
-        {{ build_started_at() }} as refreshed_at
+        {{ refresh_stamp() }} as refreshed_at
 
     from papers
     left join doi_works on papers.doi = doi_works.doi
