@@ -14,6 +14,17 @@
     `dbt build --full-refresh` rebuilds everything from scratch, as for any incremental model.
 -#}
 
+{#- The config of a per-paper model, and its dependency on int_paper_changes (read only by incremental builds). -#}
+{% macro per_paper_incremental() %}
+-- depends_on: {{ ref('int_paper_changes') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed_papers() }}"
+) }}
+{% endmacro %}
+
 {#- Subquery: the DOIs `this` model must recompute (changed since its newest row). -#}
 {% macro changed_papers() -%}
     (

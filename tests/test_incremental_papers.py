@@ -75,6 +75,14 @@ def refreshed_at(db: Path) -> dict[str, object]:
     return dict(query(db, "select doi, refreshed_at from marts.papers"))
 
 
+def ingest_files(db: Path, folder: Path, files: dict[str, bytes]) -> None:
+    """Ingest article files (name → bytes) into `db`, as `ptmreuse ingest jats folder` does."""
+    folder.mkdir()
+    for name, content in files.items():
+        (folder / Path(name).name).write_bytes(content)
+    ingest_jats_corpus(folder, db)
+
+
 def build(db: Path, env: dict[str, str], *args: str) -> None:
     assert run_dbt(["build", "--quiet", "--exclude-resource-type", "unit_test", *args], db, extra_env=env) == 0
 
@@ -93,14 +101,9 @@ def test_new_and_corrected_papers_are_recomputed_and_match_a_full_refresh(copy, 
     db, env = copy
     stamps = refreshed_at(db)
     assert query(db, "select n_ptms from marts.papers where doi = ?", [CORRECTED_DOI]) == [(0,)]
-    more = tmp_path / "more"
-    more.mkdir()
-    for member in NEW_MEMBERS:
-        (more / Path(member).name).write_bytes(read_member(member))
     corrected = read_member(CORRECTED_MEMBER).replace(b"</body>", ADDED_SENTENCE + b"</body>", 1)
     assert corrected != read_member(CORRECTED_MEMBER)
-    (more / Path(CORRECTED_MEMBER).name).write_bytes(corrected)
-    ingest_jats_corpus(more, db)
+    ingest_files(db, tmp_path / "more", {**{m: read_member(m) for m in NEW_MEMBERS}, CORRECTED_MEMBER: corrected})
     classify(db, ClassifyRequest(backend="rules"), Console(quiet=True))
 
     build(db, env)
@@ -123,10 +126,7 @@ def test_a_clock_set_back_between_builds_hides_no_new_paper(copy, tmp_path: Path
         con.execute("update intermediate.int_paper_changes set changed_at = changed_at + interval 1 day")
         for table in ("intermediate.int_paper_fields", "intermediate.int_paper_labels", "marts.papers"):
             con.execute(f"update {table} set refreshed_at = refreshed_at + interval 1 day")
-    more = tmp_path / "more"
-    more.mkdir()
-    (more / Path(NEW_MEMBERS[0]).name).write_bytes(read_member(NEW_MEMBERS[0]))
-    ingest_jats_corpus(more, db)
+    ingest_files(db, tmp_path / "more", {NEW_MEMBERS[0]: read_member(NEW_MEMBERS[0])})
     classify(db, ClassifyRequest(backend="rules"), Console(quiet=True))
     build(db, env)
     assert query(db, "select count(*), count(*) filter (where label_status = 'labelled') from marts.papers") == [
@@ -151,10 +151,7 @@ def test_a_changed_var_recomputes_every_paper(copy) -> None:  # type: ignore[no-
 def test_papers_deleted_from_the_raw_layer_leave_every_per_paper_model(copy, tmp_path: Path, read_member) -> None:  # type: ignore[no-untyped-def]
     db, env = copy
     # an unlabelled paper, so that nothing about it is left once its article rows are gone
-    more = tmp_path / "more"
-    more.mkdir()
-    (more / Path(NEW_MEMBERS[0]).name).write_bytes(read_member(NEW_MEMBERS[0]))
-    ingest_jats_corpus(more, db)
+    ingest_files(db, tmp_path / "more", {NEW_MEMBERS[0]: read_member(NEW_MEMBERS[0])})
     build(db, env)
     unlabelled = query(db, "select doi from marts.papers where label_status = 'unlabelled'")[0][0]
     labelled = query(db, "select doi from marts.ptm_reuse order by doi limit 1")[0][0]

@@ -9,21 +9,12 @@
     var natural_science_requires_citations: the study's separate `cited_by_count > 0` condition.
 -#}
 {#- Incremental per paper (macros/paper_changes.sql): a build recomputes only the papers whose inputs changed. -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="{{ delete_changed_papers() }}"
-    )
-}}
+{{ per_paper_incremental() }}
 {%- set rule = var('natural_science_rule', 'any_of_3') -%}
 {%- set requires_citations = var('natural_science_requires_citations', true) -%}
 {%- if rule not in ['any_of_3', 'two_of_3', 'primary'] -%}
     {{ exceptions.raise_compiler_error("natural_science_rule must be any_of_3, two_of_3 or primary, not '" ~ rule ~ "'") }}
 {%- endif -%}
-
--- depends_on: {{ ref('int_paper_changes') }}
 
 with
 

@@ -1,14 +1,5 @@
 {#- Incremental per paper (macros/paper_changes.sql): a build recomputes only the papers whose inputs changed. -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="{{ delete_changed_papers() }}"
-    )
-}}
--- depends_on: {{ ref('int_paper_changes') }}
-
+{{ per_paper_incremental() }}
 with
 
 papers as (
