@@ -87,6 +87,12 @@ def build(db: Path, env: dict[str, str], *args: str) -> None:
     assert run_dbt(["build", "--quiet", "--exclude-resource-type", "unit_test", *args], db, extra_env=env) == 0
 
 
+def assert_same_as_a_full_refresh(db: Path, env: dict[str, str], *args: str) -> None:
+    incremental = snapshot(db)
+    build(db, env, "--full-refresh", *args)
+    assert snapshot(db) == incremental
+
+
 @pytest.mark.slow
 def test_a_build_with_nothing_new_recomputes_no_paper(copy) -> None:  # type: ignore[no-untyped-def]
     db, env = copy
@@ -114,9 +120,7 @@ def test_new_and_corrected_papers_are_recomputed_and_match_a_full_refresh(copy, 
     assert query(db, "select uses_ptms, n_ptms > 0 from marts.papers where doi = ?", [CORRECTED_DOI]) == [(True, True)]
     assert query(db, "select count(*) from marts.ptm_reuse where doi = ?", [CORRECTED_DOI])[0][0] > 0
 
-    incremental = snapshot(db)
-    build(db, env, "--full-refresh")
-    assert snapshot(db) == incremental
+    assert_same_as_a_full_refresh(db, env)
 
 
 @pytest.mark.slow
@@ -142,9 +146,7 @@ def test_a_changed_var_recomputes_every_paper(copy) -> None:  # type: ignore[no-
     after = refreshed_at(db)
     assert all(after[doi] != stamps[doi] for doi in stamps)
     assert query(db, "select list(distinct natural_science_rule) from marts.papers") == [(["two_of_3"],)]
-    incremental = snapshot(db)
-    build(db, env, "--full-refresh", "--vars", "{natural_science_rule: two_of_3}")
-    assert snapshot(db) == incremental
+    assert_same_as_a_full_refresh(db, env, "--vars", "{natural_science_rule: two_of_3}")
 
 
 @pytest.mark.slow
@@ -164,9 +166,7 @@ def test_papers_deleted_from_the_raw_layer_leave_every_per_paper_model(copy, tmp
             assert query(db, f"select count(*) from {table} where doi = ?", [doi]) == [(0,)], (doi, table)
     removed = dict(query(db, "select doi, is_removed from intermediate.int_paper_changes"))
     assert removed[unlabelled] is True and removed[labelled] is False  # its labels are still there
-    incremental = snapshot(db)
-    build(db, env, "--full-refresh")
-    assert snapshot(db) == incremental
+    assert_same_as_a_full_refresh(db, env)
 
 
 @pytest.mark.slow
