@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.console import Console
 
 from ptmreuse.settings import PROJECT_DIR, quiet_telemetry
-from ptmreuse.warehouse import ensure_raw_tables, outdated_per_paper_tables
+from ptmreuse.warehouse import ensure_raw_tables, latest_change_stamp, outdated_per_paper_tables, papers_changed_since
 
 
 def dbt_executable() -> str:
@@ -44,4 +44,11 @@ def build_warehouse(db_path: Path, args: list[str], console: Console) -> int:
             " rebuilding everything from scratch once (--full-refresh).[/yellow]"
         )
         args = [*args, "--full-refresh"]
-    return run_dbt(["build", *args], db_path)
+    before = latest_change_stamp(db_path)
+    code = run_dbt(["build", *args], db_path)
+    if code == 0:
+        changed, total = papers_changed_since(db_path, before)
+        console.print(
+            f"{changed:,} of {total:,} DOIs changed since the last build (the per-paper models recompute only these)"
+        )
+    return code

@@ -56,3 +56,33 @@ def outdated_per_paper_tables(db_path: Path) -> list[str]:
     """
     with duckdb.connect(str(db_path), read_only=True) as con:
         return [name for (name,) in con.execute(sql, [list(PER_PAPER_TABLES), REFRESH_STAMP]).fetchall()]
+
+
+CHANGE_LOG = "intermediate.int_paper_changes"  # the per-paper change log (models/intermediate)
+
+
+def _has_change_log(con: duckdb.DuckDBPyConnection) -> bool:
+    schema, table = CHANGE_LOG.split(".")
+    return table in tables_in(con, schema)
+
+
+def latest_change_stamp(db_path: Path) -> object | None:
+    """The newest changed_at of the per-paper change log (None before the first build)."""
+    if not db_path.exists():
+        return None
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        if not _has_change_log(con):
+            return None
+        return con.execute(f"select max(changed_at) from {CHANGE_LOG}").fetchone()[0]
+
+
+def papers_changed_since(db_path: Path, stamp: object | None) -> tuple[int, int]:
+    """(DOIs whose inputs changed after `stamp`, every one when None; DOIs the per-paper models cover now)."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        if not _has_change_log(con):
+            return 0, 0
+        sql = f"""
+            select count(*) filter (where ? is null or changed_at > ?), count(*) filter (where not is_removed)
+            from {CHANGE_LOG}
+        """
+        return con.execute(sql, [stamp, stamp]).fetchone()

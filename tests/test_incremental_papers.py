@@ -184,3 +184,7 @@ def test_tables_built_before_refreshed_at_existed_are_rebuilt_once(copy, tmp_pat
     assert result.exit_code == 0, result.output
     assert "intermediate.int_paper_labels were built by an older ptmreuse" in " ".join(result.output.split())
     assert "refreshed_at" in {name for (name, *_) in query(db, "describe intermediate.int_paper_labels")}
+    assert f"{len(MEMBERS)} of {len(MEMBERS)} DOIs changed since the last build" in " ".join(result.output.split())
+    again = CliRunner().invoke(app, ["build", "--exclude-resource-type", "unit_test"])
+    assert again.exit_code == 0 and "older ptmreuse" not in again.output
+    assert f"0 of {len(MEMBERS)} DOIs changed since the last build" in " ".join(again.output.split())
