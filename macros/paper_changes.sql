@@ -1,6 +1,6 @@
 {#-
-    Incremental per-paper models. Every per-paper model (int_paper_fields, int_paper_labels, papers) computes each
-    paper from that paper's rows only, so a build only has to recompute the papers whose inputs changed.
+    Incremental per-paper models. Every per-paper model (int_paper_fields, int_paper_labels, int_paper_ptm_mentions,
+    papers) computes each paper from that paper's rows only, so a build only has to recompute the papers whose inputs changed.
     int_paper_changes says which: it stamps `changed_at` (the build's start) on every DOI whose input fingerprint
     differs from the one it last saw. A per-paper model recomputes the DOIs changed after its own newest
     `refreshed_at`: its pre-hook deletes their rows (so a paper that now has no row loses its old ones), and its

@@ -33,7 +33,12 @@ def tables_in(con: duckdb.DuckDBPyConnection, schema: str = "raw") -> set[str]:
 
 
 # The incremental per-paper models (macros/paper_changes.sql) and the column their incremental builds rely on.
-PER_PAPER_TABLES = ("intermediate.int_paper_fields", "intermediate.int_paper_labels", "marts.papers")
+PER_PAPER_TABLES = (
+    "intermediate.int_paper_fields",
+    "intermediate.int_paper_labels",
+    "intermediate.int_paper_ptm_mentions",
+    "marts.papers",
+)
 REFRESH_STAMP = "refreshed_at"
 
 

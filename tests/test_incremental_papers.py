@@ -1,5 +1,5 @@
-"""The per-paper models (int_paper_fields, int_paper_labels, papers) are incremental: a build recomputes only the papers
-whose inputs changed, and what it leaves equals a `--full-refresh` build.
+"""The per-paper models (int_paper_fields, int_paper_labels, int_paper_ptm_mentions, papers) are incremental: a build
+recomputes only the papers whose inputs changed, and what it leaves equals a `--full-refresh` build.
 
 Real papers from the bundled corpus, labelled by the rules backend. The edits are the kinds a user makes: new papers
 ingested and labelled, an article file replaced by a corrected version (re-ingested, relabelled), a var changed, a
@@ -40,6 +40,7 @@ ADDED_SENTENCE = (
 PER_PAPER_TABLES = (
     "intermediate.int_paper_fields",
     "intermediate.int_paper_labels",
+    "intermediate.int_paper_ptm_mentions",
     "marts.papers",
     "marts.ptm_reuse",
     "marts.field_year_adoption",
@@ -161,8 +162,15 @@ def test_papers_deleted_from_the_raw_layer_leave_every_per_paper_model(copy, tmp
         for table in ("raw.paper_sections", "raw.papers"):
             con.execute(f"delete from {table} where doi in (?, ?)", [unlabelled, labelled])
     build(db, env)
+    # int_paper_ptm_mentions keeps the labelled paper's mentions: they come from its labels, which stay
+    article_tables = (
+        "intermediate.int_paper_fields",
+        "intermediate.int_paper_labels",
+        "marts.papers",
+        "marts.ptm_reuse",
+    )
     for doi in (unlabelled, labelled):
-        for table in PER_PAPER_TABLES[:4]:
+        for table in article_tables:
             assert query(db, f"select count(*) from {table} where doi = ?", [doi]) == [(0,)], (doi, table)
     removed = dict(query(db, "select doi, is_removed from intermediate.int_paper_changes"))
     assert removed[unlabelled] is True and removed[labelled] is False  # its labels are still there

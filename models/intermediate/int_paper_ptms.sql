@@ -3,15 +3,17 @@
     canonicalised through the ptm_aliases seed on a normalised key (macro ptm_name_key). The key is built the same
     way on both sides, so a seed alias can never be unmatchable because of its punctuation. A name no alias matches
     keeps the spelling most often written for its key across the warehouse, and is flagged is_catalogued = false.
+    That choice looks at every paper's mentions, so this is a table rebuilt by every build; the mentions themselves
+    (int_paper_ptm_mentions) are incremental.
 -#}
 {{ config(materialized='table') }}  {#- read by many tests and two marts: computed once per build -#}
 
 
 with
 
-labels as (
+mentions as (
 
-    select * from {{ ref('stg_classifier__labels') }} where task = 'ptms'
+    select * from {{ ref('int_paper_ptm_mentions') }}
 
 ),
 
@@ -44,42 +46,12 @@ canonical_by_key as (
 
 ---------- mentions
 
-items as (
-
-    select
-        label_id,
-        doi,
-        run_configuration,
-        grounded,
-        grounding_scores,
-        unnest(cast(ptm_list as json[])) as item,
-        generate_subscripts(cast(ptm_list as json[]), 1) as mention_index
-    from labels
-
-),
-
-mentions as (
-
-    select
-        label_id,
-        doi,
-        run_configuration,
-        cast(mention_index as integer) as mention_index,
-        item ->> 'name' as raw_name,
-        {{ ptm_clean_name("item ->> 'name'") }} as clean_name,
-        item ->> 'reuse_pattern' as reuse_pattern,
-        item ->> 'stage' as stage,
-        nullif(trim(item ->> 'form'), '') as form,
-        item ->> 'evidence' as evidence,
-        grounded[mention_index] as is_grounded,
-        grounding_scores[mention_index] as grounding_score
-    from items
-
-),
-
 keyed as (
 
-    select mentions.*, {{ ptm_name_key('raw_name') }} as name_key
+    select
+        mentions.*,
+        {{ ptm_clean_name('raw_name') }} as clean_name,
+        {{ ptm_name_key('raw_name') }} as name_key
     from mentions
 
 ),
