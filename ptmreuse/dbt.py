@@ -48,7 +48,8 @@ def build_warehouse(db_path: Path, args: list[str], console: Console) -> int:
     code = run_dbt(["build", *args], db_path)
     if code == 0:
         changed, total = papers_changed_since(db_path, before)
-        console.print(
-            f"{changed:,} of {total:,} DOIs changed since the last build (the per-paper models recompute only these)"
-        )
+        if before is None:
+            console.print(f"first build of the per-paper models: {total:,} DOIs")
+        else:
+            console.print(f"{changed:,} of {total:,} DOIs changed since the last build (only these were recomputed)")
     return code
