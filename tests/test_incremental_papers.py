@@ -137,6 +137,10 @@ def test_a_clock_set_back_between_builds_hides_no_new_paper(copy, tmp_path: Path
     assert query(db, "select count(*), count(*) filter (where label_status = 'labelled') from marts.papers") == [
         (len(MEMBERS) + 1, len(MEMBERS) + 1)
     ]
+    # rebuilding the change log alone from scratch keeps its stamps ahead of every per-paper row, too
+    newest = query(db, "select max(refreshed_at) from marts.papers")[0][0]
+    build(db, env, "--full-refresh", "--select", "int_paper_changes")
+    assert query(db, "select min(changed_at) from intermediate.int_paper_changes")[0][0] > newest
 
 
 @pytest.mark.slow
