@@ -37,7 +37,7 @@ ADDED_SENTENCE = (
     b"<p>Cell boundaries were segmented with a ResNet-50 network pre-trained on ImageNet, which we fine-tuned on "
     b"200 annotated images of our own.</p>"
 )
-PER_PAPER_TABLES = (
+COMPARED_TABLES = (
     "intermediate.int_paper_fields",
     "intermediate.int_paper_labels",
     "intermediate.int_paper_ptm_mentions",
@@ -65,7 +65,7 @@ def snapshot(db: Path) -> dict[str, list[str]]:
     """Every row of the per-paper models and the marts they feed, without the refreshed_at stamp."""
     out = {}
     with duckdb.connect(str(db), read_only=True) as con:
-        for table in PER_PAPER_TABLES:
+        for table in COMPARED_TABLES:
             columns = [name for (name, *_) in con.execute(f"describe {table}").fetchall() if name != "refreshed_at"]
             rows = con.execute(f"select {', '.join(columns)} from {table}").fetchall()
             out[table] = sorted(map(repr, rows))
