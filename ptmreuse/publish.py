@@ -84,7 +84,7 @@ def publish(db_path: Path, target_dir: Path | None = None) -> PublishResult:
     staging_parquet.mkdir()
     try:
         with duckdb.connect(str(staging_db)) as con:
-            con.execute("attach ? as warehouse (read_only)", [str(db_path)])
+            con.execute(f"attach {_literal(str(db_path))} as warehouse (read_only)")  # ATTACH takes no parameters
             tables = _copy_tables(con, staging_parquet)
             con.execute("detach warehouse")
         manifest = {

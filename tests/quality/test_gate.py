@@ -105,7 +105,7 @@ PLANTED = {
         [
             """update raw.llm_labels set parsed = '{"answer": true, "evidence": null}'
                where label_id = (select min(label_id) from raw.llm_labels where task = 'uses_dl'
-                                 and parsed->>'$.answer' = 'true')"""
+                                 and (parsed->>'$.answer') = 'true')"""
         ],
         "raw.llm_labels",
         "positive_evidence_chars",
