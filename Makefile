@@ -37,11 +37,15 @@ system-deps:
 
 test: setup-dev system-deps
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
+# Style, and the layering: imports point down (ptmreuse → evaluation/quality/report → ingestion/classifiers →
+# warehouse) with no cycles (contracts in pyproject.toml).
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 bench: setup
 	$(BIN)/python bench/ingest.py

@@ -38,7 +38,7 @@ from classifiers.llm.openai_backend import OpenAIBackend, OpenAISettings  # noqa
 from classifiers.llm.prices import price_for  # noqa: E402
 from classifiers.protocols import AiusProtocol  # noqa: E402
 from classifiers.store import LabelStore  # noqa: E402
-from ptmreuse.settings import SAMPLE_CORPUS  # noqa: E402
+from warehouse.paths import SAMPLE_CORPUS  # noqa: E402
 
 LATENCY_S = 0.2
 CONCURRENCY = (1, 4, 16, 32)

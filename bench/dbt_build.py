@@ -34,8 +34,8 @@ from rich.console import Console
 from classifiers.engine.service import ClassifyRequest, classify
 from ingestion.jats.pipeline import ingest_jats_corpus
 from ptmreuse.dbt import run_dbt
-from ptmreuse.settings import SAMPLE_CORPUS
-from ptmreuse.warehouse import ensure_raw_tables
+from warehouse.paths import SAMPLE_CORPUS
+from warehouse.raw_schema import ensure_raw_tables
 
 SYNTHETIC_DOI = "10.99999/synthetic."
 SLIM_BODY_CHARS = 1500

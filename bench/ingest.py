@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ingestion.jats.files import iter_corpus  # noqa: E402
-from ptmreuse.settings import SAMPLE_CORPUS  # noqa: E402
+from warehouse.paths import SAMPLE_CORPUS  # noqa: E402
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 

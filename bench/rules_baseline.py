@@ -32,6 +32,7 @@ from classifiers.prefilter import has_dl_vocabulary  # noqa: E402
 from classifiers.rules import classify_paper  # noqa: E402
 from classifiers.rules.catalogue import load_catalogue  # noqa: E402
 from classifiers.taxonomy import PaperLabels  # noqa: E402
+from evaluation.documents import document_from_jats  # noqa: E402
 from ingestion.jats.parse import RejectedArticle  # noqa: E402
 
 SEEDS = PROJECT_DIR / "seeds"
@@ -207,7 +208,7 @@ def load(limit_to: set[str] | None = None) -> tuple[list[Gold], list[PaperDocume
             if limit_to is not None and member not in limit_to:
                 continue
             try:
-                doc = PaperDocument.from_jats(archive.read(member), member)
+                doc = document_from_jats(archive.read(member), member)
             except RejectedArticle:
                 continue
             corpus.append(doc)

@@ -5,7 +5,6 @@ This is the only place classifiers read papers from, so every backend (rules, LL
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -28,19 +27,6 @@ class PaperDocument:
     abstract: str | None
     content_hash: str
     sections: tuple[Section, ...] = field(default_factory=tuple)
-
-    @classmethod
-    def from_jats(cls, data: bytes, source_file: str) -> PaperDocument:
-        """Parse one JATS file the way ingestion does, without a database (benchmarks, tests, one-off checks)."""
-        from ingestion.jats.parse import parse_article
-
-        content_hash = hashlib.sha256(data).hexdigest()
-        parsed = parse_article(data, source_file, content_hash)
-        sections = tuple(
-            Section(r["ordinal"], r["heading"], r["section_type"], r["kind"], r["text"]) for r in parsed.sections
-        )
-        paper = parsed.paper
-        return cls(paper["doi"], paper["title"], paper["abstract"], content_hash, sections)
 
     @property
     def body_text(self) -> str:

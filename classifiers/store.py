@@ -12,11 +12,11 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
+
+from warehouse.raw_schema import create_raw_tables, raw_table
 
 OK = "ok"
 PARSE_ERROR = "parse_error"
@@ -28,68 +28,6 @@ STATUSES = (OK, PARSE_ERROR, REFUSED, API_ERROR, SKIPPED_PREFILTER, BUDGET_STOPP
 # A call that ended in one of these is done for its configuration: a rerun reuses it instead of paying again.
 # api_error and budget_stopped are not final, so a rerun retries them.
 FINAL_STATUSES = (OK, PARSE_ERROR, REFUSED, SKIPPED_PREFILTER)
-
-_LABELS_DDL = """
-create table if not exists raw.llm_labels (
-    label_id varchar not null,
-    run_id varchar not null,
-    call_id varchar not null,        -- rows written from one request share it (the gate answers two tasks)
-    cache_key varchar not null,      -- hash of (content hash, call, protocol, prompt hash, model, parameters)
-    doi varchar not null,
-    content_hash varchar,
-    task varchar not null,           -- uses_dl | uses_ptms | ptms
-    attempt integer not null,        -- 1, or 2 for the one re-ask after a validation failure
-    protocol varchar not null,
-    backend varchar not null,
-    model varchar,
-    prompt_name varchar,
-    prompt_version varchar,
-    prompt_hash varchar,
-    codebook_version varchar,
-    parameters json,
-    input_hash varchar,              -- hash of the exact messages sent
-    input_tokens integer,
-    output_tokens integer,
-    tokens_counted_in_call boolean,  -- false on the second row of a two-task call, so sums count tokens once
-    cost_usd double,
-    latency_s double,
-    transport_retries integer,
-    status varchar not null,
-    decided_by varchar not null,     -- prefilter | llm | rules
-    finish_reason varchar,
-    response_text varchar,
-    parsed json,                     -- the validated answer for this task (null unless status = ok)
-    grounded boolean[],              -- per evidence quote, in order: found in the paper text?
-    grounding_scores double[],
-    error varchar,
-    started_at timestamptz,
-    finished_at timestamptz
-)
-"""
-
-_RUNS_DDL = """
-create table if not exists raw.classifier_runs (
-    run_id varchar primary key,
-    backend varchar not null,
-    protocol varchar not null,
-    model varchar,
-    configuration json,
-    started_at timestamptz,
-    finished_at timestamptz,
-    status varchar,                  -- running | finished | budget_stopped | interrupted | failed
-    papers_total integer,
-    papers_done integer,
-    calls integer,
-    cache_hits integer,
-    rows_written integer,
-    input_tokens bigint,
-    output_tokens bigint,
-    cost_usd double,
-    transport_errors integer,
-    validation_errors integer,
-    error varchar
-)
-"""
 
 
 @dataclass(slots=True)
@@ -129,57 +67,11 @@ class LabelRow:
     finished_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
-_TS = pa.timestamp("us", tz="UTC")
-_ARROW = pa.schema(
-    [
-        ("label_id", pa.string()),
-        ("run_id", pa.string()),
-        ("call_id", pa.string()),
-        ("cache_key", pa.string()),
-        ("doi", pa.string()),
-        ("content_hash", pa.string()),
-        ("task", pa.string()),
-        ("attempt", pa.int32()),
-        ("protocol", pa.string()),
-        ("backend", pa.string()),
-        ("model", pa.string()),
-        ("prompt_name", pa.string()),
-        ("prompt_version", pa.string()),
-        ("prompt_hash", pa.string()),
-        ("codebook_version", pa.string()),
-        ("parameters", pa.string()),
-        ("input_hash", pa.string()),
-        ("input_tokens", pa.int32()),
-        ("output_tokens", pa.int32()),
-        ("tokens_counted_in_call", pa.bool_()),
-        ("cost_usd", pa.float64()),
-        ("latency_s", pa.float64()),
-        ("transport_retries", pa.int32()),
-        ("status", pa.string()),
-        ("decided_by", pa.string()),
-        ("finish_reason", pa.string()),
-        ("response_text", pa.string()),
-        ("parsed", pa.string()),
-        ("grounded", pa.list_(pa.bool_())),
-        ("grounding_scores", pa.list_(pa.float64())),
-        ("error", pa.string()),
-        ("started_at", _TS),
-        ("finished_at", _TS),
-    ]
-)
+LABEL_TABLES = ("llm_labels", "classifier_runs")  # declared in models/staging/__sources.yml
 
 
 def create_label_tables(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("create schema if not exists raw")
-    con.execute(_LABELS_DDL)
-    con.execute(_RUNS_DDL)
-
-
-def ensure_label_tables(db_path: Path) -> None:
-    """Create raw.llm_labels and raw.classifier_runs when missing (dbt's staging reads them even before a run)."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(db_path)) as con:
-        create_label_tables(con)
+    create_raw_tables(con, LABEL_TABLES)
 
 
 def _json(value: Any) -> str | None:
@@ -203,7 +95,7 @@ class LabelStore:
             records.append(record)
         if not records:
             return 0
-        batch = pa.Table.from_pylist(records, schema=_ARROW)  # noqa: F841 — read by DuckDB's replacement scan
+        batch = raw_table("llm_labels").to_arrow(records)  # noqa: F841 — read by DuckDB's replacement scan
         self.con.execute("insert into raw.llm_labels by name select * from batch")
         self.rows_written += len(records)
         return len(records)

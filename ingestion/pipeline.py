@@ -7,7 +7,7 @@ from pathlib import Path
 import dlt
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
-from ptmreuse.settings import dlt_pipelines_dir
+from warehouse.paths import dlt_pipelines_dir
 
 RAW_DATASET = "raw"
 WRITER_BUFFER_ROWS = 100

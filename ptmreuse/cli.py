@@ -10,8 +10,8 @@ import typer
 from rich.console import Console
 
 from ptmreuse.dbt import build_warehouse
-from ptmreuse.lock import WarehouseBusy, WriterLock
-from ptmreuse.settings import database_path, quiet_telemetry
+from warehouse.lock import WarehouseBusy, WriterLock
+from warehouse.paths import database_path, quiet_telemetry
 
 app = typer.Typer(help="Measure pre-trained model reuse in scientific papers.", no_args_is_help=True)
 ingest_app = typer.Typer(help="Load papers and metadata into the raw schema.", no_args_is_help=True)
@@ -47,7 +47,7 @@ def ingest_jats(
     """Load JATS articles (a directory or a zip) into raw.papers and raw.paper_sections."""
     from ingestion.jats.files import CorpusError
     from ingestion.jats.pipeline import ingest_jats_corpus
-    from ingestion.jats.report import print_ingest_summary
+    from ptmreuse.ingest_summaries import print_ingest_summary
 
     quiet_telemetry()
     try:
@@ -80,7 +80,7 @@ def ingest_openalex(
     from ingestion.openalex.pipeline import discover_works, enrich_dois
     from ingestion.search.queries import parse_years
     from ingestion.web import ServiceError
-    from ingestion.web.report import print_openalex_summary
+    from ptmreuse.ingest_summaries import print_openalex_summary
 
     quiet_telemetry()
     db_path = database_path()
@@ -111,7 +111,7 @@ def search(
     from ingestion.search.pipeline import SOURCES, run_search
     from ingestion.search.queries import STUDY_KEYWORDS, parse_years
     from ingestion.web import ServiceError
-    from ingestion.web.report import print_search_summary
+    from ptmreuse.ingest_summaries import print_search_summary
 
     quiet_telemetry()
     sources = source or list(SOURCES)
@@ -142,7 +142,7 @@ def fetch_fulltext_command(
     """Fetch open-access full text (PLOS XML, Europe PMC fullTextXML) for the search hits and load it as JATS."""
     from ingestion.fulltext.pipeline import fetch_fulltext
     from ingestion.web import ServiceError
-    from ingestion.web.report import print_fulltext_summary
+    from ptmreuse.ingest_summaries import print_fulltext_summary
 
     quiet_telemetry()
     try:
@@ -238,7 +238,7 @@ def eval_command(
     resamples: Annotated[int, typer.Option(min=100, help="Bootstrap resamples for the 95% intervals.")] = 1000,
 ) -> None:
     """Agreement of classifier runs with gold labels (κ, F1, … with bootstrap CIs) into marts.classifier_agreement."""
-    from classifiers.evaluation import evaluate_and_report
+    from evaluation import evaluate_and_report
 
     if not evaluate_and_report(database_path(), console, run=run, gold=gold, resamples=resamples):
         raise typer.Exit(2)
@@ -249,9 +249,9 @@ def fetch_gold_texts_command(
     out: Annotated[Path | None, typer.Option(help="Where fetched XML goes (default: beside the database).")] = None,
 ) -> None:
     """Fetch the PLOS XML of the study's 110 human-labelled papers (needs network) and load it as JATS."""
-    from classifiers.evaluation.fetch_texts import fetch_gold_texts
+    from evaluation.fetch_texts import fetch_gold_texts
     from ingestion.web import ServiceError
-    from ingestion.web.report import print_fulltext_summary
+    from ptmreuse.ingest_summaries import print_fulltext_summary
 
     quiet_telemetry()
     try:

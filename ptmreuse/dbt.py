@@ -10,8 +10,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ptmreuse.settings import PROJECT_DIR, quiet_telemetry
-from ptmreuse.warehouse import ensure_raw_tables, latest_change_stamp, outdated_per_paper_tables, papers_changed_since
+from ptmreuse.bootstrap import latest_change_stamp, outdated_per_paper_tables, papers_changed_since
+from warehouse.paths import PROJECT_DIR, quiet_telemetry
+from warehouse.raw_schema import ensure_raw_tables
 
 
 def dbt_executable() -> str:

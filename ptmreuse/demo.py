@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 
 from ptmreuse.dbt import build_warehouse
-from ptmreuse.settings import SAMPLE_CORPUS
+from warehouse.paths import SAMPLE_CORPUS
 
 
 class DemoStepFailed(Exception):
@@ -17,7 +17,7 @@ class DemoStepFailed(Exception):
 
 def _ingest(db_path: Path, console: Console) -> None:
     from ingestion.jats.pipeline import ingest_jats_corpus
-    from ingestion.jats.report import print_ingest_summary
+    from ptmreuse.ingest_summaries import print_ingest_summary
 
     print_ingest_summary(ingest_jats_corpus(SAMPLE_CORPUS, db_path, console=console), console)
 
@@ -46,7 +46,7 @@ def _build(db_path: Path, console: Console) -> None:
 
 
 def _evaluate(db_path: Path, console: Console) -> None:
-    from classifiers.evaluation import evaluate_and_report
+    from evaluation import evaluate_and_report
 
     evaluate_and_report(db_path, console, run="latest", gold="reference")
 

@@ -4,6 +4,7 @@ GX cannot read DuckDB through SQL (its SQLAlchemy path fails on DuckDB), so ever
 DuckDB query as a pandas DataFrame, a chunk at a time.
 """
 
-from quality.gate import GateResult, run_checks, run_gate
+from quality.gate import GateResult, run_checks
+from quality.report import run_gate
 
 __all__ = ["GateResult", "run_checks", "run_gate"]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ptmreuse.settings import PROJECT_DIR
+from warehouse.paths import PROJECT_DIR
 
 # Where Data Docs (HTML) go unless PTMREUSE_QUALITY_DIR says otherwise; reports/ is git-ignored.
 DEFAULT_REPORT_DIR = Path("reports") / "quality"

@@ -9,12 +9,11 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-from rich.console import Console
 
-from ptmreuse.warehouse import tables_in
 from quality.assets import ASSETS, Asset
 from quality.config import GateConfig, report_dir
 from quality.context import SITE_NAME, make_context
+from warehouse import tables_in
 
 
 @dataclass(slots=True)
@@ -151,16 +150,3 @@ def run_checks(db_path: Path, config: GateConfig | None = None, docs_dir: Path |
     context.build_data_docs(site_names=[SITE_NAME])
     index = docs_dir / "index.html"
     return GateResult(suites, index if index.exists() else None)
-
-
-def run_gate(db_path: Path, console: Console, config: GateConfig | None = None, docs_dir: Path | None = None) -> bool:
-    """Run the gate and print its summary; True when every suite passed (skipped suites do not fail it)."""
-    from quality.report import print_gate_summary
-
-    try:
-        result = run_checks(db_path, config, docs_dir)
-    except FileNotFoundError as error:
-        console.print(f"[red]{error}[/red]")
-        return False
-    print_gate_summary(result, console)
-    return result.success

@@ -1,11 +1,14 @@
-"""The gate's terminal summary: one line per suite, then the worst failures with example values."""
+"""The gate as a person sees it: run it, then one line per suite and the worst failures with example values."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from quality.gate import ExpectationOutcome, GateResult
+from quality.config import GateConfig
+from quality.gate import ExpectationOutcome, GateResult, run_checks
 
 _STYLE = {"passed": "green", "failed": "red", "skipped": "dim"}
 WORST_SHOWN = 10
@@ -59,3 +62,14 @@ def print_gate_summary(result: GateResult, console: Console) -> None:
     verdict = "[green]passed[/green]" if result.success else "[red]FAILED[/red]"
     console.print(f"Gate {verdict}.", end=" ")
     console.print(f"Data Docs: {result.docs_index}" if result.docs_index else "No Data Docs were written.")
+
+
+def run_gate(db_path: Path, console: Console, config: GateConfig | None = None, docs_dir: Path | None = None) -> bool:
+    """Run the gate and print its summary; True when every suite passed (skipped suites do not fail it)."""
+    try:
+        result = run_checks(db_path, config, docs_dir)
+    except FileNotFoundError as error:
+        console.print(f"[red]{error}[/red]")
+        return False
+    print_gate_summary(result, console)
+    return result.success

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ptmreuse.settings import PROJECT_DIR
 from report.page import Overview, render
 from report.queries import ReportError, connect
 from report.sections import agreement_tables, build_sections, conditions
+from warehouse.paths import PROJECT_DIR
 
 __all__ = ["ReportError", "ReportResult", "report_dir", "write_report"]
 

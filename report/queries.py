@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from ptmreuse.warehouse import tables_in
+from warehouse import tables_in
 
 # When the reference seed is missing (it comes with dbt build), the fields the mart itself flags.
 _NS_FIELDS_FALLBACK = (

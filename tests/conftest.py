@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ptmreuse.settings import SAMPLE_CORPUS
+from warehouse.paths import SAMPLE_CORPUS
 
 
 @pytest.fixture(scope="session")

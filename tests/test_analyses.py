@@ -8,8 +8,8 @@ import duckdb
 import pytest
 
 from ptmreuse.dbt import run_dbt
-from ptmreuse.settings import PROJECT_DIR
 from tests.test_marts import built  # noqa: F401 — the module-scoped built warehouse
+from warehouse.paths import PROJECT_DIR
 
 ANALYSES = sorted(path.stem for path in (PROJECT_DIR / "analyses").glob("*.sql"))
 

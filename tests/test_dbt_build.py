@@ -8,8 +8,8 @@ import duckdb
 import pytest
 
 from ptmreuse.dbt import run_dbt
-from ptmreuse.warehouse import ensure_raw_tables
 from tests.support.warehouses import dbt_env, ingested_warehouse
+from warehouse.raw_schema import ensure_raw_tables
 
 MEMBERS = (
     "docling/pone.0234687.nxml",

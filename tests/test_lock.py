@@ -13,13 +13,13 @@ import pytest
 from typer.testing import CliRunner
 
 from ptmreuse.cli import app
-from ptmreuse.lock import WarehouseBusy, WriterLock, read_holder
+from warehouse.lock import WarehouseBusy, WriterLock, read_holder
 
 HOLD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from ptmreuse.lock import WriterLock
+    from warehouse.lock import WriterLock
     lock = WriterLock(Path(sys.argv[1]), "ptmreuse build (test holder)").acquire()
     print("locked", flush=True)
     time.sleep(60)

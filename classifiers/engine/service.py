@@ -27,7 +27,7 @@ from classifiers.llm.retry import RetryPolicy
 from classifiers.llm.schemas import StructuredOutput
 from classifiers.protocols import DEFAULT_TOKEN_BUDGET, make_protocol
 from classifiers.store import LabelStore, create_label_tables
-from ptmreuse.warehouse import tables_in
+from warehouse import tables_in
 
 
 class ClassifyError(Exception):

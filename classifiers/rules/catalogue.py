@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ptmreuse.settings import PROJECT_DIR
+from warehouse.paths import PROJECT_DIR
 
 from .text import fold
 

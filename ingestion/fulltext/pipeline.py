@@ -18,14 +18,14 @@ import dlt
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ingestion.fulltext.schema import FETCHES_HINTS, to_table
+from ingestion.fulltext.schema import FETCHES_HINTS, FULLTEXT_FETCHES
 from ingestion.fulltext.sources import body_status, europepmc_path, plos_request
 from ingestion.jats.pipeline import ingest_jats_corpus
 from ingestion.pipeline import make_pipeline
 from ingestion.web import AccessDenied, PoliteClient, Politeness, ServiceError
 from ingestion.web.endpoints import base_url
 from ingestion.web.loading import run
-from ingestion.web.raw import raw_tables, read_rows
+from ingestion.web.raw import read_rows
 
 PIPELINE = "fulltext"
 DONE = ("fetched", "no_full_text", "not_found", "not_open_access", "unsupported")  # retried only with --refresh
@@ -56,14 +56,9 @@ class FulltextStats:
 def fulltext_fetches(rows: list[dict[str, Any]]) -> Any:
     @dlt.resource(name="fulltext_fetches", write_disposition="merge", **FETCHES_HINTS)
     def fetches() -> Iterator[Any]:
-        yield to_table(rows)
+        yield FULLTEXT_FETCHES.to_arrow(rows)
 
     return fetches
-
-
-def ensure_fulltext_tables(db_path: Path) -> None:
-    if "fulltext_fetches" not in raw_tables(db_path):
-        run(make_pipeline(db_path, PIPELINE), fulltext_fetches([]))
 
 
 def targets(db_path: Path, refresh: bool = False) -> list[Target]:

@@ -17,11 +17,10 @@ from ingestion.jats.reader import Batch, CorpusReader, IngestStats, KnownState
 from ingestion.jats.schema import (
     INGEST_REJECTS,
     PAPER_SECTIONS,
-    PAPERS,
     PAPERS_COLUMNS,
     REJECTS_COLUMNS,
     SECTIONS_COLUMNS,
-    to_table,
+    papers_table,
 )
 
 __all__ = ["CorpusReader", "IngestStats", "KnownState", "jats_corpus"]
@@ -55,7 +54,7 @@ def jats_corpus(path: Path | None = None, reader: CorpusReader | None = None, ma
     )
     def papers(batch: Batch) -> Iterator[Any]:
         if batch.papers:
-            yield to_table(batch.papers, PAPERS)
+            yield papers_table(batch.papers)
 
     # merge_key=doi: a changed article replaces all of its sections, including ones that no longer exist.
     @dlt.transformer(
@@ -68,7 +67,7 @@ def jats_corpus(path: Path | None = None, reader: CorpusReader | None = None, ma
     )
     def paper_sections(batch: Batch) -> Iterator[Any]:
         if batch.sections:
-            yield to_table(batch.sections, PAPER_SECTIONS)
+            yield PAPER_SECTIONS.to_arrow(batch.sections)
 
     @dlt.transformer(
         data_from=parsed_files,
@@ -79,6 +78,6 @@ def jats_corpus(path: Path | None = None, reader: CorpusReader | None = None, ma
     )
     def ingest_rejects(batch: Batch) -> Iterator[Any]:
         # Yielded even when empty, so the table (and the staging model on it) exists for a clean corpus.
-        yield to_table(batch.rejects, INGEST_REJECTS)
+        yield INGEST_REJECTS.to_arrow(batch.rejects)
 
     return papers, paper_sections, ingest_rejects

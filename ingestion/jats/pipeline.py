@@ -13,7 +13,7 @@ from ingestion.jats.files import DEFAULT_MAX_FILE_BYTES
 from ingestion.jats.parse import PARSER_VERSION
 from ingestion.jats.workers import ParsePool
 from ingestion.pipeline import make_pipeline
-from ptmreuse.warehouse import tables_in
+from warehouse import tables_in
 
 CHUNK_PAPERS = 2000
 

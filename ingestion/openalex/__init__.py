@@ -21,7 +21,6 @@ from ingestion.openalex.schema import (
     WORK_TOPICS,
     WORKS,
     WORKS_HINTS,
-    to_table,
     topic_rows,
     work_row,
 )
@@ -52,16 +51,16 @@ def openalex(produce: Producer) -> Any:
 
     @dlt.transformer(data_from=batches, name="openalex_works", write_disposition="merge", **WORKS_HINTS)
     def openalex_works(batch: WorkBatch) -> Iterator[Any]:
-        yield to_table([work_row(w, batch.retrieved_at) for w in _distinct(batch.works)], WORKS)
+        yield WORKS.to_arrow([work_row(w, batch.retrieved_at) for w in _distinct(batch.works)])
 
     @dlt.transformer(data_from=batches, name="openalex_work_topics", write_disposition="merge", **TOPICS_HINTS)
     def openalex_work_topics(batch: WorkBatch) -> Iterator[Any]:
         rows = [row for w in _distinct(batch.works) for row in topic_rows(w, batch.retrieved_at)]
-        yield to_table(rows, WORK_TOPICS)
+        yield WORK_TOPICS.to_arrow(rows)
 
     @dlt.transformer(data_from=batches, name="openalex_lookups", write_disposition="merge", **LOOKUPS_HINTS)
     def openalex_lookups(batch: WorkBatch) -> Iterator[Any]:
-        yield to_table(batch.lookups, LOOKUPS)
+        yield LOOKUPS.to_arrow(batch.lookups)
 
     return openalex_works, openalex_work_topics, openalex_lookups
 

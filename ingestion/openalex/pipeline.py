@@ -19,7 +19,7 @@ from ingestion.pipeline import make_pipeline
 from ingestion.web import AccessDenied, Politeness, ServiceError
 from ingestion.web.client import IncompleteResults
 from ingestion.web.loading import run
-from ingestion.web.raw import raw_tables, read_rows
+from ingestion.web.raw import read_rows
 
 PIPELINE = "openalex"
 TABLES = {"openalex_works", "openalex_work_topics", "openalex_lookups"}
@@ -45,17 +45,6 @@ def dois_to_enrich(db_path: Path, refresh: bool = False) -> list[str]:
     if not refresh:
         dois -= {d for (d,) in read_rows(db_path, "openalex_lookups", "select doi from raw.openalex_lookups")}
     return sorted(d for d in dois if d)
-
-
-def ensure_openalex_tables(db_path: Path) -> None:
-    """Create every raw table of the web sources empty (real schema) when missing; existing rows stay."""
-    from ingestion.fulltext.pipeline import ensure_fulltext_tables
-    from ingestion.search.pipeline import ensure_search_tables
-
-    if not raw_tables(db_path) >= TABLES:
-        run(make_pipeline(db_path, PIPELINE), openalex(lambda _state: []))
-    ensure_search_tables(db_path)
-    ensure_fulltext_tables(db_path)
 
 
 def _progress(console: Console) -> Progress:
@@ -190,4 +179,4 @@ def discover_works(
     return stats
 
 
-__all__ = ["OpenAlexStats", "discover_works", "dois_to_enrich", "enrich_dois", "ensure_openalex_tables", "short_id"]
+__all__ = ["OpenAlexStats", "discover_works", "dois_to_enrich", "enrich_dois", "short_id"]

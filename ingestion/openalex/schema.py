@@ -1,4 +1,7 @@
-"""Arrow schemas of raw.openalex_works / _work_topics / _lookups, and how one work JSON becomes rows."""
+"""raw.openalex_works / _work_topics / _lookups: their dlt hints, and how one work JSON becomes rows.
+
+The columns are declared in models/staging/__sources.yml (warehouse.raw_schema).
+"""
 
 from __future__ import annotations
 
@@ -6,71 +9,21 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-import pyarrow as pa
-
 from ingestion.identifiers import normalize_doi
+from warehouse.raw_schema import raw_table
 
-_TS = pa.timestamp("us", tz="UTC")
+WORKS = raw_table("openalex_works")
+WORK_TOPICS = raw_table("openalex_work_topics")
+LOOKUPS = raw_table("openalex_lookups")
 
-WORKS = pa.schema(
-    [
-        pa.field("openalex_id", pa.string(), nullable=False),
-        ("doi", pa.string()),
-        ("title", pa.string()),
-        ("publication_year", pa.int32()),
-        ("publication_date", pa.date32()),
-        ("work_type", pa.string()),
-        ("cited_by_count", pa.int64()),
-        ("is_oa", pa.bool_()),
-        ("oa_status", pa.string()),
-        ("primary_topic_id", pa.string()),
-        ("primary_topic_name", pa.string()),
-        ("primary_subfield_id", pa.int32()),
-        ("primary_field_id", pa.int32()),
-        ("primary_field_name", pa.string()),
-        ("primary_domain_id", pa.int32()),
-        ("topic_count", pa.int32()),
-        ("updated_date", _TS),
-        ("work_json", pa.string()),
-        ("retrieved_at", _TS),
-    ]
-)
-
-WORK_TOPICS = pa.schema(
-    [
-        pa.field("openalex_id", pa.string(), nullable=False),
-        pa.field("topic_rank", pa.int32(), nullable=False),
-        ("topic_id", pa.string()),
-        ("topic_name", pa.string()),
-        ("score", pa.float64()),
-        ("subfield_id", pa.int32()),
-        ("subfield_name", pa.string()),
-        ("field_id", pa.int32()),
-        ("field_name", pa.string()),
-        ("domain_id", pa.int32()),
-        ("domain_name", pa.string()),
-        ("retrieved_at", _TS),
-    ]
-)
-
-LOOKUPS = pa.schema(
-    [
-        pa.field("doi", pa.string(), nullable=False),
-        ("status", pa.string()),  # found | not_found | not_queryable
-        ("openalex_id", pa.string()),
-        ("works_matched", pa.int32()),
-        ("looked_up_at", _TS),
-    ]
-)
-
-WORKS_HINTS: dict[str, Any] = {"primary_key": "openalex_id", "columns": {"openalex_id": {"nullable": False}}}
+WORKS_HINTS: dict[str, Any] = {"primary_key": "openalex_id", "columns": WORKS.dlt_columns()}
 # merge_key: a refreshed work replaces its whole topic list (a topic that dropped out disappears).
 TOPICS_HINTS: dict[str, Any] = {
     "primary_key": ("openalex_id", "topic_rank"),
     "merge_key": "openalex_id",
-    "columns": {"openalex_id": {"nullable": False}, "topic_rank": {"nullable": False}},
+    "columns": WORK_TOPICS.dlt_columns(),
 }
-LOOKUPS_HINTS: dict[str, Any] = {"primary_key": "doi", "columns": {"doi": {"nullable": False}}}
+LOOKUPS_HINTS: dict[str, Any] = {"primary_key": "doi", "columns": LOOKUPS.dlt_columns()}
 
 
 def short_id(url: str | None) -> str | None:
@@ -172,7 +125,3 @@ def lookup_rows(requested: list[str], works: list[dict[str, Any]], looked_up_at:
             }
         )
     return rows
-
-
-def to_table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=schema)

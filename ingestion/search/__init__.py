@@ -12,7 +12,7 @@ from typing import Any
 import dlt
 
 from ingestion.search.queries import QueryResult
-from ingestion.search.schema import HITS_HINTS, PAGES_HINTS, SEARCH_HITS, SEARCH_PAGES, hit_rows, page_rows, to_table
+from ingestion.search.schema import HITS_HINTS, PAGES_HINTS, SEARCH_HITS, SEARCH_PAGES, hit_rows, page_rows
 
 
 @dlt.source(name="search", max_table_nesting=0)
@@ -26,10 +26,10 @@ def search_results(results: Iterable[QueryResult]) -> Any:
 
     @dlt.transformer(data_from=completed, name="search_hits", write_disposition="merge", **HITS_HINTS)
     def search_hits(batch: list[QueryResult]) -> Iterator[Any]:
-        yield to_table([row for result in batch for row in hit_rows(result)], SEARCH_HITS)
+        yield SEARCH_HITS.to_arrow([row for result in batch for row in hit_rows(result)])
 
     @dlt.transformer(data_from=completed, name="search_pages", write_disposition="merge", **PAGES_HINTS)
     def search_pages(batch: list[QueryResult]) -> Iterator[Any]:
-        yield to_table([row for result in batch for row in page_rows(result)], SEARCH_PAGES)
+        yield SEARCH_PAGES.to_arrow([row for result in batch for row in page_rows(result)])
 
     return search_hits, search_pages

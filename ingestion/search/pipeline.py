@@ -63,15 +63,6 @@ def completed_queries(db_path: Path) -> set[tuple[str, str, int]]:
     return {(s, k, int(y)) for s, k, y in rows}
 
 
-def ensure_search_tables(db_path: Path) -> None:
-    """Create raw.search_hits / raw.search_pages empty (real schema) when missing; leave rows alone."""
-    from ingestion.web.raw import raw_tables
-
-    if {"search_hits", "search_pages"} <= raw_tables(db_path):
-        return
-    run(make_pipeline(db_path, PIPELINE), search_results([]))
-
-
 def run_search(
     db_path: Path,
     sources: Sequence[str],

@@ -1,59 +1,29 @@
-"""Arrow schemas of raw.search_hits and raw.search_pages (the contract the staging models read)."""
+"""raw.search_hits and raw.search_pages: their dlt hints, and how a complete query becomes rows.
+
+The columns are declared in models/staging/__sources.yml (warehouse.raw_schema).
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-import pyarrow as pa
-
 from ingestion.search.queries import QueryResult
+from warehouse.raw_schema import raw_table
 
-_TS = pa.timestamp("us", tz="UTC")
-
-SEARCH_HITS = pa.schema(
-    [
-        pa.field("source", pa.string(), nullable=False),
-        pa.field("keyword", pa.string(), nullable=False),
-        pa.field("year", pa.int32(), nullable=False),
-        pa.field("doi", pa.string(), nullable=False),
-        ("title", pa.string()),
-        ("journal", pa.string()),
-        ("pmcid", pa.string()),
-        ("is_open_access", pa.bool_()),
-        ("page", pa.int32()),
-        ("rank", pa.int32()),
-        ("query_url", pa.string()),
-        ("raw_record", pa.string()),
-        ("retrieved_at", _TS),
-    ]
-)
-
-SEARCH_PAGES = pa.schema(
-    [
-        pa.field("source", pa.string(), nullable=False),
-        pa.field("keyword", pa.string(), nullable=False),
-        pa.field("year", pa.int32(), nullable=False),
-        pa.field("page", pa.int32(), nullable=False),
-        ("query_url", pa.string()),
-        ("num_found", pa.int64()),
-        ("hit_count", pa.int32()),
-        ("skipped_without_doi", pa.int32()),
-        ("raw_response", pa.string()),
-        ("retrieved_at", _TS),
-    ]
-)
+SEARCH_HITS = raw_table("search_hits")
+SEARCH_PAGES = raw_table("search_pages")
 
 _KEY = ("source", "keyword", "year")
 HITS_HINTS: dict[str, Any] = {
     "primary_key": (*_KEY, "doi"),
     "merge_key": _KEY,  # a re-run of a query replaces all of its hits, including ones that disappeared
-    "columns": {name: {"nullable": False} for name in (*_KEY, "doi")},
+    "columns": SEARCH_HITS.dlt_columns(),
 }
 PAGES_HINTS: dict[str, Any] = {
     "primary_key": (*_KEY, "page"),
     "merge_key": _KEY,
-    "columns": {name: {"nullable": False} for name in (*_KEY, "page")},
+    "columns": SEARCH_PAGES.dlt_columns(),
 }
 
 
@@ -106,7 +76,3 @@ def page_rows(result: QueryResult) -> list[dict[str, Any]]:
         }
         for page, skipped in zip(result.pages, result.skipped_per_page, strict=True)
     ]
-
-
-def to_table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=schema)

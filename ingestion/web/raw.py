@@ -7,7 +7,7 @@ from typing import Any
 
 import duckdb
 
-from ptmreuse.warehouse import tables_in
+from warehouse import tables_in
 
 RAW = "raw"
 

@@ -10,7 +10,8 @@ import zipfile
 from functools import cache
 
 from classifiers.document import PaperDocument
-from ptmreuse.settings import PROJECT_DIR, SAMPLE_CORPUS
+from evaluation.documents import document_from_jats
+from warehouse.paths import PROJECT_DIR, SAMPLE_CORPUS
 
 SEEDS = PROJECT_DIR / "seeds"
 
@@ -18,7 +19,7 @@ SEEDS = PROJECT_DIR / "seeds"
 @cache
 def corpus_document(member: str) -> PaperDocument:
     with zipfile.ZipFile(SAMPLE_CORPUS) as archive:
-        return PaperDocument.from_jats(archive.read(member), member)
+        return document_from_jats(archive.read(member), member)
 
 
 @cache

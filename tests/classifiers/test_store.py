@@ -7,8 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-from classifiers.store import API_ERROR, OK, PARSE_ERROR, LabelRow, LabelStore, ensure_label_tables
-from ptmreuse.warehouse import ensure_raw_tables
+from classifiers.store import API_ERROR, OK, PARSE_ERROR, LabelRow, LabelStore
+from warehouse.raw_schema import ensure_raw_tables
 
 
 def _row(key: str, task: str, attempt: int, status: str, parsed: dict | None, at: datetime) -> LabelRow:
@@ -36,8 +36,8 @@ def _row(key: str, task: str, attempt: int, status: str, parsed: dict | None, at
 
 def test_tables_are_created_by_the_warehouse_bootstrap_and_idempotent(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    ensure_raw_tables(db)  # ptmreuse build / demo call this
-    ensure_label_tables(db)
+    ensure_raw_tables(db)
+    ensure_raw_tables(db)  # idempotent
     with duckdb.connect(str(db)) as con:
         tables = {name for (name,) in con.execute("select table_name from information_schema.tables "
                                                   "where table_schema = 'raw'").fetchall()}  # fmt: skip

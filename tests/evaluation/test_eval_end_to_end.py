@@ -9,8 +9,8 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from classifiers.evaluation.fetch_texts import fetch_gold_texts
 from classifiers.store import LabelRow, LabelStore
+from evaluation.fetch_texts import fetch_gold_texts
 from ptmreuse.cli import app
 from tests.duck import query
 from tests.support.env import FAST, point_at

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from classifiers.evaluation.gold import GoldPtm, aius_sets, load_gold_sets
-from classifiers.evaluation.matching import PredictedPtm, catalogue_canonical, match_paper
+from evaluation.gold import GoldPtm, aius_sets, load_gold_sets
+from evaluation.matching import PredictedPtm, catalogue_canonical, match_paper
 
 
 def test_aliases_match_and_patterns_are_checked_on_matched_names() -> None:

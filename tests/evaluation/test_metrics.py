@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from classifiers.evaluation.metrics import accuracy, binary_scores, cohen_kappa, confusion, f1, precision, recall
+from evaluation.metrics import accuracy, binary_scores, cohen_kappa, confusion, f1, precision, recall
 
 
 def counts(tp: int, fp: int, fn: int, tn: int) -> dict[str, np.ndarray]:

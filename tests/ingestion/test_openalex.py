@@ -9,7 +9,7 @@ import pytest
 
 from ingestion.identifiers import normalize_doi
 from ingestion.openalex.api import Discovery, MissingKey
-from ingestion.openalex.pipeline import discover_works, dois_to_enrich, enrich_dois, ensure_openalex_tables
+from ingestion.openalex.pipeline import discover_works, dois_to_enrich, enrich_dois
 from ingestion.pipeline import make_pipeline
 from ingestion.search import search_results
 from ingestion.search.queries import Hit, Page, Query, QueryResult
@@ -20,6 +20,7 @@ from tests.duck import query
 from tests.support.env import FAST, point_at
 from tests.support.http_server import ReplayServer, Reply
 from tests.support.recorded import openalex_responder, openalex_works
+from warehouse.raw_schema import ensure_raw_tables
 
 WORKS = openalex_works()
 WITH_DOI = [w for w in WORKS if w.get("doi")]
@@ -149,12 +150,12 @@ def test_repeated_cursor_writes_nothing_and_keeps_the_mark(server: ReplayServer,
         error = error.__cause__ or error.__context__
     assert any(isinstance(e, IncompleteResults) for e in chain)
     assert len(server.requests) == 2  # "*" then "same", then the loop is noticed
-    ensure_openalex_tables(db_path)
+    ensure_raw_tables(db_path)
     assert query(db_path, "select count(*) from raw.openalex_works")[0][0] == 0
 
 
 def test_bootstrap_creates_empty_tables_and_keeps_rows(server: ReplayServer, db_path: Path) -> None:
-    ensure_openalex_tables(db_path)
+    ensure_raw_tables(db_path)
     counts = query(
         db_path,
         "select table_name, estimated_size from duckdb_tables() where schema_name = 'raw' order by table_name",
@@ -169,5 +170,5 @@ def test_bootstrap_creates_empty_tables_and_keeps_rows(server: ReplayServer, db_
     }
     assert server.requests == []
     enrich_dois(db_path, dois=[normalize_doi(WITH_DOI[0]["doi"])], politeness=FAST)
-    ensure_openalex_tables(db_path)
+    ensure_raw_tables(db_path)
     assert query(db_path, "select count(*) from raw.openalex_works")[0][0] == 1

@@ -10,7 +10,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from classifiers.store import LabelRow, LabelStore
-from ingestion.openalex.schema import WORKS, to_table, work_row
+from ingestion.openalex.schema import WORKS, work_row
 from ptmreuse.cli import app
 from quality import run_checks, run_gate
 from quality.config import GateConfig
@@ -42,7 +42,7 @@ def add_openalex_works(db: Path) -> None:
     from datetime import UTC, datetime
 
     rows = [work_row(work, datetime(2026, 1, 1, tzinfo=UTC)) for work in openalex_works()]
-    works = to_table(rows, WORKS)  # noqa: F841 — read by DuckDB's replacement scan
+    works = WORKS.to_arrow(rows)  # noqa: F841 — read by DuckDB's replacement scan
     with duckdb.connect(str(db)) as con:
         con.execute("create table raw.openalex_works as select * from works")
 

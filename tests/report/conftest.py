@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from classifiers.evaluation import evaluate_and_report
+from evaluation import evaluate_and_report
 from tests.support.warehouses import built_warehouse
 
 MEMBERS = (

@@ -12,11 +12,11 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from ptmreuse.cli import app
-from ptmreuse.lock import WriterLock
 from report import ReportError, write_report
 from report import figures as fig
 from report.queries import Field
 from tests.duck import query
+from warehouse.lock import WriterLock
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 PTM_FIGURES = {

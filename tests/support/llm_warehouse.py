@@ -12,7 +12,7 @@ import zipfile
 from functools import cache
 from pathlib import Path
 
-from ptmreuse.settings import SAMPLE_CORPUS
+from warehouse.paths import SAMPLE_CORPUS
 
 POSITIVE_MEMBERS = (
     "biohackathon2024-pmc/PMC9750126.xml",

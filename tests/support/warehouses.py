@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ptmreuse.settings import SAMPLE_CORPUS
+from warehouse.paths import SAMPLE_CORPUS
 
 
 def dbt_env(tmp: Path) -> dict[str, str]:
@@ -34,7 +34,7 @@ def built_warehouse(tmp: Path, members: Iterable[str]) -> tuple[Path, dict[str, 
     """Ingest `members`, label them with the rules backend (as `ptmreuse classify` does) and run `dbt build`."""
     from classifiers.engine.service import ClassifyRequest, classify
     from ptmreuse.dbt import run_dbt
-    from ptmreuse.warehouse import ensure_raw_tables
+    from warehouse.raw_schema import ensure_raw_tables
 
     db = ingested_warehouse(tmp, members)
     ensure_raw_tables(db)

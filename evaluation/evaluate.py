@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from classifiers.evaluation.gold import GoldSet
-from classifiers.evaluation.matching import PaperMatch, PredictedPtm, match_paper
-from classifiers.evaluation.metrics import (
+from classifiers.taxonomy import Task
+from evaluation.gold import GoldSet
+from evaluation.matching import PaperMatch, PredictedPtm, match_paper
+from evaluation.metrics import (
     BINARY_METRICS,
     RESAMPLES,
     SEED,
@@ -21,8 +22,7 @@ from classifiers.evaluation.metrics import (
     percentile_interval,
     resample_indices,
 )
-from classifiers.evaluation.predictions import RunLabels
-from classifiers.taxonomy import Task
+from evaluation.predictions import RunLabels
 
 NAN = float("nan")
 

@@ -1,4 +1,4 @@
-"""Summaries the CLI prints after the OpenAlex, search and full-text steps, with what to do next."""
+"""Summaries the CLI prints after each ingestion step (JATS, OpenAlex, search, full text), with what to do next."""
 
 from __future__ import annotations
 
@@ -6,8 +6,19 @@ from rich.console import Console
 from rich.table import Table
 
 from ingestion.fulltext.pipeline import FulltextStats
+from ingestion.jats import IngestStats
 from ingestion.openalex.pipeline import OpenAlexStats
 from ingestion.search.pipeline import SearchStats
+
+
+def print_ingest_summary(stats: IngestStats, console: Console) -> None:
+    console.print(
+        f"[bold]ingest:[/bold] {stats.loaded} loaded, {stats.updated} updated, "
+        f"{stats.unchanged} unchanged, {stats.rejected} rejected"
+    )
+    if stats.rejects_by_reason:
+        reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(stats.rejects_by_reason.items()))
+        console.print(f"  rejects by reason: {reasons} — details in raw.ingest_rejects (file, reason, error)")
 
 
 def print_openalex_summary(stats: OpenAlexStats, console: Console) -> None:

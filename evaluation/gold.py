@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ptmreuse.settings import PROJECT_DIR
+from warehouse.paths import PROJECT_DIR
 
 SEEDS_DIR = PROJECT_DIR / "seeds"
 GOLD_CHOICES = ("reference", "aius", "all")

@@ -1,36 +1,12 @@
-"""Make sure every raw table dbt reads exists, even before its loader has run once.
-
-dbt's staging models select from `raw.*`; a fresh warehouse that has never seen OpenAlex or the classifier
-would fail `dbt build`. Each loader offers a function that creates its tables empty (with their real schema)
-when they are missing and leaves existing rows alone; `ptmreuse build` and `ptmreuse demo` call them all.
-"""
+"""What `ptmreuse build` reads of the per-paper change log around a dbt build."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 
-
-def _bootstraps() -> list[Callable[[Path], None]]:
-    # One line per loader that owns raw tables (imported here, lazily, so the CLI starts fast).
-    from classifiers.store import ensure_label_tables  # raw.llm_labels, raw.classifier_runs
-    from ingestion.openalex.pipeline import ensure_openalex_tables  # raw.openalex_*, search_*, fulltext_fetches
-
-    return [ensure_label_tables, ensure_openalex_tables]
-
-
-def ensure_raw_tables(db_path: Path) -> None:
-    for bootstrap in _bootstraps():
-        bootstrap(db_path)
-
-
-def tables_in(con: duckdb.DuckDBPyConnection, schema: str = "raw") -> set[str]:
-    """Names of the tables a schema holds now (a fresh warehouse may not have them all yet)."""
-    sql = "select table_name from information_schema.tables where table_schema = ?"
-    return {name for (name,) in con.execute(sql, [schema]).fetchall()}
-
+from warehouse import tables_in
 
 # The incremental per-paper models (macros/paper_changes.sql) and the column their incremental builds rely on.
 PER_PAPER_TABLES = (

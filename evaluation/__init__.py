@@ -1,5 +1,5 @@
 """Classifier evaluation against gold labels: metrics with bootstrap intervals, PTM matching, the agreement mart."""
 
-from classifiers.evaluation.service import evaluate_and_report, evaluate_database
+from evaluation.service import evaluate_and_report, evaluate_database
 
 __all__ = ["evaluate_and_report", "evaluate_database"]

@@ -8,8 +8,8 @@ from collections import defaultdict
 from rich.console import Console
 from rich.table import Table
 
-from classifiers.evaluation.evaluate import MetricRow
-from classifiers.evaluation.gold import GoldSet
+from evaluation.evaluate import MetricRow
+from evaluation.gold import GoldSet
 
 _COUNTS = {"papers_scored", "gold_positives", "gold_papers", "gold_papers_with_text", "tp", "fp", "fn", "tn"}
 _CONFUSION = ("tp", "fp", "fn", "tn")

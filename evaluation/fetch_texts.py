@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from classifiers.evaluation.gold import aius_sets
+from evaluation.gold import aius_sets
 from ingestion.fulltext.pipeline import (
     DEFAULT_POLITENESS,
     PIPELINE,

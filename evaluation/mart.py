@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
-from classifiers.evaluation.evaluate import MetricRow
+from evaluation.evaluate import MetricRow
 
 TABLE = "marts.classifier_agreement"
 _DDL = f"""

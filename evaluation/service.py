@@ -7,14 +7,14 @@ from pathlib import Path
 import duckdb
 from rich.console import Console
 
-from classifiers.evaluation.evaluate import MetricRow, evaluate, usage_rows
-from classifiers.evaluation.gold import load_gold_sets
-from classifiers.evaluation.mart import TABLE, write_agreement
-from classifiers.evaluation.matching import catalogue_canonical
-from classifiers.evaluation.metrics import RESAMPLES, SEED
-from classifiers.evaluation.predictions import run_labels, select_runs, usage_totals
-from classifiers.evaluation.report import print_agreement
-from ptmreuse.warehouse import tables_in
+from evaluation.evaluate import MetricRow, evaluate, usage_rows
+from evaluation.gold import load_gold_sets
+from evaluation.mart import TABLE, write_agreement
+from evaluation.matching import catalogue_canonical
+from evaluation.metrics import RESAMPLES, SEED
+from evaluation.predictions import run_labels, select_runs, usage_totals
+from evaluation.report import print_agreement
+from warehouse import tables_in
 
 
 class EvaluationError(RuntimeError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from classifiers.evaluation.gold import GoldPtm
+from evaluation.gold import GoldPtm
 
 
 @dataclass(frozen=True, slots=True)
