@@ -269,6 +269,9 @@ def build(ctx: typer.Context) -> None:
     except NoPapers as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
+    except WarehouseBusy as busy:  # e.g. a plain `dbt build` (it takes no lock) is writing the file
+        console.print(f"[red]warehouse busy[/red]: {busy}")
+        raise typer.Exit(3) from busy
     if code != 0:
         console.print("[red]dbt build failed[/red]: read the failing model or test above, fix it, and re-run.")
     raise typer.Exit(code)
