@@ -78,7 +78,7 @@ def test_a_new_version_whose_uses_dl_is_false_drops_the_old_ptms(built: Path, db
         con.execute("update raw.papers set content_hash = 'corrected' where doi = ?", [doi])
         answer = {"answer": False, "evidence": None}
         LabelStore(con).append([label_row(run_id, doi, "corrected", "uses_dl", answer)])
-    result = dbt("run")
+    result = dbt("run", "--select", "+ptm_reuse")
     assert result.returncode == 0, result.stdout[-3000:]
     assert query(db, "select uses_dl, uses_ptms, n_ptms, has_ptm_list, is_label_stale from marts.papers where doi = ?",
                  [doi]) == [(False, False, 0, False, False)]  # fmt: skip
@@ -110,7 +110,7 @@ def test_a_trial_run_or_a_failed_run_replaces_the_labels_only_when_chosen(
     with FaultServer(FaultScript(faults=deque(["malformed"] * 100))) as server:  # every answer unparseable
         classify(db, ClassifyRequest(model="broken", base_url=server.base_url, **llm), quiet)
 
-    result = dbt("build")
+    result = dbt("run")
     assert result.returncode == 0, result.stdout[-3000:]
     found = configurations(db)
     assert found["-"] == {"papers_analysed": PAPERS, "failed_call_share": 0.0, "is_eligible": True, "is_selected": True}
@@ -124,7 +124,8 @@ def test_a_trial_run_or_a_failed_run_replaces_the_labels_only_when_chosen(
 
     # chosen explicitly, the trial run's configuration feeds the marts, with a warning from dbt and from ptmreuse
     capfd.readouterr()
-    cli = CliRunner().invoke(app, ["build", "--vars", f"{{classifier_run: {trial.run_id}}}"], env=dbt.env)
+    models_only = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+    cli = CliRunner().invoke(app, ["build", "--vars", f"{{classifier_run: {trial.run_id}}}", *models_only], env=dbt.env)
     dbt_output = capfd.readouterr().out
     assert cli.exit_code == 0, cli.output + dbt_output
     assert "Partial coverage" in dbt_output
