@@ -1,7 +1,7 @@
 """One writer per warehouse, and one clear line naming who holds the file, for writers and readers alike.
 
-Holders are real processes: a ptmreuse-style writer (writer lock, with or without the DuckDB file open) and a
-foreign reader (a notebook's read-only connection, no lock). Commands run through the CLI.
+Holders are real processes (tests/support/holders.py): a ptmreuse-style writer (writer lock, with or without the
+DuckDB file open) and a notebook's read-only connection (no lock). Commands run through the CLI.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 import time
 import zipfile
 from collections.abc import Iterator
@@ -19,44 +18,11 @@ import pytest
 from typer.testing import CliRunner
 
 from ptmreuse.cli import app
+from tests.support.holders import NOTEBOOK_READER, PTMREUSE_WRITER, start_holder, stop
 from warehouse.connect import connect
 from warehouse.lock import WarehouseBusy, WriterLock, lock_path, read_holder
 from warehouse.paths import SAMPLE_CORPUS
 from warehouse.raw_schema import ensure_raw_tables
-
-HOLD = textwrap.dedent(
-    """
-    import sys, time
-    from pathlib import Path
-    from warehouse.lock import WriterLock
-    lock = WriterLock(Path(sys.argv[1]), "ptmreuse build (test holder)").acquire()
-    if sys.argv[2:] == ["open"]:  # a writer in the middle of its work: it has the DuckDB file open too
-        import duckdb
-        con = duckdb.connect(sys.argv[1])
-    print("locked", flush=True)
-    time.sleep(60)
-    """
-)
-# A notebook reading the warehouse: no ptmreuse lock, just DuckDB's read-only file lock.
-FOREIGN_READER = textwrap.dedent(
-    """
-    import sys, time, duckdb
-    con = duckdb.connect(sys.argv[1], read_only=True)
-    print("locked", flush=True)
-    time.sleep(60)
-    """
-)
-
-
-def start_holder(script: str, *args: str) -> subprocess.Popen[str]:
-    process = subprocess.Popen([sys.executable, "-c", script, *args], stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None and process.stdout.readline().strip() == "locked"
-    return process
-
-
-def stop(process: subprocess.Popen[str]) -> None:
-    process.kill()
-    process.wait()
 
 
 def error_line(output: str) -> str:
@@ -78,7 +44,7 @@ def warehouse(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def holder(warehouse: Path) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
-    process = start_holder(HOLD, str(warehouse))
+    process = start_holder(PTMREUSE_WRITER, str(warehouse))
     yield warehouse, process
     stop(process)
 
@@ -105,7 +71,7 @@ def test_read_only_commands_do_not_wait_for_the_writer_lock(holder, monkeypatch)
 def test_read_only_commands_name_the_writer_holding_the_file(
     warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
 ) -> None:
-    writer = start_holder(HOLD, str(warehouse), "open")
+    writer = start_holder(PTMREUSE_WRITER, str(warehouse), "open")
     try:
         monkeypatch.setenv("PTMREUSE_DB", str(warehouse))
         monkeypatch.setenv("PTMREUSE_QUALITY_DIR", str(tmp_path / "docs"))
@@ -131,7 +97,7 @@ def test_a_foreign_reader_blocking_a_writer_is_one_line_naming_it(
     warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     corpus = _one_paper_corpus(tmp_path)
-    reader = start_holder(FOREIGN_READER, str(warehouse))
+    reader = start_holder(NOTEBOOK_READER, str(warehouse))
     try:
         monkeypatch.setenv("PTMREUSE_DB", str(warehouse))
         # ingest meets DuckDB's lock inside dlt, classify and build when they open the file themselves

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from ptmreuse.cli import app
 from ptmreuse.publish import NothingToPublish, publish
-from tests.test_lock import HOLD, start_holder, stop
+from tests.support.holders import DUCKDB_WRITER, PTMREUSE_WRITER, start_holder, stop
 
 
 def _warehouse(db: Path, papers: int) -> None:
@@ -74,7 +74,7 @@ def test_reader_keeps_working_while_a_second_writer_is_refused(tmp_path: Path, m
     _warehouse(db, 3)
     published = publish(db).database
     reader = duckdb.connect(str(published), read_only=True)  # a BI tool holding the published file open
-    holder = start_holder(HOLD, str(db))
+    holder = start_holder(PTMREUSE_WRITER, str(db))
     try:
         monkeypatch.setenv("PTMREUSE_DB", str(db))
         refused = CliRunner().invoke(app, ["publish"])
@@ -105,6 +105,8 @@ READER = textwrap.dedent(
             seen.add(duckdb.sql(f"select count(*) from read_parquet('{parquet}')").fetchone()[0])
             seen.add(json.loads((published / "parquet" / "manifest.json").read_text())["tables"]["marts.papers"])
             reads += 1
+            if reads == 1:
+                print("reading", flush=True)  # started: the test begins republishing now
         except Exception as error:
             errors.append(repr(error))
     print(json.dumps({"reads": reads, "seen": sorted(seen), "errors": errors[:5], "failed": len(errors)}))
@@ -121,6 +123,7 @@ def test_a_reader_looping_over_republishes_always_finds_a_complete_copy(tmp_path
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(published), str(stop_file)], stdout=subprocess.PIPE, text=True
     )
+    assert reader.stdout is not None and reader.stdout.readline().strip() == "reading"  # started, however loaded
     sizes = [100 + i for i in range(1, 21)]
     try:
         for papers in sizes:
@@ -208,23 +211,12 @@ def test_nothing_to_publish_before_a_build(tmp_path: Path) -> None:
 def test_publish_names_the_process_holding_the_warehouse(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     db = tmp_path / "warehouse.duckdb"
     _warehouse(db, 2)
-    writer = subprocess.Popen(  # plain `dbt build`, say: DuckDB's write lock without ptmreuse's writer lock
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); time.sleep(60)",
-            str(db),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    writer = start_holder(DUCKDB_WRITER, str(db))  # plain `dbt build`, say: no ptmreuse writer lock
     try:
-        assert writer.stdout is not None and writer.stdout.readline().strip() == "ok"
         monkeypatch.setenv("PTMREUSE_DB", str(db))
         refused = CliRunner().invoke(app, ["publish"])
     finally:
-        writer.kill()
-        writer.wait()
+        stop(writer)
     assert refused.exit_code == 3 and "Traceback" not in refused.output
     assert refused.output.startswith(f"warehouse busy: {db} is open in another process (pid {writer.pid}: ")
     assert os.listdir(tmp_path / "published" / "versions") == []
