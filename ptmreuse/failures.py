@@ -105,7 +105,7 @@ class PipelineGroup(TyperGroup):
         return sorted(names, key=lambda name: order.get(name, len(order)))
 
     def invoke(self, ctx: Any) -> Any:
-        command = (ctx._protected_args or ctx.args or [""])[0]
+        command = (ctx._protected_args or ctx.args or [""])[0]  # the sub-command, before TyperGroup.invoke pops it
         verbose = bool(ctx.params.get("verbose"))
         _Interrupted.seen = False
         previous = signal.getsignal(signal.SIGINT)

@@ -97,7 +97,8 @@ def test_a_foreign_reader_blocking_a_writer_is_one_line_naming_it(
     warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     corpus = _one_paper_corpus(tmp_path)
-    reader = start_holder(NOTEBOOK_READER, str(warehouse))
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-key-on-a-command-line")
+    reader = start_holder(NOTEBOOK_READER, str(warehouse), "--api-key=sk-test-key-on-a-command-line")
     try:
         monkeypatch.setenv("PTMREUSE_DB", str(warehouse))
         # ingest meets DuckDB's lock inside dlt, classify and build when they open the file themselves
@@ -111,7 +112,8 @@ def test_a_foreign_reader_blocking_a_writer_is_one_line_naming_it(
     for result in results:
         assert result.exit_code == 3, result.output
         line = error_line(result.output)
-        assert f"is open in another process (pid {reader.pid}: " in line and "read_only=True" in line
+        assert f"is open in another process (pid {reader.pid}: " in line
+        assert f" - {warehouse} --api-key=[redacted])" in line  # its command line, without the key it carries
     assert read_holder(warehouse) is None  # each writer released its lock on the way out
 
 

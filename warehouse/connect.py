@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 
 from warehouse.lock import WarehouseBusy, read_holder
+from warehouse.secrets import redact
 
 _HELD_BY = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 
@@ -49,7 +50,7 @@ def _command_of(pid: int) -> str | None:
     except OSError:
         return None
     words = raw.replace(b"\0", b" ").decode(errors="replace").split()  # a `python -c` script spans lines
-    return " ".join(words)[:160] or None
+    return redact(" ".join(words))[:160] or None  # a command line can carry a key
 
 
 def _parent_of(pid: int) -> int | None:

@@ -40,9 +40,15 @@ NOTEBOOK_READER = textwrap.dedent(
 
 
 def start_holder(script: str, *args: str) -> subprocess.Popen[str]:
-    """Run `script` in a new Python process and return once it holds what it takes."""
-    process = subprocess.Popen([sys.executable, "-c", script, *args], stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None and process.stdout.readline().strip() == "holding"
+    """Run `script` in a new Python process and return once it holds what it takes.
+
+    The script comes on stdin (`python - ARGS`), so the holder's command line is short, like a notebook kernel's.
+    """
+    process = subprocess.Popen([sys.executable, "-", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(script)
+    process.stdin.close()
+    assert process.stdout.readline().strip() == "holding"
     return process
 
 
