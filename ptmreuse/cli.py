@@ -328,7 +328,3 @@ def demo() -> None:
     except DemoStepFailed as failed:
         console.print(f"[red]demo stopped[/red]: {failed}")
         raise typer.Exit(1) from failed
-
-
-if __name__ == "__main__":
-    app()

@@ -8,8 +8,10 @@ work on, 3 the warehouse is held by another process, 130 interrupted (Ctrl-C).
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
+import threading
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
@@ -86,12 +88,19 @@ class _RedactingFormatter(logging.Formatter):
 
 
 class _Interrupted:
-    """Remembers a Ctrl-C: whatever error follows it (a broken worker pool, a cancelled query) is its consequence."""
+    """Remembers a Ctrl-C: whatever error follows it (a broken worker pool, a cancelled query) is its consequence.
+
+    A terminal sends Ctrl-C to every process of the command, forked workers included (they inherit this handler);
+    only the ptmreuse process acts on it, and stops its workers itself, so they print no tracebacks of their own.
+    """
 
     seen = False
+    owner = os.getpid()
 
     @classmethod
     def handler(cls, signum: int, frame: Any) -> None:
+        if os.getpid() != cls.owner:
+            return  # a forked worker: its parent is being interrupted and will stop it
         cls.seen = True
         signal.default_int_handler(signum, frame)  # raises KeyboardInterrupt, as Python does by default
 
@@ -108,8 +117,10 @@ class PipelineGroup(TyperGroup):
         command = (ctx._protected_args or ctx.args or [""])[0]  # the sub-command, before TyperGroup.invoke pops it
         verbose = bool(ctx.params.get("verbose"))
         _Interrupted.seen = False
+        handles_signals = threading.current_thread() is threading.main_thread()  # Python's rule for handlers
         previous = signal.getsignal(signal.SIGINT)
-        if previous is signal.default_int_handler:
+        if handles_signals:
+            _Interrupted.owner = os.getpid()
             signal.signal(signal.SIGINT, _Interrupted.handler)
         try:
             return super().invoke(ctx)
@@ -120,7 +131,7 @@ class PipelineGroup(TyperGroup):
         except KeyboardInterrupt:
             raise _one_line(None, command, verbose) from None
         finally:
-            if previous is signal.default_int_handler:
+            if handles_signals:
                 signal.signal(signal.SIGINT, previous)
 
 

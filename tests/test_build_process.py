@@ -157,13 +157,16 @@ def test_ctrl_c_during_ingest_is_one_line(tmp_path: Path) -> None:
         start_new_session=True,
     )
     deadline = time.monotonic() + 60
-    while not _children(ingest.pid) and time.monotonic() < deadline:  # its parse workers: it is reading papers
+    while not _children(ingest.pid) and time.monotonic() < deadline:  # its parse workers are starting
         time.sleep(0.02)
+    time.sleep(0.3)  # reading papers now (a Ctrl-C within the milliseconds of a fork can be lost by CPython)
+    workers = _children(ingest.pid)
     os.killpg(ingest.pid, signal.SIGINT)
     out, _ = ingest.communicate(timeout=60)
     assert ingest.returncode == 130, out
     assert "Traceback" not in out, out
     assert out.strip().splitlines()[-1].startswith("interrupted: every chunk or batch loaded before it is kept"), out
+    assert workers and not [pid for pid in workers if _alive(pid)]  # the parse workers ended with it
 
 
 @pytest.mark.slow

@@ -3,8 +3,12 @@ one line (traceback in the log, or with --verbose), and a closing hint that name
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -93,3 +97,23 @@ def test_the_reader_hint_names_an_installed_reader_and_works(tmp_path: Path, mon
     cli.chmod(0o755)
     monkeypatch.setenv("PATH", str(bin_dir))
     assert reader_command(published) == f"duckdb -readonly {published}"
+
+
+@pytest.mark.parametrize("after", [0.2, 1.5])
+def test_ctrl_c_while_the_command_loads_or_starts_dbt_is_one_line(after: float, tmp_path: Path) -> None:
+    """0.2 s: Python is still importing the command's libraries; 1.5 s: `ptmreuse build` is starting dbt."""
+    env = {**os.environ, "PTMREUSE_DB": str(tmp_path / "w.duckdb"), "DBT_TARGET_PATH": str(tmp_path / "target")}
+    build = subprocess.Popen(
+        [str(Path(sys.executable).parent / "ptmreuse"), "build"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    time.sleep(after)
+    os.killpg(build.pid, signal.SIGINT)
+    out, _ = build.communicate(timeout=60)
+    assert build.returncode == 130 and "Traceback" not in out, out
+    (line,) = [line for line in out.splitlines() if line.strip() and not line.startswith("note:")]
+    assert line.startswith("interrupted: ") and ("nothing is half-done" in line or "re-run the same command" in line)

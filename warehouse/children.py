@@ -8,14 +8,14 @@ writer lock says nobody holds it. On Linux the kernel can kill the child when it
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import signal
 from collections.abc import Callable
 from functools import partial
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
-_libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True) if os.uname().sysname == "Linux" else None
+# The running program's own symbols include libc's (find_library would start ldconfig at every import).
+_libc = ctypes.CDLL(None, use_errno=True) if os.uname().sysname == "Linux" else None
 
 
 def _die_with(parent: int) -> None:
