@@ -30,8 +30,9 @@ def _count(service: str, response: Response, path: str) -> int:
 class CursorPaginator(JSONResponseCursorPaginator):
     """A cursor in the JSON answer (OpenAlex `meta.next_cursor`, Europe PMC `nextCursorMark`), starting at `*`.
 
-    The end is an empty page, no next cursor, or the cursor echoed back (Europe PMC's way); a cursor seen earlier
-    is a loop. At the end, fewer records than counted is an error.
+    The end is the service's count reached (OpenAlex would still send a cursor to one more, empty page), an empty
+    page, no next cursor, or the cursor echoed back (Europe PMC's way); a cursor seen earlier is a loop. At the end,
+    fewer records than counted is an error.
     """
 
     def __init__(self, service: str, cursor_path: str, cursor_param: str, count_path: str, max_pages: int) -> None:
@@ -48,7 +49,7 @@ class CursorPaginator(JSONResponseCursorPaginator):
         self.count = _count(self.service, response, self.count_path)
         self.fetched += len(data or [])
         cursor = self._next_reference
-        if self.has_next_page and cursor == self._sent[-1]:
+        if self.has_next_page and (self.fetched >= self.count or cursor == self._sent[-1]):
             self._has_next_page = False
         if not self.has_next_page:
             if self.fetched < self.count:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import replace
 from email.utils import formatdate
@@ -73,6 +74,14 @@ def test_truncated_json_is_retried_and_persistent_garbage_gives_up(server: Repla
     server.add("/works", Reply(body=b"<html>maintenance</html>", content_type="text/html"))
     with pytest.raises(GaveUp, match="unreadable JSON"):
         works(client(server))
+
+
+def test_paging_stops_once_the_count_is_reached_without_asking_for_the_empty_page(server: ReplayServer) -> None:
+    answer = json.loads(GOOD)
+    answer["meta"]["next_cursor"] = "more"  # as OpenAlex does on its last full page
+    server.add("/works", Reply(body=answer))
+    assert len(works(client(server))) == answer["meta"]["count"]
+    assert len(server.requests) == 1  # DOI batches fit one page: half the requests of paging to the empty one
 
 
 def test_an_answer_that_is_json_but_not_a_page_is_not_taken_for_an_empty_result(server: ReplayServer) -> None:
