@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 # A name: letters, digits and inner hyphens/underscores/dots, starting with a letter ("SPOT-1D-LM", "IDSL_MINT").
-_NAME = re.compile(r"(?<![\w\-./])([A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*(?:\+\+)?)(?![\w])")
+# Every candidate has a capital or a digit somewhere, which the lookahead checks in C: most words have neither.
+_NAME = re.compile(r"(?<![\w\-./])(?=[\w.+-]*[A-Z0-9])([A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*(?:\+\+)?)(?![\w])")
 # The morphology of deep tools and architectures.
 _MORPHOLOGY = re.compile(
     r"^(?:[Dd]eep|DEEP)[-_]?[A-Z0-9]|[a-z0-9][-]?(?:Net|NET)(?:\d+|\+\+|v\d)?$|^[A-Za-z]{1,2}-?net$|"
@@ -21,7 +22,17 @@ _MORPHOLOGY = re.compile(
     r"(?:^|[a-z0-9-])(?:CNN|DNN|RNN|LSTM|GAN|VAE|GNN|ANN|BERT|GPT)(?:[A-Z][a-z]|[a-z])"
 )
 # A name written with a suffix that is not part of it ("DeepCNF-based", "CNN-like").
-_SUFFIX = re.compile(r"-(?:based|like|derived|style|type|specific|driven|inspired|powered|predicted)$", re.IGNORECASE)
+_SUFFIX = re.compile(
+    r"-(?:based|like|derived|style|type|specific|driven|inspired|powered|predicted|generated|trained|encoded|"
+    r"embedded|embeddings?|features?)$",
+    re.IGNORECASE,
+)
+# A name followed by one of these is a data set or a library, not a model.
+_NOT_A_MODEL_AFTER = re.compile(
+    r"^\s(?:database|dataset|data set|data|corpus|repository|library|package|toolkit|benchmark|consortium|project|"
+    r"challenge|competition|format|file)s?\b",
+    re.IGNORECASE,
+)
 # Words a generic deep-learning term is made of: an acronym spelled out in these ("fully connected network (FCN)",
 # "convolutional recurrent neural networks (CRNN)") names the kind of network, not a model.
 _GENERIC = """
@@ -65,7 +76,8 @@ LLMs DL ML AI NLP CPU GPU GPUs TPU RAM API URL HTML JSON CSV XML PDF PNG TIFF Re
 ROC AUROC AUPRC PRC MSE RMSE MAE MCC ACC TPR FPR SVM SVMs RF KNN XGBoost PCA UMAP tSNE t-SNE ImageNet WordNet
 ConceptNet ProteinNet PhysioNet GeneNet HumanNet CellNet BioNet CIFAR-10 CIFAR-100 MNIST COCO PyTorch TensorFlow Keras
 CUDA cuDNN NVIDIA DeepMind OpenAI Google Microsoft Facebook GitHub Python MATLAB Linux Ubuntu Windows DNA RNA mRNA PCR
-SNP SNPs GWAS
+SNP SNPs GWAS Transformer Transformers NumPy SciPy scikit-learn Pandas SHAP LIME DeepLIFT DeepExplain DeepChem Captum
+Grad-CAM GradCAM DGL PyG CVAE cGAN CGAN
 """
 NOT_MODELS = frozenset(word.lower() for word in _NOT_MODELS.split())
 
@@ -87,13 +99,18 @@ def candidates(folded: str) -> list[NameCandidate]:
     """Names in one sentence that the sentence presents as a model or tool (not yet checked for deep learning)."""
     found: list[NameCandidate] = []
     for match in _NAME.finditer(folded):
-        name = _SUFFIX.sub("", match.group(1))
+        name = match.group(1)
+        if name.isalpha() and len(name) > 5 and name[1:].islower():
+            continue  # a capitalised word ("Moreover", "Twofold")
+        name = _SUFFIX.sub("", name) if "-" in name else name
         if len(name) < 3 or _generic(name) or _spelled_out_generic(name, folded[: match.start()]):
             continue
         morphology = is_model_shaped(name) and not name.islower()
         if not morphology and not _SHAPE.search(name):
             continue
         after = folded[match.end() : match.end() + 90]
+        if _NOT_A_MODEL_AFTER.match(after):
+            continue
         before = folded[max(0, match.start() - 70) : match.start()]
         presented = bool(
             _CITATION.match(after) or _VERSION.match(after) or _APPOSITION.match(after) or _USED.search(before)
@@ -117,6 +134,8 @@ def generic_abbreviations(folded: str) -> set[str]:
 def _generic(name: str) -> bool:
     """A generic word, or generic words joined ("CNN-LSTM", "DCNNs")."""
     parts = [part.lower() for part in re.split(r"[-_]", name) if part]
+    if name.lower() in NOT_MODELS or name.lower().rstrip("s") in NOT_MODELS:
+        return True
     return all(part in NOT_MODELS or part.rstrip("s") in NOT_MODELS for part in parts)
 
 

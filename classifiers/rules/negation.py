@@ -3,13 +3,15 @@
 The codebook labels what the authors did in this study; "unlike deep learning approaches [12]", "X is based on a
 CNN [3]", "we compared with the accuracy reported for X" or "future work could use transformers" must not count.
 A mention gets one reading, checked in this order: negated (a negation earlier in the sentence covers everything
-after it), hypothetical, reported (numbers quoted from other papers), own use, cited, plain.
+after it), hypothetical, reported (numbers quoted from other papers), first-person use, other people's work, a
+passive or "using" use, examples ("such as"), plain.
 """
 
 from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Reading(StrEnum):
@@ -45,13 +47,31 @@ _REPORTED = re.compile(
     r"\boriginal (?:\w+ )?(?:results?|performance|scores?) (?:reported|published)\b",
     re.IGNORECASE,
 )
-# First person, or a passive "was used/trained/compared" about the study's own work.
-_OWN_USE = re.compile(
+# First person: "we used X", "our pipeline runs X".
+_FIRST_PERSON = re.compile(
     r"\b(?:we|our|us)\b[^.;]{0,80}?\b(?:use[ds]?|using|appl(?:y|ied|ies)|employ(?:ed|s)?|train(?:ed|s)?|"
     r"fine-?tun(?:e|ed)|implement(?:ed)?|adopt(?:ed)?|ran|run|predict(?:ed)?|obtain(?:ed)?|generat(?:e|ed)|"
     r"model(?:l?ed)|built|buil[dt]|develop(?:ed)?|leverag(?:e|ed)|extract(?:ed)?|retrain(?:ed)?|modif(?:y|ied)|"
     r"segment(?:ed)?|compar(?:e|ed)|perform(?:ed)?|select(?:ed)?|chose|follow(?:ed|ing)?|benchmark(?:ed)?|"
-    r"evaluat(?:e|ed)|test(?:ed)?|download(?:ed)?|install(?:ed)?|re-?implement(?:ed)?|utili[sz](?:e|ed))\b|"
+    r"evaluat(?:e|ed)|test(?:ed)?|download(?:ed)?|install(?:ed)?|re-?implement(?:ed)?|utili[sz](?:e|ed))\b",
+    re.IGNORECASE,
+)
+# Other people's work: reviews of the literature, "has been shown", "X et al. (2019) proposed", "DeepX [12] uses a
+# CNN to ...". Read before the passive cues below, which describe others' methods as often as the authors'.
+_OTHERS = re.compile(
+    r"\b(?:previous(?:ly)?|prior|recent(?:ly)?|earlier|other|existing|state-of-the-art|several|many|numerous|"
+    r"various|multiple|some)\s+(?:studies|works?|research|approaches|methods|authors|groups|efforts|tools|models)\b|"
+    r"\b(?:has|have|was|were) (?:been )?(?:shown|demonstrated|proven|successfully|widely|increasingly|recently|"
+    r"emerged|revolutioni[sz]ed|become|achieved|gained|attracted|proposed|developed|introduced|reported|released)\b|"
+    r"\b(?:[A-Z][\w'-]+ et al\.?|they|the authors)(?:,? \(?\d{4}[a-z]?\)?)?(?: \([^)]{0,60}\))?[^.;]{0,40}?\b"
+    r"(?:used|applied|trained|developed|proposed|presented|introduced|designed|showed|reported|built|created)\b|"
+    r"^In [A-Z][\w-]+ ?(?:\[\d|\([A-Z])|"
+    r"\b[A-Z][\w-]+ (?:\[\d+(?:[,\u2013-]\d+)*\]|\([A-Z][\w'-]+ et al\.?,? \d{4}[a-z]?\)) (?:is|uses|builds|built|"
+    r"employs|employed|applies|adopts|adopted|combines|combined|utili[sz]es|utili[sz]ed|proposed|developed|"
+    r"introduced|consists|extracts|learns|predicts|achieved|achieves|integrates|treats|takes|relies)\b",
+)
+# A passive "was used/trained/compared", or "using X": the study's own work unless the sentence is about others'.
+_PASSIVE_USE = re.compile(
     r"\b(?:was|were|has been|have been|is|are)\s+(?:then\s+|first\s+|also\s+|subsequently\s+|further\s+|"
     r"additionally\s+)?(?:used|applied|employed|trained|fine-?tuned|implemented|adopted|run|performed|predicted|"
     r"generated|modell?ed|computed|obtained|retrained|segmented|detected|initiali[sz]ed|built|constructed|"
@@ -62,29 +82,33 @@ _OWN_USE = re.compile(
     r"in comparison (?:with|to)|outperform(?:s|ed|ing)?|benchmark(?:ed|ing)? against)\b",
     re.IGNORECASE,
 )
-# Other people's work: reviews of the literature, "has been shown", "previous studies", "X et al. used".
-_CITED = re.compile(
-    r"\b(?:previous(?:ly)?|prior|recent(?:ly)?|earlier|other|existing|state-of-the-art|several|many|numerous|"
-    r"various|multiple|some)\s+(?:studies|works?|research|approaches|methods|authors|groups|efforts|tools|models)\b|"
-    r"\b(?:has|have) (?:been )?(?:shown|demonstrated|proven|successfully|widely|increasingly|recently|emerged|"
-    r"revolutioni[sz]ed|become|achieved|gained|attracted|proposed|developed|introduced|reported)\b|"
-    r"\b(?:[A-Z][a-z]+ et al\.?|they) (?:used|applied|trained|developed|proposed|showed|reported|introduced)\b|"
-    r"\b(?:inspired by|such as|e\.g\.|for example|for instance)\b",
-)
+_EXAMPLES = re.compile(r"\b(?:inspired by|such as|e\.g\.|for example|for instance)\b")
 
 
 def reading(folded: str, position: int | None = None) -> Reading:
     """How to read a sentence, or one mention in it at `position`: a negation covers what follows it only
     ("we used X rather than Y" negates Y, not X)."""
-    negation = _NEGATED.search(folded)
-    if negation and (position is None or position >= negation.start()):
+    negation, rest = _sentence_reading(folded)
+    if negation is not None and (position is None or position >= negation):
         return Reading.NEGATED
+    return rest
+
+
+@lru_cache(maxsize=256)  # a sentence is read once for itself and once per model it names
+def _sentence_reading(folded: str) -> tuple[int | None, Reading]:
+    """Where a negation starts (if any), and how the sentence reads apart from it."""
+    negation = _NEGATED.search(folded)
+    start = negation.start() if negation else None
     if _HYPOTHETICAL.search(folded):
-        return Reading.HYPOTHETICAL
+        return start, Reading.HYPOTHETICAL
     if _REPORTED.search(folded):
-        return Reading.CITED
-    if _OWN_USE.search(folded):
-        return Reading.OWN_USE
-    if _CITED.search(folded):
-        return Reading.CITED
-    return Reading.PLAIN
+        return start, Reading.CITED
+    if _FIRST_PERSON.search(folded):
+        return start, Reading.OWN_USE
+    if _OTHERS.search(folded):
+        return start, Reading.CITED
+    if _PASSIVE_USE.search(folded):
+        return start, Reading.OWN_USE
+    if _EXAMPLES.search(folded):
+        return start, Reading.CITED
+    return start, Reading.PLAIN

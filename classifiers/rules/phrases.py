@@ -20,7 +20,7 @@ Payload = TypeVar("Payload")
 # A phrase is split into letter runs, digit runs and single symbols; between two of them the text may write a space,
 # a hyphen or nothing ("ResNet-50", "ResNet 50", "resnet50" are one phrase).
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s-]")
-_MAX_VARIANTS = 64
+_MAX_VARIANTS = 216
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,7 @@ def variants(text: str) -> set[str]:
         if left.isalpha() and right.isalpha():
             gaps.append((" ", "-"))  # two words: never glued ("segment anything" ≠ "segmentanything")
         else:
-            gaps.append(("", " ", "-"))
+            gaps.append(("", " ", "-", "_", " -", "- "))  # "U 2 -Net" is how some texts render U²-Net
     spellings = set()
     choices = product(*gaps) if _count(gaps) <= _MAX_VARIANTS else [tuple(g[0] for g in gaps), tuple("-" for _ in gaps)]
     for choice in choices:

@@ -48,6 +48,7 @@ PHRASES: tuple[Phrase[Term], ...] = (
         "deep learning model",
         **_NOUN,
     ),
+    *_phrases("neural network architecture", STRONG, "neural network architecture", **_NOUN),
     *_phrases("deep neural network", 1.0, "DNN", **_CASE),
     *_phrases(
         "convolutional network",
@@ -159,6 +160,8 @@ PHRASES: tuple[Phrase[Term], ...] = (
         "dropout layer",
         "embedding layer",
         "hidden layer",
+        "convolution filter",
+        "convolutional filter",
         **_NOUN,
     ),
     # Look-alikes: brains, genes and ecosystems have networks too.
