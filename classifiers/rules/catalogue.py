@@ -103,5 +103,6 @@ def load_catalogue(seeds_dir: Path = SEEDS_DIR) -> Catalogue:
         if canonical not in entries:
             raise ValueError(f"alias {alias!r} points at {canonical!r}, which is not in ptm_catalogue.csv")
         payload = Alias(entries[canonical], _flag(row.get("needs_dl_context")))
-        phrases.append(Phrase(alias, payload, case_sensitive=_flag(row.get("case_sensitive"))))
+        sensitive = _flag(row.get("case_sensitive"))
+        phrases.append(Phrase(alias, payload, case_sensitive=sensitive, plural=not sensitive and alias[-1:].isalpha()))
     return Catalogue(entries, phrases)

@@ -153,12 +153,14 @@ def _presents_own(folded: str, start: int, end: int) -> bool:
 
 
 def _drop_generic(candidates: dict[str, _Candidate]) -> dict[str, _Candidate]:
-    """'ResNet' beside 'ResNet-50' (or 'YOLO' beside 'YOLOv5') is one model named loosely: keep the specific."""
+    """'ResNet' beside 'ResNet-50' (or 'YOLO' beside 'YOLOv5') is one model named loosely: keep the specific.
+    (A tool derived from a catalogue model, "SPOT-1D-LM", does not make "SPOT-1D" loose.)"""
     keys = {name: re.sub(r"[\W_]", "", name.lower()) for name in candidates}
+    specific = [name for name, c in candidates.items() if c.entry is not None and name == c.entry.canonical_name]
     return {
         name: candidate
         for name, candidate in candidates.items()
-        if not any(other != name and keys[other].startswith(keys[name]) for other in candidates)
+        if not any(other != name and keys[other].startswith(keys[name]) for other in specific)
     }
 
 
@@ -222,7 +224,8 @@ def classify_paper(doc: PaperDocument) -> PaperLabels:
             if record.terms and (ADAPTATION.search(sentence.folded) or PRETRAINED.search(sentence.folded)):
                 reuse_sentences.append((weight, sentence))
         for start, end, alias in record.models:
-            _add(found, alias.entry.canonical_name, alias.entry, sentence.text[start:end], record, start, end, title)
+            key, end = _derived_name(sentence.folded, start, end, alias.entry.canonical_name)
+            _add(found, key, alias.entry, sentence.text[start:end], record, start, end, title)
         if record.terms or record.models:
             generic |= generic_abbreviations(sentence.folded)
             for name in candidates(sentence.folded):
@@ -264,6 +267,29 @@ def _tied(name: NameCandidate, record: _SentenceHits) -> bool:
         abs(start - name.start) <= NAME_WINDOW and term.weight >= STRONG
         for term, start in zip(record.term_kinds, record.term_starts, strict=True)
     )
+
+
+# "SPOT-1D-LM", "Clair3-MP": a catalogue name extended with a hyphen is another tool; "BERT-base-uncased",
+# "DeepLoc-2" or "U-Net-based" are the same model.
+_EXTENSION = re.compile(r"(?:-[A-Za-z0-9]+)+")
+_VARIANT = r"base|large|small|tiny|medium|xl|xxl|uncased|cased|v?\d+(?:\.\d+)*[a-z]?|\d+[mbk]"  # part of the name
+_DESCRIPTOR = (  # not part of the name
+    r"based|like|derived|style|type|generated|predicted|trained|pretrained|encoded|embeddings?|features?|models?|"
+    r"net|network|layers?|backbone|encoder|decoder|architecture|server|web|db|database"
+)
+_SAME_MODEL_EXTENSION = re.compile(rf"^((?:-(?:{_VARIANT}))*)(?:-(?:{_DESCRIPTOR}|{_VARIANT}))*$", re.IGNORECASE)
+
+
+def _derived_name(folded: str, start: int, end: int, canonical: str) -> tuple[str, int]:
+    """The key and end of a catalogue mention: its canonical name (the surface keeps a size or version suffix),
+    or a derived tool's own name."""
+    extension = _EXTENSION.match(folded, end)
+    if extension is None:
+        return canonical, end
+    same = _SAME_MODEL_EXTENSION.match(extension.group(0))
+    if same:
+        return canonical, end + len(same.group(1))
+    return name_key(folded[start : extension.end()]), extension.end()
 
 
 @cache

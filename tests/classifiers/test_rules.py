@@ -255,7 +255,8 @@ def test_graph_networks_stay_distinct() -> None:
     assert len({canonical("GCN"), canonical("GAT"), canonical("GraphSAGE")}) == 3
     doc = _document(("methods", "We compared graph convolutional networks (GCN), graph attention networks (GAT) and "
                                 "GraphSAGE, each trained on our interaction graph."))  # fmt: skip
-    assert set(_ptms(doc)) == {"GCN", "GAT", "GraphSAGE"}
+    found = {canonical(name) for name in _ptms(doc)}
+    assert found == {"Graph Convolutional Network", "Graph Attention Network", "GraphSAGE"}
 
 
 def test_ordinary_tool_names_do_not_collide_with_models() -> None:
@@ -281,3 +282,12 @@ def test_a_phrase_matches_with_any_separator_and_its_own_case() -> None:
     text = "ResNet 50, resnet50 and ResNet-50 beat Bert but not BERT (or roBERTa)."
     found = [text[hit.start : hit.end] for hit in index.find(text, text.lower())]
     assert found == ["ResNet 50", "resnet50", "ResNet-50", "BERT"]
+
+
+def test_a_catalogue_name_extended_with_a_hyphen_is_another_tool_unless_the_extension_is_a_variant() -> None:
+    doc = _document(
+        ("methods", "Angles were predicted with SPOT-1D-LM [5], a deep learning tool, and compared to SPOT-1D."),
+        ("methods", "Sentences were embedded with BERT-base-uncased and classified by a deep neural network."),
+    )
+    assert set(_ptms(doc)) == {"SPOT-1D-LM", "SPOT-1D", "BERT-base-uncased"}
+    assert {load_catalogue().canonicalise(name) for name in _ptms(doc)} >= {"SPOT-1D", "BERT"}
