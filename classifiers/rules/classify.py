@@ -45,6 +45,7 @@ DL_THRESHOLD = 2.0  # weighted evidence needed for uses_dl, at least one strong 
 # A model is reused when one sentence says the authors used it, or when plain mentions (lists, tables of methods)
 # add up to about two methods mentions. One plain mention is often a comparison or a related-work aside.
 PTM_THRESHOLD = 0.9
+MAX_PTMS = PtmList.model_fields["ptms"].metadata[0].max_length
 NAME_WINDOW = 60  # a name found in the text is tied to deep learning by a strong term this close to it
 _FORMS = {
     ReusePattern.CONCEPTUAL: "published architecture re-created and trained on the study's data",
@@ -241,7 +242,9 @@ def classify_paper(doc: PaperDocument) -> PaperLabels:
             if (c.own_use or c.weight >= PTM_THRESHOLD) and c.outside_tables and not c.own_model
         }
     )
-    ptms = [_mention(candidate) for candidate in accepted.values()]
+    # The taxonomy allows 50 entries: a benchmark paper naming more keeps its most used ones.
+    strongest = {id(c) for c in sorted(accepted.values(), key=lambda c: -c.weight)[:MAX_PTMS]}
+    ptms = [_mention(candidate) for candidate in accepted.values() if id(candidate) in strongest]
     uses_dl = (dl_score >= DL_THRESHOLD and strong_use) or bool(ptms)
     dl_evidence = _best(dl_sentences).text if uses_dl and dl_sentences else None
     if uses_dl and dl_evidence is None and ptms:
@@ -359,7 +362,7 @@ def _mention(candidate: _Candidate) -> PtmMention:
         kind, default = ("architecture", "conceptual") if candidate.architecture else ("tool", "deployment")
     pattern = reuse_pattern(context, kind, default)
     strongest = sorted(candidate.sentences, key=lambda pair: -pair[0])[:3]
-    name = max(candidate.surfaces.items(), key=lambda item: (item[1], len(item[0])))[0]
+    name = max(candidate.surfaces.items(), key=lambda item: (item[1], len(item[0])))[0][:200]
     return PtmMention(
         name=name,
         reuse_pattern=pattern,

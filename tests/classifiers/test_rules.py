@@ -291,3 +291,13 @@ def test_a_catalogue_name_extended_with_a_hyphen_is_another_tool_unless_the_exte
     )
     assert set(_ptms(doc)) == {"SPOT-1D-LM", "SPOT-1D", "BERT-base-uncased"}
     assert {load_catalogue().canonicalise(name) for name in _ptms(doc)} >= {"SPOT-1D", "BERT"}
+
+
+def test_a_paper_naming_more_models_than_the_taxonomy_allows_keeps_the_most_used() -> None:
+    listed = ", ".join(f"Quolix{i}Net [{i}]" for i in range(60))  # SYNTHETIC names
+    doc = _document(
+        ("methods", f"We benchmarked these deep convolutional neural networks on our data: {listed}."),
+        ("methods", "We retrained Quolix7Net with the default parameters on our data."),
+    )
+    names = [p.name for p in classify_paper(doc).ptms.ptms]
+    assert len(names) == 50 and "Quolix7Net" in names
