@@ -340,7 +340,7 @@ def _add_name_mentions(paper: _Paper, names: dict[str, NameCandidate], found: di
     if not names:
         return
     index: PhraseIndex[str] = PhraseIndex(
-        Phrase(name.name, key, case_sensitive=True, plural=True) for key, name in names.items()
+        (Phrase(name.name, key, case_sensitive=True, plural=True) for key, name in names.items()), flexible=False
     )
     for hit in index.find(paper.folded, paper.lowered):
         where = paper.locate(hit.start)

@@ -13,6 +13,8 @@ import re
 from enum import StrEnum
 from functools import lru_cache
 
+from .phrases import lower_same_length
+
 
 class Reading(StrEnum):
     NEGATED = "negated"
@@ -22,20 +24,19 @@ class Reading(StrEnum):
     PLAIN = "plain"
 
 
+# All patterns but _OTHERS are lower case and read the lower-cased sentence (much faster than re.IGNORECASE).
 _NEGATED = re.compile(
     r"\b(?:unlike|instead of|rather than|in contrast to|as opposed to|without (?:using|the need|requiring|relying)|"
     r"(?:do|does|did|was|were|is|are|could|can|cannot) not (?:use|used|using|require|rely|employ|involve|need|"
     r"based|apply|applied|run)|cannot be (?:used|applied|run)|"
     r"no (?:deep|neural|machine)|not (?:a |an )?(?:deep|neural)|alternative to|"
     r"outperform(?:s|ed)? (?:the )?(?:deep|neural))",
-    re.IGNORECASE,
 )
 _HYPOTHETICAL = re.compile(
     r"\b(?:future (?:work|studies|research|versions?|efforts?|directions?|releases?)|in the future|"
     r"could (?:be|potentially|also|further)|would (?:be|allow|enable|benefit)|might (?:be|help|improve|allow)|"
     r"may (?:be (?:used|applied|useful|integrated|extended)|help|allow|enable)|"
     r"promising|remains to be|we plan|we intend|is planned|will be (?:used|applied|explored|integrated|added))",
-    re.IGNORECASE,
 )
 # Numbers or results taken from other papers: a comparison the authors did not run.
 _REPORTED = re.compile(
@@ -45,7 +46,6 @@ _REPORTED = re.compile(
     r"\bpreviously (?:reported|published)\b|\bpublished (?:results|performance|benchmarks?)\b|"
     r"\bfrom the original (?:\w+ )?(?:results?|papers?|publications?|study|studies|work)\b|"
     r"\boriginal (?:\w+ )?(?:results?|performance|scores?) (?:reported|published)\b",
-    re.IGNORECASE,
 )
 # First person: "we used X", "our pipeline runs X".
 _FIRST_PERSON = re.compile(
@@ -54,7 +54,6 @@ _FIRST_PERSON = re.compile(
     r"model(?:l?ed)|built|buil[dt]|develop(?:ed)?|leverag(?:e|ed)|extract(?:ed)?|retrain(?:ed)?|modif(?:y|ied)|"
     r"segment(?:ed)?|compar(?:e|ed)|perform(?:ed)?|select(?:ed)?|chose|follow(?:ed|ing)?|benchmark(?:ed)?|"
     r"evaluat(?:e|ed)|test(?:ed)?|download(?:ed)?|install(?:ed)?|re-?implement(?:ed)?|utili[sz](?:e|ed))\b",
-    re.IGNORECASE,
 )
 # Other people's work: reviews of the literature, "has been shown", "X et al. (2019) proposed", "DeepX [12] uses a
 # CNN to ...". Read before the passive cues below, which describe others' methods as often as the authors'.
@@ -80,7 +79,6 @@ _PASSIVE_USE = re.compile(
     r"\b(?:using|with the help of|by means of|(?:predicted|generated|computed|obtained|identified|called|"
     r"basecalled|base-called|segmented|detected) (?:by|with|using|via)|compared (?:with|to|against)|"
     r"in comparison (?:with|to)|outperform(?:s|ed|ing)?|benchmark(?:ed|ing)? against)\b",
-    re.IGNORECASE,
 )
 _EXAMPLES = re.compile(r"\b(?:inspired by|such as|e\.g\.|for example|for instance)\b")
 
@@ -97,17 +95,18 @@ def reading(folded: str, position: int | None = None) -> Reading:
 @lru_cache(maxsize=256)  # a sentence is read once for itself and once per model it names
 def _sentence_reading(folded: str) -> tuple[int | None, Reading]:
     """Where a negation starts (if any), and how the sentence reads apart from it."""
-    negation = _NEGATED.search(folded)
+    lowered = lower_same_length(folded)
+    negation = _NEGATED.search(lowered)
     start = negation.start() if negation else None
-    if _HYPOTHETICAL.search(folded):
+    if _HYPOTHETICAL.search(lowered):
         return start, Reading.HYPOTHETICAL
-    if _REPORTED.search(folded):
+    if _REPORTED.search(lowered):
         return start, Reading.CITED
-    if _FIRST_PERSON.search(folded):
+    if _FIRST_PERSON.search(lowered):
         return start, Reading.OWN_USE
     if _OTHERS.search(folded):
         return start, Reading.CITED
-    if _PASSIVE_USE.search(folded):
+    if _PASSIVE_USE.search(lowered):
         return start, Reading.OWN_USE
     if _EXAMPLES.search(folded):
         return start, Reading.CITED

@@ -72,11 +72,13 @@ def _count(gaps: list[tuple[str, ...]]) -> int:
 class PhraseIndex(Generic[Payload]):
     """Finds every phrase of a fixed list in a text, longest first where two overlap."""
 
-    def __init__(self, phrases: Iterable[Phrase[Payload]]) -> None:
+    def __init__(self, phrases: Iterable[Phrase[Payload]], *, flexible: bool = True) -> None:
+        """`flexible`: also find each phrase with other separators (off for names taken from the paper itself,
+        which are looked for as the paper writes them)."""
         self._automaton = ahocorasick.Automaton()
         by_key: dict[str, list[Phrase[Payload]]] = {}
         for phrase in phrases:
-            for spelling in variants(phrase.text):
+            for spelling in variants(phrase.text) if flexible else (phrase.text.lower(),):
                 by_key.setdefault(spelling, []).append(phrase)
         for key, entries in by_key.items():
             self._automaton.add_word(key, (len(key), tuple(entries)))
