@@ -111,7 +111,7 @@ def candidates(folded: str) -> list[NameCandidate]:
         after = folded[match.end() : match.end() + 90]
         if _NOT_A_MODEL_AFTER.match(after):
             continue
-        before = folded[max(0, match.start() - 70) : match.start()]
+        before = folded[max(0, match.start() - 70) : match.start()].rstrip("\"'\u201c\u2018")  # ‘ItClust’
         presented = bool(
             _CITATION.match(after) or _VERSION.match(after) or _APPOSITION.match(after) or _USED.search(before)
             or _PRESENTED_AFTER.search(before)
