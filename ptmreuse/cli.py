@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ptmreuse.dbt import NoPapers, build_warehouse
 from ptmreuse.failures import PipelineGroup
@@ -73,7 +74,7 @@ def ingest_jats(
 
 def _web_error(error: Exception) -> typer.Exit:
     """A web-source failure as one red line saying what to do next (exit code 2)."""
-    console.print(f"[red]{error}[/red]")
+    console.print(f"[red]{escape(str(error))}[/red]")  # URLs and [redacted] hold brackets rich would eat
     return typer.Exit(2)
 
 
