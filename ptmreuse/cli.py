@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ptmreuse.dbt import build_warehouse
+from ptmreuse.dbt import NoPapers, build_warehouse
 from ptmreuse.failures import PipelineGroup
 from warehouse.lock import WriterLock
 from warehouse.paths import database_path, quiet_telemetry
@@ -278,7 +278,11 @@ def fetch_gold_texts_command(
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def build(ctx: typer.Context) -> None:
     """Run `dbt build` on the same database; extra arguments go to dbt (e.g. `--select staging`)."""
-    code = build_warehouse(database_path(), list(ctx.args), console)
+    try:
+        code = build_warehouse(database_path(), list(ctx.args), console)
+    except NoPapers as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
     if code != 0:
         console.print("[red]dbt build failed[/red]: read the failing model or test above, fix it, and re-run.")
     raise typer.Exit(code)
