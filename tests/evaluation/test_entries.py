@@ -1,10 +1,14 @@
-"""Entry-by-entry PTM matching: the evaluation's name normalisation and the one-to-one pairing per paper."""
+"""Entry-by-entry PTM matching: the evaluation's name normalisation, the one-to-one pairing per paper, and the
+share of gold names the catalogue knows."""
 
 from __future__ import annotations
 
 import pytest
 
 from evaluation.entries import Entry, entry_key, match_paper, version_free_key
+from evaluation.evaluate import catalogue_share
+from evaluation.gold import GoldPaper, GoldPtm, GoldSet
+from evaluation.predictions import GoldName
 
 
 @pytest.mark.parametrize(
@@ -97,3 +101,19 @@ def test_a_short_name_in_parentheses_matches_after_the_full_name() -> None:
         [Entry("AlphaFold", "deployment", "test"), Entry("ColabFold", "adaptation", "test")],
     )
     assert (both.matched_entries, both.pattern_agree) == (1, 0)  # the full name pairs first, whatever the pattern
+
+
+def test_catalogue_share_counts_each_gold_model_once() -> None:
+    papers = {  # SYNTHETIC gold: ResNet-50 twice (two spellings, one model), one model the catalogue lacks
+        "a": GoldPaper(
+            "a", True, True, (GoldPtm("ResNet-50", "deployment", "test"), GoldPtm("MiNet", "conceptual", "test"))
+        ),
+        "b": GoldPaper("b", True, True, (GoldPtm("ResNet50 (ImageNet)", "adaptation", "test"),)),
+    }
+    gold = GoldSet("synthetic", "synthetic", "all", "SYNTHETIC", is_human=False, has_stage=True, papers=papers)
+    names = {
+        "ResNet-50": GoldName("ResNet-50", True),
+        "ResNet50 (ImageNet)": GoldName("ResNet-50", True),
+        "MiNet": GoldName("key:minet", False),
+    }
+    assert catalogue_share(gold, names) == (0.5, 2)
