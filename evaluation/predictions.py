@@ -103,14 +103,18 @@ def is_built(con: duckdb.DuckDBPyConnection, configuration: Configuration) -> bo
 
 
 def check_fresh(con: duckdb.DuckDBPyConnection, configuration: Configuration) -> None:
-    """The models must hold the configuration's newest answers: a classify after the last build would be missed."""
+    """The models must hold the configuration's newest answers: a classify after the last build would be missed.
+
+    Compared on uses_dl answers, the one task whose latest answer always counts for a paper (labelled_at is at least
+    its time), so a later answer the cascade ignores never reads as a stale build."""
     newest_raw, newest_built = con.execute(
         """
         select
             (select max(labels.finished_at)
              from raw.llm_labels as labels
              inner join staging.stg_classifier__runs as runs on labels.run_id = runs.run_id
-             where runs.run_configuration = $1 and labels.status in ('ok', 'skipped_prefilter')
+             where runs.run_configuration = $1 and labels.task = 'uses_dl'
+               and labels.status in ('ok', 'skipped_prefilter')
                and labels.doi in (select doi from raw.papers)),
             (select max(labelled_at) from intermediate.int_paper_labels where run_configuration = $1)
         """,
