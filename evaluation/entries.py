@@ -10,7 +10,6 @@ the same paper name one model; it maps nothing to a catalogue name (dbt owns can
 - `version_free_key`: `entry_key` after dropping a trailing version: "v2", "v.3", "version 2" or a dotted number
   ("SignalP 5.0", "Cellpose 2.1.0", "TasselNetV2", "idtracker.ai v.3" → "signalp", "cellpose", "tasselnet",
   "idtrackerai"). A bare trailing number stays: it is often the model's size ("ResNet-50"), not its version.
-
 - `alternative_keys`: the `entry_key` of the name and of each name in its parentheses, which often hold the short
   name ("AlphaFold 3 (AF3)" ↔ "AF3", "U-Net (MP-Net)" ↔ "MP-Net").
 
