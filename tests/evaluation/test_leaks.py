@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from classifiers.rules.vocabulary import TERMS
+from classifiers.rules.vocabulary import PHRASES
 from evaluation.entries import alternative_keys, entry_key
 from evaluation.gold import GoldSet, reference_sets
 from warehouse.paths import PROJECT_DIR
@@ -66,16 +66,16 @@ def frozen_name_keys(gold: GoldSet) -> set[str]:
 
 
 def watched_entries(root: Path) -> Iterable[tuple[str, str]]:
-    """(where, entry): catalogue names, aliases, vocabulary terms and stems, and every string in the classifiers."""
+    """(where, entry): catalogue names, aliases, vocabulary phrases and terms, and every string in the classifiers."""
     with (root / "seeds" / "ptm_catalogue.csv").open(encoding="utf-8") as handle:
         yield from (("seeds/ptm_catalogue.csv", row["canonical_name"]) for row in csv.DictReader(handle))
     with (root / "seeds" / "ptm_aliases.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             yield "seeds/ptm_aliases.csv", row["alias"]
             yield "seeds/ptm_aliases.csv", row["canonical_name"]
-    for term in TERMS:
-        yield "classifiers/rules/vocabulary.py", term.name
-        yield from (("classifiers/rules/vocabulary.py", stem) for stem in term.stems)
+    for phrase in PHRASES:
+        yield "classifiers/rules/vocabulary.py", phrase.text
+        yield "classifiers/rules/vocabulary.py", phrase.payload.name
     for path in sorted((root / "classifiers").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
