@@ -246,15 +246,18 @@ def eval_command(
     run: Annotated[str, typer.Option(help="A run id, or 'latest' (newest run of each protocol/backend/model).")] = (
         "latest"
     ),
-    gold: Annotated[str, typer.Option(help="reference (112 bundled, LLM-assisted), aius (study's human), or all.")] = (
-        "reference"
-    ),
+    gold: Annotated[
+        str,
+        typer.Option(
+            help="reference (112 bundled papers, tuning and frozen sets; LLM-assisted), aius (study's human), or all."
+        ),
+    ] = "reference",
     resamples: Annotated[int, typer.Option(min=100, help="Bootstrap resamples for the 95% intervals.")] = 1000,
 ) -> None:
     """Agreement of classifier runs with gold labels (κ, F1, … with bootstrap CIs) into marts.classifier_agreement."""
-    from evaluation import evaluate_and_report
+    from ptmreuse.evaluate import evaluate_warehouse
 
-    if not evaluate_and_report(database_path(), console, run=run, gold=gold, resamples=resamples):
+    if not evaluate_warehouse(database_path(), console, run=run, gold=gold, resamples=resamples):
         raise typer.Exit(2)
 
 
