@@ -69,8 +69,8 @@ def evaluate_database(
         for configuration in configurations:
             if not is_built(con, configuration):
                 result.notes.append(
-                    f"{configuration.label} is not in intermediate.int_paper_labels: build with "
-                    f"`ptmreuse build --vars '{{classifier_run: {configuration.run_id}}}'` to score it"
+                    f"{configuration.label} is not in intermediate.int_paper_labels (classified after the last "
+                    "build): run `ptmreuse build`, then eval"
                 )
                 continue
             try:

@@ -155,9 +155,8 @@ def test_a_paper_the_cascade_stopped_is_negative_for_every_later_task(warehouse:
     )
     rules = scores(evaluate_database(warehouse, resamples=100).rows, "rules")
     add_aius_configuration(warehouse, stopped)
-    # today's label models hold the selected configuration only: select it (the marts then read it too)
-    selected = ["--select", "+int_paper_labels", "+int_paper_ptms", "--vars", "{classifier_run: aius-run}"]
-    assert run_dbt(["run", *selected], warehouse) == 0
+    # the label models hold every configuration: a plain run picks up the new one beside the rules labels
+    assert run_dbt(["run", "--select", "+int_paper_labels", "+int_paper_ptms"], warehouse) == 0
     evaluation = evaluate_database(warehouse, run="aius-run", resamples=100)
     aius = scores(evaluation.rows, "aius")
 
