@@ -87,6 +87,31 @@ def run_settings(con: duckdb.DuckDBPyConnection, mart: str) -> RunSettings:
     return RunSettings(None, None, None, None, None, None)
 
 
+def field_coverage(con: duckdb.DuckDBPyConnection, mart: str) -> tuple[int, int] | None:
+    """(analysed papers of the year window, those with no field), from `mart`'s own columns; marts without them
+    (papers, ptm_reuse) borrow pipeline_funnel's, built in the same dbt run. None when no mart has rows."""
+    columns = "analysed_papers_in_window, analysed_papers_without_field"
+    for table in (mart, "pipeline_funnel"):
+        if not has_table(con, "marts", table):
+            continue
+        names = {d[0] for d in con.execute(f"select * from marts.{table} limit 0").description}
+        if {"analysed_papers_in_window", "analysed_papers_without_field"} <= names:
+            row = con.execute(f"select {columns} from marts.{table} limit 1").fetchone()
+            if row is not None:
+                return int(row[0]), int(row[1])
+    return None
+
+
+def ptm_papers_without_model(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """(analysed natural-science papers of the window that reuse PTMs, those among them that name no model):
+    the second are in no PTM figure, since those count named models."""
+    row = con.execute(
+        "select count(*), count(*) filter (where n_ptms = 0) from marts.papers"
+        " where is_natural_science and is_in_year_window and is_analysed and uses_ptms"
+    ).fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
 def natural_science_fields(con: duckdb.DuckDBPyConnection) -> list[Field]:
     """The study's eight fields, so every field gets a panel even when it has no papers ('no data')."""
     sql = (

@@ -84,7 +84,10 @@ final as (
             as ptm_rate_of_analysed,
 
         ---------- settings
-        settings.*
+        settings.*,
+
+        ---------- field coverage
+        {{ field_coverage_columns() }}
 
     from aggregated
     cross join settings

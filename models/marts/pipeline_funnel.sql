@@ -161,7 +161,10 @@ final as (
             as share_of_first,
 
         ---------- settings
-        {{ mart_setting_columns(selected_run_configuration()) }}
+        {{ mart_setting_columns(selected_run_configuration()) }},
+
+        ---------- field coverage
+        {{ field_coverage_columns() }}
 
     from steps
 

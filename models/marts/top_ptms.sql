@@ -143,7 +143,10 @@ final as (
         dominant_stages.stage as dominant_stage,
 
         ---------- settings
-        {{ mart_setting_columns(selected_run_configuration()) }}
+        {{ mart_setting_columns(selected_run_configuration()) }},
+
+        ---------- field coverage
+        {{ field_coverage_columns() }}
 
     from per_ptm
     inner join paper_counts
