@@ -205,22 +205,23 @@ def stages_by_field(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 
 def top_ptms_overall(con: duckdb.DuckDBPyConnection, limit: int = 15) -> list[dict]:
-    """Most reused PTMs over all natural-science fields, in distinct papers (a paper in two fields counts once)."""
+    """Most reused PTMs over all natural-science fields (marts.top_ptms, scope all_fields: each paper once)."""
     return _dicts(
         con,
-        "select canonical_name, count(distinct doi) as papers, mode(reuse_pattern) as usual_pattern"
-        " from marts.ptm_reuse where is_natural_science and is_in_year_window"
-        " group by canonical_name order by papers desc, canonical_name limit ?",
+        "select canonical_name, papers, dominant_reuse_pattern as usual_pattern from marts.top_ptms"
+        " where scope = 'all_fields' order by rank_in_field, canonical_name limit ?",
         [limit],
     )
 
 
 def top_ptms_per_field(con: duckdb.DuckDBPyConnection, max_rank: int = 3) -> list[dict]:
+    """The top `max_rank` of each natural-science field; every model tied at the cut is kept (see models_at_rank)."""
     return _dicts(
         con,
-        "select field_name, rank_in_field, canonical_name, papers, first_year_seen, last_year_seen,"
+        "select field_name, rank_in_field, models_at_rank, canonical_name, papers, first_year_seen, last_year_seen,"
         " dominant_reuse_pattern, dominant_stage from marts.top_ptms"
-        " where is_natural_science_field and rank_in_field <= ? order by field_name, rank_in_field, canonical_name",
+        " where scope = 'field' and is_natural_science_field and rank_in_field <= ?"
+        " order by field_name, rank_in_field, canonical_name",
         [max_rank],
     )
 

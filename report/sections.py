@@ -230,7 +230,7 @@ def _top_ptms_section(
         rows=[
             [
                 r["field_name"],
-                str(r["rank_in_field"]),
+                f"{r['rank_in_field']}{' (tie)' if r['models_at_rank'] > 1 else ''}",
                 r["canonical_name"],
                 str(r["papers"]),
                 f"{r['first_year_seen']}–{r['last_year_seen']}",
@@ -239,7 +239,7 @@ def _top_ptms_section(
             ]
             for r in per_field
         ],
-        caption="Top 3 per natural-science field (marts.top_ptms; ties share a rank).",
+        caption=f"Top 3 per natural-science field (marts.top_ptms). {_ties_text(per_field)}",
     )
     return Section(
         conditions=conditions(con, "top_ptms", per_field=False),
@@ -249,12 +249,23 @@ def _top_ptms_section(
         image="fig_top_ptms.png",
         has_data=figures.draw_top_ptms(queries.top_ptms_overall(con), patterns, out_dir / "fig_top_ptms.png"),
         shows="The 15 PTMs (canonical names) reused by the most natural-science papers, coloured by the reuse"
-        " pattern most of its rows have; the table ranks them within each field (counting convention of top_ptms)."
-        + no_model,
+        " pattern most of their papers have (ties: the codebook's order); the table ranks them within each field"
+        " (counting convention of top_ptms)." + no_model,
         denominator="none: counts of distinct papers reusing each PTM (a paper in two fields counts once here).",
-        source="marts.ptm_reuse, marts.top_ptms",
+        source="marts.top_ptms",
         tables=[table] if per_field else [],
     )
+
+
+def _ties_text(rows: list[dict]) -> str:
+    """Ties are kept, not cut: say how many fields list more than 3 models because of them."""
+    per_field: dict[str, int] = {}
+    for row in rows:
+        per_field[row["field_name"]] = per_field.get(row["field_name"], 0) + 1
+    over = sorted(name for name, count in per_field.items() if count > 3)
+    if not over:
+        return "Ties share a rank; no field has a tie at the cut."
+    return f"Ties share a rank and are all kept, so {len(over)} field(s) list more than 3 models ({', '.join(over)})."
 
 
 _COUNTS = {"gold_papers", "gold_papers_in_warehouse", "papers_scored", "gold_positives"}
