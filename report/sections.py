@@ -265,7 +265,7 @@ def _ties_text(rows: list[dict]) -> str:
     over = sorted(name for name, count in per_field.items() if count > 3)
     if not over:
         return "Ties share a rank; no field has a tie at the cut."
-    return f"Ties share a rank and are all kept, so {len(over)} field(s) list more than 3 models ({', '.join(over)})."
+    return f"Ties share a rank and are all kept, so {len(over)} field(s) list more than 3 models ({'; '.join(over)})."
 
 
 _COUNTS = {"gold_papers", "gold_papers_in_warehouse", "papers_scored", "gold_positives"}
