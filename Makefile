@@ -11,6 +11,8 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .PHONY: setup setup-dev system-deps demo test lint bench clean
 
+SQLFLUFF := $(BIN)/sqlfluff lint models macros analyses tests/dbt --processes 1
+
 # The pipeline's own dependencies (what `make demo` needs).
 setup: $(STAMP)
 
@@ -38,14 +40,17 @@ system-deps:
 test: setup-dev system-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(SQLFLUFF)
 	$(BIN)/pytest
 
 # Style, and the layering: imports point down (ptmreuse → evaluation/quality/report → ingestion/classifiers →
-# warehouse) with no cycles (contracts in pyproject.toml).
+# warehouse) with no cycles (contracts in pyproject.toml). SQL style: sqlfluff (.sqlfluff; jinja templater, so no
+# database and no lock).
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(SQLFLUFF)
 
 bench: setup
 	$(BIN)/python bench/ingest.py

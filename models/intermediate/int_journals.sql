@@ -11,14 +11,20 @@ papers as (
 
 ),
 
+journal_fields as (
+
+    select {{ journal_key('journal') }} as journal_key, journal, mapping from {{ ref('journal_fields') }}
+
+),
+
 listed as (
 
     select
-        {{ journal_key('journal') }} as journal_key,
+        journal_key,
         any_value(journal order by journal) as journal,
         any_value(mapping) as field_mapping
-    from {{ ref('journal_fields') }}
-    group by 1
+    from journal_fields
+    group by journal_key
 
 ),
 
@@ -36,7 +42,7 @@ per_key as (
         journal_key,
         sum(papers) as papers,
         list(journal order by journal) as spellings,
-        any_value(journal order by papers desc, journal) as common_spelling
+        any_value(journal order by papers desc, journal asc) as common_spelling
     from spellings
     group by journal_key
 

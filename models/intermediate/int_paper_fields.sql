@@ -70,7 +70,7 @@ doi_works as (
     select doi, openalex_id, cited_by_count
     from works
     where doi is not null
-    qualify row_number() over (partition by doi order by cited_by_count desc nulls last, openalex_id) = 1
+    qualify row_number() over (partition by doi order by cited_by_count desc nulls last, openalex_id asc) = 1
 
 ),
 
@@ -203,24 +203,27 @@ final as (
         flagged.field_source,
         papers_ruled.paper_cited_by_count as cited_by_count,
         {% if requires_citations -%}
-        case
-            when papers_ruled.paper_cited_by_count is null then 'unknown'
-            when papers_ruled.paper_cited_by_count > 0 then 'passed'
-            else 'failed'
-        end as citation_check,
+            case
+                when papers_ruled.paper_cited_by_count is null then 'unknown'
+                when papers_ruled.paper_cited_by_count > 0 then 'passed'
+                else 'failed'
+            end as citation_check,
         {%- else -%}
-        'not_required' as citation_check,
+            'not_required' as citation_check,
         {%- endif %}
         '{{ rule }}' as natural_science_rule,
-        {% if rule == 'any_of_3' -%}
-        papers_ruled.natural_science_slots >= 1
-        {%- elif rule == 'two_of_3' -%}
-        papers_ruled.natural_science_slots >= 2
-        {%- else -%}
-        papers_ruled.primary_is_natural_science
-        {%- endif %}
-        {% if requires_citations %} and coalesce(papers_ruled.paper_cited_by_count > 0, true){% endif %}
-        as is_natural_science
+        (
+            {% if rule == 'any_of_3' -%}
+                papers_ruled.natural_science_slots >= 1
+            {%- elif rule == 'two_of_3' -%}
+                papers_ruled.natural_science_slots >= 2
+            {%- else -%}
+                papers_ruled.primary_is_natural_science
+            {%- endif %}
+            {%- if requires_citations %}
+                and coalesce(papers_ruled.paper_cited_by_count > 0, true)
+            {%- endif %}
+        ) as is_natural_science
     from flagged
     inner join papers_ruled on flagged.doi = papers_ruled.doi
     left join fields on flagged.field_id = fields.field_id

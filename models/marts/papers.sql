@@ -52,7 +52,7 @@ doi_works as (
     select doi, publication_year
     from works
     where doi is not null
-    qualify row_number() over (partition by doi order by cited_by_count desc nulls last, openalex_id) = 1
+    qualify row_number() over (partition by doi order by cited_by_count desc nulls last, openalex_id asc) = 1
 
 ),
 

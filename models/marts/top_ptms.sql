@@ -102,7 +102,7 @@ per_ptm as (
 paper_counts as (
 
     select scope, field_id, canonical_name, sum(weight) as papers
-    from (select distinct scope, field_id, canonical_name, doi, weight from scoped)
+    from (select distinct scope, field_id, canonical_name, doi, weight from scoped) as paper_rows
     group by scope, field_id, canonical_name
 
 ),
@@ -110,7 +110,7 @@ paper_counts as (
 pattern_counts as (
 
     select scope, field_id, canonical_name, reuse_pattern, sum(weight) as papers
-    from (select distinct scope, field_id, canonical_name, reuse_pattern, doi, weight from scoped)
+    from (select distinct scope, field_id, canonical_name, reuse_pattern, doi, weight from scoped) as pattern_rows
     group by scope, field_id, canonical_name, reuse_pattern
 
 ),
@@ -126,7 +126,7 @@ dominant_patterns as (
     inner join patterns on pattern_counts.reuse_pattern = patterns.reuse_pattern
     qualify row_number() over (
         partition by pattern_counts.scope, pattern_counts.field_id, pattern_counts.canonical_name
-        order by pattern_counts.papers desc, patterns.sort_order
+        order by pattern_counts.papers desc, patterns.sort_order asc
     ) = 1
 
 ),
@@ -134,7 +134,7 @@ dominant_patterns as (
 stage_counts as (
 
     select scope, field_id, canonical_name, stage, sum(weight) as papers
-    from (select distinct scope, field_id, canonical_name, stage, doi, weight from scoped)
+    from (select distinct scope, field_id, canonical_name, stage, doi, weight from scoped) as stage_rows
     group by scope, field_id, canonical_name, stage
 
 ),
@@ -146,7 +146,7 @@ dominant_stages as (
     inner join stages on stage_counts.stage = stages.stage
     qualify row_number() over (
         partition by stage_counts.scope, stage_counts.field_id, stage_counts.canonical_name
-        order by stage_counts.papers desc, stages.sort_order
+        order by stage_counts.papers desc, stages.sort_order asc
     ) = 1
 
 ),

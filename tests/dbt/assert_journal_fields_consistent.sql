@@ -26,7 +26,8 @@ keys as (
 
 select journal_key, 'row contradicts its mapping' as problem
 from listed
-where (mapping = 'mapped') <> (field_id is not null and field_rank is not null)
+where
+    (mapping = 'mapped') <> (field_id is not null and field_rank is not null)
     or (mapping = 'multidisciplinary' and (field_id is not null or field_rank is not null))
 union all
 select journal_key, 'mapped and multidisciplinary, or two rows at one rank' as problem
