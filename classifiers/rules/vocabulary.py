@@ -120,10 +120,6 @@ def matched_terms(folded: str) -> list[Term]:
     return [term for term in TERMS if term.found_in(folded, lowered)]
 
 
-def vocabulary_score(folded: str) -> float:
-    return sum(term.weight for term in matched_terms(folded))
-
-
 def mentions_dl(folded: str) -> bool:
     """Any deep-learning word at all (the prefilter's question)."""
     lowered = folded.lower()
