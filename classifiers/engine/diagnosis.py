@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from classifiers.options import ClassifyRequest, StructuredOutput
+from warehouse.secrets import redact
 
 FAILED_SHARE = 0.5
 EARLY_VERDICT_CALLS = 20
@@ -72,7 +73,7 @@ class Failures:
 
     def add(self, kind: str, message: str) -> None:
         self.kinds[kind] += 1
-        self.examples.setdefault(kind, message[:300])
+        self.examples.setdefault(kind, (redact(message) or "")[:300])  # printed and stored: no secret in it
 
     @property
     def count(self) -> int:

@@ -111,7 +111,11 @@ class ClassifierEngine:
     async def _flush(self, asker: EngineAsker) -> None:
         if asker.pending:
             rows, asker.pending = asker.pending, []
-            await _in_thread(self.store.append, rows)
+            try:
+                await _in_thread(self.store.append, rows)
+            except Exception:
+                asker.pending[:0] = rows  # paid for: the final save at the end of the run tries them again
+                raise
 
     async def _label_all(self, asker: EngineAsker, batches: Iterator[list[PaperDocument]]) -> None:
         workers_n = max(1, self.options.concurrency)
@@ -186,7 +190,8 @@ class ClassifierEngine:
             try:
                 self.store.append(asker.pending)  # the flusher has stopped: nothing else uses the connection
             except Exception as exc:
-                status = "failed" if status != "interrupted" else status
+                if status != "interrupted":
+                    status = "failed"
                 error = f"{error + '; ' if error else ''}last rows not saved: {type(exc).__name__}: {exc}"[:2000]
             self.stats.rows_written = self.store.rows_written - written_before
             self.store.finish_run(self.run_id, status, self.stats.as_dict(), error)

@@ -76,7 +76,8 @@ def test_a_failing_flush_stops_the_run_and_says_what_was_saved(
     status, error, rows_written = query(big_warehouse, "select status, error, rows_written from raw.classifier_runs")[0]
     assert status == "failed" and "OSError: No space left on device" in error
     stored = query(big_warehouse, "select count(*) from raw.llm_labels")[0][0]
-    assert stored == rows_written == outcome.stats.rows_written > 0  # the rows before and after the failure
+    assert stored == rows_written == outcome.stats.rows_written > 0
+    assert stored == outcome.stats.answered  # one row per answered call: the failed append's rows were saved last
 
 
 def test_a_run_whose_calls_keep_failing_stops_early(tmp_path: Path) -> None:

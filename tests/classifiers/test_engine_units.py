@@ -182,3 +182,11 @@ def test_each_kind_of_failed_call_gets_its_fix(
 def test_a_run_fails_when_more_than_half_of_its_calls_failed() -> None:
     assert run_failed(asked=10, failed=6) and run_failed(asked=1, failed=1)
     assert not run_failed(asked=10, failed=5) and not run_failed(asked=0, failed=0)
+
+
+def test_a_failure_message_that_echoes_the_key_is_summarised_without_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET-0123456789")
+    failures = Failures()
+    failures.add("http 500", "InternalServerError: bad gateway for Bearer sk-test-SECRET-0123456789")
+    summary = failures.summary(asked=1, options=ClassifyRequest(backend="openai", model="m"))
+    assert "sk-test-SECRET" not in summary and "Bearer [redacted]" in summary
