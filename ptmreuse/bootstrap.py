@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import tables_in
+from warehouse.connect import connect
 
 # The incremental per-paper models (macros/paper_changes.sql) and the column their incremental builds rely on.
 PER_PAPER_TABLES = (
@@ -35,7 +36,7 @@ def outdated_per_paper_tables(db_path: Path) -> list[str]:
           )
         order by 1
     """
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
         return [name for (name,) in con.execute(sql, [list(PER_PAPER_TABLES), REFRESH_STAMP]).fetchall()]
 
 
@@ -51,7 +52,7 @@ def latest_change_stamp(db_path: Path) -> object | None:
     """The newest changed_at of the per-paper change log (None before the first build)."""
     if not db_path.exists():
         return None
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
         if not _has_change_log(con):
             return None
         return con.execute(f"select max(changed_at) from {CHANGE_LOG}").fetchone()[0]
@@ -59,7 +60,7 @@ def latest_change_stamp(db_path: Path) -> object | None:
 
 def papers_changed_since(db_path: Path, stamp: object | None) -> tuple[int, int]:
     """(DOIs whose inputs changed after `stamp`, every one when None; DOIs the per-paper models cover now)."""
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
         if not _has_change_log(con):
             return 0, 0
         sql = f"""
