@@ -101,9 +101,8 @@ def classify(db_path: Path, request: ClassifyRequest, console: Console) -> RunOu
     with connect(db_path) as con:
         dois = paper_dois(con, request.limit)
         store = LabelStore(con)
-        budget = _budget(request)
         protocol, backend = _protocol_and_backend(request)
-        engine = ClassifierEngine(store, backend, protocol, request, budget)
+        engine = ClassifierEngine(store, backend, protocol, request, _budget(request))
         if request.dry_run and isinstance(backend, NoBackend):
             console.print(f"{backend.name} backend: {len(dois):,} papers, no calls, no tokens, no cost.")
             return Estimate(papers=len(dois))
