@@ -7,6 +7,7 @@ holds the writer lock (warehouse.lock), or else the process DuckDB names (a note
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,7 +43,8 @@ def _command_of(pid: str) -> str | None:
 def busy_message(db_path: Path, error: BaseException | None = None) -> str:
     """Who holds `db_path`, and what to do: one line."""
     holder = read_holder(db_path)
-    if holder is not None and holder.alive():
+    # the writer lock's holder is to blame, unless it is this very process (then DuckDB names the other one)
+    if holder is not None and holder.pid != os.getpid() and holder.alive():
         who = f"`{holder.command}` (pid {holder.pid}, since {holder.since})"
     else:
         match = _HELD_BY.search(str(error or ""))
