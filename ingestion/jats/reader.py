@@ -42,10 +42,6 @@ class IngestStats:
     skipped: dict[str, int] = field(default_factory=dict)  # entries that are not JATS files, by reason
     notes: list[str] = field(default_factory=list)  # what was repaired before loading, one line each
 
-    @property
-    def seen(self) -> int:
-        return self.loaded + self.updated + self.unchanged + self.rejected
-
 
 @dataclass(slots=True)
 class Batch:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -205,3 +208,15 @@ def test_new_and_changed_papers_in_small_chunks(small_corpus: Path, db_path: Pat
     ) == [(0,)]
     title = query(db_path, "select title from raw.papers where doi = '10.7554/elife.56337'")[0][0]
     assert title.startswith("KRAB zinc-finger")
+
+
+def test_dlt_settings_come_from_the_project_wherever_ptmreuse_runs(tmp_path: Path) -> None:
+    """`.dlt/config.toml` applies when the command runs from another folder (dlt alone would look in the cwd)."""
+    code = (
+        "import ingestion, dlt; c = dlt.config; print(c['data_writer.buffer_max_items'], c['data_writer.compression'])"
+    )
+    env = {name: value for name, value in os.environ.items() if name != "DLT_PROJECT_DIR"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["100", "none"]
