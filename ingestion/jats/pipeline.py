@@ -45,10 +45,10 @@ from warehouse.connect import connect
 
 PIPELINE = "jats"
 CHUNK_PAPERS = 2000
-# Text of papers and sections together. Under a 256 MB cap, DuckDB commits up to ~128 MB of text per table
-# insert (one chunk of 2,000 papers of ~120 KB each holds ~480 MB: "failed to pin block"); 64 MB leaves room for
-# two tables loading at once and for publishing, under the cap in ingestion/pipeline.py.
-CHUNK_TEXT = 64 * 1024 * 1024
+# Text of papers and sections together: a quarter of DuckDB's cap (ingestion/pipeline.py), which leaves room for
+# both tables loading at once and for publishing them in one transaction. One chunk of 2,000 papers of ~120 KB
+# holds ~480 MB of text: under a 256 MB cap, its load failed ("failed to pin block") and wedged every later load.
+CHUNK_TEXT = 128 * 1024 * 1024
 
 
 class LoadFailed(Exception):

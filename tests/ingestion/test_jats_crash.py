@@ -142,10 +142,10 @@ def test_a_chunk_too_big_for_memory_never_blocks_later_loads(
 
 
 def test_a_pending_chunk_that_keeps_failing_is_dropped(
-    corpus: Path, one_paper: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+    corpus: Path, one_paper: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """dlt cannot load a chunk (the destination refuses its jobs): it stays pending; when the next run's attempt
-    fails too, it is dropped with a note instead of blocking that run's own papers."""
+    fails too, it is dropped with a note instead of blocking that run's own papers. No traceback is printed."""
     big, small = corpus, one_paper
     refused: set[str] = set()  # load ids whose jobs the destination refuses; "*": all
     original = DuckDbCopyJob.run
@@ -167,6 +167,7 @@ def test_a_pending_chunk_that_keeps_failing_is_dropped(
     other = ingest_jats_corpus(small, db_path)
     (note,) = other.notes
     assert "simulated: the destination refused this job" in note and "40 papers from forty.zip" in note
+    assert "Traceback" not in capfd.readouterr().err  # dlt logs failed jobs with tracebacks unless told not to
     assert query(db_path, "select doi from raw.papers") == [("10.1371/journal.pone.0234687",)]
     assert make_pipeline(db_path, "jats", dataset=LANDING).list_normalized_load_packages() == []
 
