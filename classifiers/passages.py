@@ -8,15 +8,15 @@ It scores by the deep-learning words, catalogue model names and reuse cues it ho
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 from classifiers.document import PaperDocument
-from classifiers.rules.catalogue import load_catalogue
 from classifiers.rules.classify import SECTION_WEIGHT
+from classifiers.rules.lexicon import scan
 from classifiers.rules.patterns import ADAPTATION, DEPLOYMENT, PRETRAINED
 from classifiers.rules.text import ABSTRACT_ORDINAL, fold, paragraphs, split_sentences
-from classifiers.rules.vocabulary import TERMS
 
 MAX_PASSAGE_TOKENS = 150  # longer paragraphs are cut into sentence windows of about this size
 MODEL_NAME_SCORE = 1.5
@@ -55,15 +55,12 @@ def _windows(paragraph: str) -> list[str]:
 
 def _score(text: str, section_type: str, is_caption: bool) -> float:
     folded = fold(text)
-    lowered = folded.lower()
+    terms, models = scan(folded)
     # Each deep-learning term counts once per occurrence, up to three, so one long list of terms cannot win alone.
-    evidence = sum(
-        term.weight * min(3, len(term.pattern.findall(folded)))
-        for term in TERMS
-        if any(stem in lowered for stem in term.stems)
-    )
+    occurrences = Counter(hit.phrase.payload for hit in terms)
+    evidence = sum(term.weight * min(3, count) for term, count in occurrences.items())
     evidence += MODEL_NAME_SCORE * sum(
-        1 for hit in load_catalogue().find(folded) if hit.entry.is_deep and not hit.needs_dl_context
+        1 for hit in models if hit.phrase.payload.entry.is_deep and not hit.phrase.payload.needs_context
     )
     if evidence == 0:  # reuse cues alone ("predicted with", "database") are not model evidence
         return 0.0

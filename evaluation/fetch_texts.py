@@ -24,8 +24,7 @@ from ingestion.jats.pipeline import ingest_jats_corpus
 from ingestion.pipeline import make_pipeline
 from ingestion.web import PoliteClient, Politeness
 from ingestion.web.endpoints import base_url
-from ingestion.web.loading import run
-from ingestion.web.raw import read_rows
+from warehouse.reads import read_rows
 
 
 def gold_dois() -> list[str]:
@@ -60,7 +59,7 @@ def fetch_gold_texts(
         stats.requests, stats.retries = client.attempts, client.retries
         client.close()
         if rows:
-            run(make_pipeline(db_path, PIPELINE), fulltext_fetches(rows))
+            make_pipeline(db_path, PIPELINE).run(fulltext_fetches(rows), loader_file_format="parquet")
     if stats.by_status.get("fetched"):
         ingested = ingest_jats_corpus(out_dir, db_path, console=console)
         stats.papers_loaded = ingested.loaded + ingested.updated

@@ -8,34 +8,48 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from ptmreuse.dbt import build_warehouse
-from warehouse.lock import WarehouseBusy, WriterLock
+from ptmreuse.dbt import NoPapers, build_warehouse
+from ptmreuse.failures import PipelineGroup
+from warehouse.lock import WriterLock
 from warehouse.paths import database_path, quiet_telemetry
 
-app = typer.Typer(help="Measure pre-trained model reuse in scientific papers.", no_args_is_help=True)
+EPILOG = (
+    "Environment: PTMREUSE_DB is the warehouse file every command (and dbt) uses (default data/warehouse.duckdb); "
+    "OPENAI_BASE_URL, OPENAI_API_KEY: the server `classify --backend openai` calls; OPENALEX_API_KEY: OpenAlex.\n\n"
+    "Exit codes: 0 done, 1 failed, 2 refused input or nothing to do, 3 warehouse held by another process, "
+    "130 interrupted. Tracebacks go to logs/ptmreuse.log beside the warehouse (--verbose prints them)."
+)
+app = typer.Typer(
+    cls=PipelineGroup,
+    help="Measure pre-trained model reuse in scientific papers.",
+    epilog=EPILOG,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,  # failures print one line (ptmreuse.failures); --verbose adds the traceback
+)
 ingest_app = typer.Typer(help="Load papers and metadata into the raw schema.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
-console = Console()
+console = Console(soft_wrap=True)  # a message is one line, also in a log or a pipe (no hard wraps at 80)
 
 # Commands that only read the warehouse; every other command takes the writer lock first.
 READ_ONLY_COMMANDS = {"check", "report"}
 
 
 @app.callback()
-def _take_writer_lock(ctx: typer.Context) -> None:
+def _before_every_command(
+    ctx: typer.Context,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print the full traceback when a command fails.")] = (
+        False  # read by PipelineGroup, which reports failures
+    ),
+) -> None:
     """One writer per warehouse: fail fast, with who holds it, instead of a DuckDB lock error mid-run."""
     if ctx.resilient_parsing or ctx.invoked_subcommand in READ_ONLY_COMMANDS or "--help" in sys.argv:
         return
-    lock = WriterLock(database_path())
-    try:
-        lock.acquire()
-    except WarehouseBusy as busy:
-        console.print(f"[red]warehouse busy[/red]: {busy}")
-        raise typer.Exit(3) from busy
+    lock = WriterLock(database_path()).acquire()  # WarehouseBusy becomes one line and exit 3 (ptmreuse.failures)
     if lock.stale_holder:
         stale = lock.stale_holder
-        console.print(f"[yellow]note[/yellow]: `{stale.command}` (pid {stale.pid}) died mid-run; continuing.")
+        console.print(f"[yellow]note[/yellow]: `{stale.command}` (pid {stale.pid}) stopped mid-run before this one.")
     ctx.call_on_close(lock.release)
 
 
@@ -68,7 +82,7 @@ def ingest_jats(
 
 def _web_error(error: Exception) -> typer.Exit:
     """A web-source failure as one red line saying what to do next (exit code 2)."""
-    console.print(f"[red]{error}[/red]")
+    console.print(f"[red]{escape(str(error))}[/red]")  # URLs and [redacted] hold brackets rich would eat
     return typer.Exit(2)
 
 
@@ -240,15 +254,18 @@ def eval_command(
     run: Annotated[str, typer.Option(help="A run id, or 'latest' (newest run of each protocol/backend/model).")] = (
         "latest"
     ),
-    gold: Annotated[str, typer.Option(help="reference (112 bundled, LLM-assisted), aius (study's human), or all.")] = (
-        "reference"
-    ),
+    gold: Annotated[
+        str,
+        typer.Option(
+            help="reference (112 bundled papers, tuning and frozen sets; LLM-assisted), aius (study's human), or all."
+        ),
+    ] = "reference",
     resamples: Annotated[int, typer.Option(min=100, help="Bootstrap resamples for the 95% intervals.")] = 1000,
 ) -> None:
     """Agreement of classifier runs with gold labels (κ, F1, … with bootstrap CIs) into marts.classifier_agreement."""
-    from evaluation import evaluate_and_report
+    from ptmreuse.evaluate import evaluate_warehouse
 
-    if not evaluate_and_report(database_path(), console, run=run, gold=gold, resamples=resamples):
+    if not evaluate_warehouse(database_path(), console, run=run, gold=gold, resamples=resamples):
         raise typer.Exit(2)
 
 
@@ -272,7 +289,11 @@ def fetch_gold_texts_command(
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def build(ctx: typer.Context) -> None:
     """Run `dbt build` on the same database; extra arguments go to dbt (e.g. `--select staging`)."""
-    code = build_warehouse(database_path(), list(ctx.args), console)
+    try:
+        code = build_warehouse(database_path(), list(ctx.args), console)
+    except NoPapers as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
     if code != 0:
         console.print("[red]dbt build failed[/red]: read the failing model or test above, fix it, and re-run.")
     raise typer.Exit(code)
@@ -282,6 +303,7 @@ def build(ctx: typer.Context) -> None:
 def publish_command() -> None:
     """Copy the marts into a separate read-only DuckDB file (and Parquet) for BI tools, atomically."""
     from ptmreuse.publish import NothingToPublish, publish
+    from ptmreuse.summary import reader_command
 
     try:
         result = publish(database_path())
@@ -289,7 +311,7 @@ def publish_command() -> None:
         console.print(f"[red]nothing to publish[/red]: {error}")
         raise typer.Exit(2) from error
     console.print(f"[bold]published[/bold] {len(result.tables)} tables → {result.database}")
-    console.print(f"  Parquet in {result.parquet_dir}; open read-only, e.g. `duckdb -readonly {result.database}`")
+    console.print(f"  Parquet in {result.parquet_dir}; open read-only, e.g. `{reader_command(result.database)}`")
 
 
 @app.command()
@@ -322,7 +344,3 @@ def demo() -> None:
     except DemoStepFailed as failed:
         console.print(f"[red]demo stopped[/red]: {failed}")
         raise typer.Exit(1) from failed
-
-
-if __name__ == "__main__":
-    app()

@@ -41,14 +41,14 @@ def _check(db_path: Path, console: Console) -> None:
 
 
 def _build(db_path: Path, console: Console) -> None:
-    if build_warehouse(db_path, [], console) != 0:
-        raise DemoStepFailed("dbt build failed: read the failing model or test in the log above")
+    if build_warehouse(db_path, [], console, summary_only=True) != 0:
+        raise DemoStepFailed("dbt build failed: read the failing model or test above (every line in logs/dbt.log)")
 
 
 def _evaluate(db_path: Path, console: Console) -> None:
-    from evaluation import evaluate_and_report
+    from ptmreuse.evaluate import evaluate_warehouse
 
-    evaluate_and_report(db_path, console, run="latest", gold="reference")
+    evaluate_warehouse(db_path, console, run="latest", gold="reference")
 
 
 def _publish(db_path: Path, console: Console) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ingestion.fulltext.pipeline import FulltextStats
@@ -70,4 +71,4 @@ def _failures(console: Console, failures: list[str], what: str) -> None:
         return
     console.print(f"[yellow]{len(failures)} {what}[/yellow] (nothing of them was written; re-run to retry):")
     for line in failures[:10]:
-        console.print(f"  • {line}")
+        console.print(f"  • {escape(line)}")  # URLs and [redacted] hold brackets rich would eat

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shlex
+import shutil
+import sys
 from pathlib import Path
 
 import duckdb
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+
+from ptmreuse.publish import published_database
+from warehouse.connect import connect
 
 
 def _table(console: Console, title: str, con: duckdb.DuckDBPyConnection, sql: str) -> None:
@@ -20,7 +29,7 @@ def _table(console: Console, title: str, con: duckdb.DuckDBPyConnection, sql: st
 
 
 def print_summary(db_path: Path, console: Console) -> None:
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
         _table(
             console,
             "Papers by journal (top 10)",
@@ -92,4 +101,21 @@ def print_summary(db_path: Path, console: Console) -> None:
             group by canonical_name order by papers desc, model limit 10
             """,
         )
-        console.print(f"Open it read-only: [bold]duckdb -readonly {db_path}[/bold]")
+    reader = escape(reader_command(published_database(db_path)))
+    console.print(f"Query the published copy: [bold]{reader}[/bold]", soft_wrap=True)
+
+
+def _short(path: Path | str) -> str:
+    """`path` relative to the working directory when it is inside it (shorter to copy), else absolute."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def reader_command(database: Path) -> str:
+    """A command that opens `database` read-only with a reader that is installed: the DuckDB CLI if it is on PATH,
+    else the Python beside ptmreuse, which has the duckdb package."""
+    if shutil.which("duckdb"):
+        return f"duckdb -readonly {shlex.quote(_short(database))}"
+    path = json.dumps(_short(database))  # a Python string literal, in double quotes
+    code = f'import duckdb; duckdb.connect({path}, read_only=True).sql("from marts.papers limit 5").show()'
+    return f"{shlex.quote(_short(sys.executable))} -c {shlex.quote(code)}"

@@ -14,6 +14,7 @@ from quality.assets import ASSETS, Asset
 from quality.config import GateConfig, report_dir
 from quality.context import SITE_NAME, make_context
 from warehouse import tables_in
+from warehouse.connect import connect
 
 
 @dataclass(slots=True)
@@ -131,13 +132,11 @@ def run_checks(db_path: Path, config: GateConfig | None = None, docs_dir: Path |
     """Validate the database read-only and write Data Docs; raises FileNotFoundError when there is no database."""
     config = config or GateConfig()
     docs_dir = docs_dir or report_dir()
-    if not db_path.exists():
-        raise FileNotFoundError(f"no database at {db_path}: run `ptmreuse ingest …` first or set PTMREUSE_DB")
-    docs_dir.mkdir(parents=True, exist_ok=True)
-    context = make_context(docs_dir)
-    datasource = context.data_sources.add_pandas("duckdb_query_results")
     suites: list[SuiteOutcome] = []
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with connect(db_path, read_only=True) as con:  # WarehouseMissing (a FileNotFoundError), WarehouseBusy
+        docs_dir.mkdir(parents=True, exist_ok=True)
+        context = make_context(docs_dir)
+        datasource = context.data_sources.add_pandas("duckdb_query_results")
         counts = _raw_row_counts(con)
         for asset in ASSETS:
             missing = [t for t in asset.tables if not counts.get(t)]

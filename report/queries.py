@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import tables_in
+from warehouse.connect import connect as connect_warehouse
 
 # When the reference seed is missing (it comes with dbt build), the fields the mart itself flags.
 _NS_FIELDS_FALLBACK = (
@@ -51,15 +52,13 @@ class Field:
 
 @contextmanager
 def connect(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse, read-only; `WarehouseBusy` when a writer holds the file (warehouse.connect says who)."""
     if not db_path.exists():
         raise ReportError(f"no warehouse at {db_path}: run `ptmreuse demo` (or ingest, classify and build) first")
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
+    with connect_warehouse(db_path, read_only=True) as con:
         if not has_table(con, "marts", "papers"):
             raise ReportError(f"{db_path} has no marts yet: run `ptmreuse build` first")
         yield con
-    finally:
-        con.close()
 
 
 def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -233,6 +232,7 @@ def classifier_agreement(con: duckdb.DuckDBPyConnection) -> list[dict] | None:
         return None
     return _dicts(
         con,
-        "select run_id, protocol, backend, model, gold_set, task, metric, value, ci_low, ci_high, n, description"
-        " from marts.classifier_agreement where task <> 'usage' order by gold_set, run_id, task, metric",
+        "select run_configuration, run_id, protocol, backend, model, gold_set, gold_labels, task, metric, value,"
+        " ci_low, ci_high, n, description from marts.classifier_agreement where task <> 'usage'"
+        " order by gold_set desc, run_configuration",
     )

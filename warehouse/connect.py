@@ -1,8 +1,9 @@
 """Every connection to the warehouse file goes through here, so a file held by another process is one clear line.
 
 DuckDB admits one read-write process, or any number of read-only ones, per file; whoever comes second gets an IO
-error deep in a traceback. `connect` turns that into `WarehouseBusy` naming the holder: the ptmreuse command that
-holds the writer lock (warehouse.lock), or else the process DuckDB names (a notebook, a BI tool, the DuckDB CLI).
+error deep in a traceback. `connect` (and `attach`, for a warehouse read from another database) turns that into
+`WarehouseBusy` naming the holder: the ptmreuse command that holds the writer lock (warehouse.lock) when the
+process DuckDB names is that command or its dbt child, or else that process (a notebook, a BI tool, the DuckDB CLI).
 """
 
 from __future__ import annotations
@@ -17,8 +18,13 @@ from typing import Any
 import duckdb
 
 from warehouse.lock import WarehouseBusy, read_holder
+from warehouse.secrets import redact
 
-_HELD_BY = re.compile(r"Conflicting lock is held in (?P<program>\S+) \(PID (?P<pid>\d+)\)")
+_HELD_BY = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+class WarehouseMissing(FileNotFoundError):
+    """A read-only command found no warehouse file."""
 
 
 def is_lock_conflict(error: BaseException | None) -> bool:
@@ -32,44 +38,87 @@ def is_lock_conflict(error: BaseException | None) -> bool:
     return False
 
 
-def _command_of(pid: str) -> str | None:
+def _lock_conflict_text(error: BaseException | None) -> str:
+    while error is not None and "Could not set lock on file" not in str(error):
+        error = getattr(error, "exception", None) or error.__cause__ or error.__context__
+    return str(error or "")
+
+
+def _command_of(pid: int) -> str | None:
     try:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return None
-    return " ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part) or None
+    words = raw.replace(b"\0", b" ").decode(errors="replace").split()  # a `python -c` script spans lines
+    return redact(" ".join(words))[:160] or None  # a command line can carry a key
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[1])  # the fields after "(comm)": state, ppid, …
 
 
 def busy_message(db_path: Path, error: BaseException | None = None) -> str:
     """Who holds `db_path`, and what to do: one line."""
     holder = read_holder(db_path)
-    # the writer lock's holder is to blame, unless it is this very process (then DuckDB names the other one)
-    if holder is not None and holder.pid != os.getpid() and holder.alive():
+    if holder is not None and (holder.pid == os.getpid() or not holder.alive()):
+        holder = None  # our own note (we hold the writer lock; someone else holds the file), or a dead writer's
+    match = _HELD_BY.search(_lock_conflict_text(error))
+    pid, program = (int(match["pid"]), match["program"]) if match else (None, "")
+    if holder is not None and (pid is None or holder.pid in (pid, _parent_of(pid))):
         who = f"`{holder.command}` (pid {holder.pid}, since {holder.since})"
+    elif pid is not None:
+        who = f"another process (pid {pid}: {_command_of(pid) or program})"
     else:
-        match = _HELD_BY.search(str(error or ""))
-        command = _command_of(match["pid"]) if match else None
-        who = f"another process (pid {match['pid']}: {command or match['program']})" if match else "another process"
+        who = "another process"
     return (
         f"{db_path} is open in {who}. Let it finish, or close it (a notebook, BI tool or DuckDB CLI holding the file "
         "blocks every writer), then run this again; to read meanwhile, use the published copy (`ptmreuse publish`)."
     )
 
 
+def _busy_or_missing(db_path: Path, error: duckdb.IOException, read_only: bool) -> Exception | None:
+    if is_lock_conflict(error):
+        return WarehouseBusy(busy_message(db_path, error))
+    if read_only and not db_path.exists():
+        return WarehouseMissing(f"no warehouse at {db_path}: run `ptmreuse ingest jats PATH` first, or set PTMREUSE_DB")
+    return None
+
+
 @contextmanager
 def connect(
     db_path: Path, *, read_only: bool = False, config: dict[str, Any] | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A DuckDB connection to the warehouse, closed on exit; `WarehouseBusy` when another process holds the file."""
+    """A DuckDB connection to the warehouse, closed on exit; `WarehouseBusy` when another process holds the file.
+
+    The real path is opened, as the writer lock keys it: DuckDB resolves a symlink to an existing file itself, but
+    keeps the write-ahead log of a file it creates beside the link, where it never looks once the file exists.
+    """
+    real = db_path.resolve()
     if not read_only:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
+        real.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(db_path), read_only=read_only, config=config or {})
+        con = duckdb.connect(str(real), read_only=read_only, config=config or {})
     except duckdb.IOException as error:
-        if is_lock_conflict(error):
-            raise WarehouseBusy(busy_message(db_path, error)) from None
+        if (clear := _busy_or_missing(db_path, error, read_only)) is not None:
+            raise clear from None
         raise
     try:
         yield con
     finally:
         con.close()
+
+
+def attach(con: duckdb.DuckDBPyConnection, db_path: Path, alias: str, *, read_only: bool = True) -> None:
+    """ATTACH the warehouse to another database's connection (e.g. the published copy), with the same errors."""
+    path = str(db_path.resolve()).replace("'", "''")  # ATTACH takes no bound parameters
+    mode = " (read_only)" if read_only else ""
+    try:
+        con.execute(f"attach '{path}' as \"{alias}\"{mode}")
+    except duckdb.IOException as error:
+        if (clear := _busy_or_missing(db_path, error, read_only)) is not None:
+            raise clear from None
+        raise

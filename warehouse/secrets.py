@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 SECRET_VARIABLES = ("OPENAI_API_KEY", "OPENALEX_API_KEY", "OPENALEX_MAILTO")
 PLACEHOLDER = "[redacted]"
@@ -18,7 +19,10 @@ _SHORTEST_SECRET = 6  # shorter values (e.g. "x" in a test) would blank out ordi
 def configured_secrets() -> tuple[str, ...]:
     """The secret values set now (read at call time: tests and users can change them between calls)."""
     values = {os.environ.get(name, "").strip() for name in SECRET_VARIABLES}
-    return tuple(sorted((v for v in values if len(v) >= _SHORTEST_SECRET), key=len, reverse=True))
+    plain = {v for v in values if len(v) >= _SHORTEST_SECRET}
+    # A secret sent as a query parameter comes back percent-encoded in URLs and error texts (`me%40example.org`).
+    encoded = {quote_plus(v) for v in plain} | {quote(v, safe="") for v in plain}
+    return tuple(sorted(plain | encoded, key=len, reverse=True))
 
 
 def redact(text: str | None, secrets: tuple[str, ...] | None = None) -> str | None:

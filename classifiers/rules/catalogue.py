@@ -1,25 +1,26 @@
 """The model-name catalogue: `seeds/ptm_catalogue.csv` and `seeds/ptm_aliases.csv`, read at run time.
 
-dbt loads the same CSVs as seeds, so the rules and the marts share one list of names. An alias matches with
-flexible separators ("ResNet-50", "ResNet 50", "resnet50" are one pattern); ambiguous aliases (SAM, ESM, CLIP)
-are either case-sensitive or only count in a passage that already speaks of deep learning.
+dbt loads the same CSVs as seeds, so the rules and the marts share one list of names. The catalogue is a precision
+aid, not a whitelist: it says which names are deep (and which well-known tools are not), how a model is usually
+reused, and how its spellings map to one name; the rules also find models it does not know (`names.py`).
+An alias matches with flexible separators ("ResNet-50", "ResNet 50", "resnet50" are one phrase); ambiguous aliases
+(SAM, ESM, Guppy) are case-sensitive, or only count in a paragraph that speaks of deep learning (or, for
+basecallers, of basecalling).
 """
 
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from warehouse.paths import PROJECT_DIR
 
+from .phrases import Phrase, PhraseIndex, longest, lower_same_length, squash
 from .text import fold
 
 SEEDS_DIR = PROJECT_DIR / "seeds"
-_SEPARATOR = r"[\s\-_]{0,2}"
-_TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s-]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,12 @@ class CatalogueEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Alias:
+    entry: CatalogueEntry
+    needs_context: bool  # only counts where the paragraph speaks of deep learning (or of its family's work)
+
+
+@dataclass(frozen=True, slots=True)
 class ModelHit:
     entry: CatalogueEntry
     surface: str  # the name as the paper writes it
@@ -41,49 +48,16 @@ class ModelHit:
     needs_dl_context: bool
 
 
-@dataclass(frozen=True, slots=True)
 class Catalogue:
-    entries: dict[str, CatalogueEntry]
-    alias_to_canonical: dict[str, str]  # folded, lower-cased alias -> canonical name
-    context_aliases: frozenset[str]  # folded, lower-cased aliases that need deep-learning context
-    insensitive: re.Pattern[str] | None
-    sensitive: re.Pattern[str] | None
-    sensitive_names: dict[str, str]  # exact alias -> canonical name
+    def __init__(self, entries: dict[str, CatalogueEntry], phrases: list[Phrase[Alias]]) -> None:
+        self.entries = entries
+        self.phrases = tuple(phrases)
+        self.index = PhraseIndex(self.phrases)
 
     def find(self, folded: str) -> list[ModelHit]:
-        """Catalogue names in a folded sentence; overlapping hits keep the longest."""
-        hits: list[ModelHit] = []
-        for pattern in (self.insensitive, self.sensitive):
-            if pattern is None:
-                continue
-            for match in pattern.finditer(folded):
-                canonical = self._canonical_for(match.group(0), pattern is self.sensitive)
-                if canonical is None:
-                    continue
-                key = _key(match.group(0))
-                hits.append(
-                    ModelHit(
-                        self.entries[canonical],
-                        match.group(0),
-                        match.start(),
-                        match.end(),
-                        key in self.context_aliases,
-                    )
-                )
-        hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start)))
-        kept: list[ModelHit] = []
-        for hit in hits:
-            if kept and hit.start < kept[-1].end:
-                if hit.end - hit.start > kept[-1].end - kept[-1].start:
-                    kept[-1] = hit
-                continue
-            kept.append(hit)
-        return kept
-
-    def _canonical_for(self, surface: str, sensitive: bool) -> str | None:
-        if sensitive:
-            return self.sensitive_names.get(_squash(surface))
-        return self.alias_to_canonical.get(_key(surface))
+        """Catalogue names in a folded text; overlapping hits keep the longest."""
+        hits = longest(self.index.find(folded, lower_same_length(folded)))
+        return [model_hit(hit.phrase.payload, folded, hit.start, hit.end) for hit in hits]
 
     def canonicalise(self, name: str) -> str:
         """A model name as a paper or an annotator writes it -> the catalogue's canonical name.
@@ -94,62 +68,20 @@ class Catalogue:
         hits = self.find(fold(name))
         if hits:
             return hits[0].entry.canonical_name
-        return " ".join(_key(name).split())
+        return " ".join(squash(fold(name)).lower().split())
 
 
-def _squash(text: str) -> str:
-    """Drop separators so 'ResNet-50', 'ResNet 50' and 'ResNet50' compare equal."""
-    return re.sub(r"[\s\-_]", "", fold(text))
-
-
-def _key(text: str) -> str:
-    return _squash(text).lower()
-
-
-_SEP = object()  # a separator slot between two tokens of an alias
-
-
-def _units(alias: str, lower: bool) -> list[object]:
-    units: list[object] = []
-    for index, token in enumerate(_TOKEN.findall(fold(alias))):
-        if index:
-            units.append(_SEP)
-        units.extend(token.lower() if lower else token)
-    return units
-
-
-def _trie_regex(node: dict[object, dict], lower: bool) -> str:
-    """A regex from a character trie: shared prefixes are matched once, which keeps 500 aliases fast."""
-    terminal = None in node
-    branches = []
-    for unit, child in node.items():
-        if unit is None:
-            continue
-        head = _SEPARATOR if unit is _SEP else re.escape(str(unit))
-        branches.append(head + _trie_regex(child, lower))
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if terminal else body
-
-
-def _compile(aliases: list[str], flags: int) -> re.Pattern[str] | None:
-    if not aliases:
-        return None
-    lower = bool(flags & re.IGNORECASE)
-    trie: dict[object, dict] = {}
-    for alias in aliases:
-        node = trie
-        for unit in _units(alias, lower):
-            node = node.setdefault(unit, {})
-        node[None] = {}
-    # Greedy optional groups make the longest alias win ("ResNet-50" over "ResNet" at the same position).
-    return re.compile(rf"(?<![\w.])(?:{_trie_regex(trie, lower)})(?![\w]|\+)", flags)
+def model_hit(alias: Alias, folded: str, start: int, end: int) -> ModelHit:
+    return ModelHit(alias.entry, folded[start:end], start, end, alias.needs_context)
 
 
 def _read(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() == "true"
 
 
 @cache
@@ -160,33 +92,17 @@ def load_catalogue(seeds_dir: Path = SEEDS_DIR) -> Catalogue:
             row["family"],
             row["modality"],
             row["kind"],
-            row["is_deep"].strip().lower() == "true",
+            _flag(row["is_deep"]),
             row["default_pattern"],
         )
         for row in _read(seeds_dir / "ptm_catalogue.csv")
     }
-    insensitive: list[str] = []
-    sensitive: list[str] = []
-    alias_to_canonical: dict[str, str] = {}
-    sensitive_names: dict[str, str] = {}
-    context_aliases: set[str] = set()
+    phrases = []
     for row in _read(seeds_dir / "ptm_aliases.csv"):
         alias, canonical = row["alias"].strip(), row["canonical_name"].strip()
         if canonical not in entries:
             raise ValueError(f"alias {alias!r} points at {canonical!r}, which is not in ptm_catalogue.csv")
-        if row.get("needs_dl_context", "").strip().lower() == "true":
-            context_aliases.add(_key(alias))
-        if row.get("case_sensitive", "").strip().lower() == "true":
-            sensitive.append(alias)
-            sensitive_names[_squash(alias)] = canonical
-        else:
-            insensitive.append(alias)
-            alias_to_canonical[_key(alias)] = canonical
-    return Catalogue(
-        entries,
-        alias_to_canonical,
-        frozenset(context_aliases),
-        _compile(insensitive, re.IGNORECASE),
-        _compile(sensitive, 0),
-        sensitive_names,
-    )
+        payload = Alias(entries[canonical], _flag(row.get("needs_dl_context")))
+        sensitive = _flag(row.get("case_sensitive"))
+        phrases.append(Phrase(alias, payload, case_sensitive=sensitive, plural=not sensitive and alias[-1:].isalpha()))
+    return Catalogue(entries, phrases)

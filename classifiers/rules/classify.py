@@ -1,20 +1,32 @@
-"""The rules classifier: read sentences, weigh who did what where, and answer in the codebook's shapes."""
+"""The rules classifier: read sentences, weigh who did what where, and answer in the codebook's shapes.
+
+One pass of the lexicon (vocabulary + catalogue names) over the whole paper finds the few sentences worth reading;
+only their paragraphs are cut into sentences. Models come from the catalogue and from the text itself (`names.py`):
+a name the paper ties to deep learning anywhere is a model of this paper, and each of its mentions is then read for
+whose use it describes. A model is reused when the authors use it (own use in any section, or plain mentions in
+methods/results adding up), it is not the paper's own new model, and it is not only named in a table.
+"""
 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 from classifiers.document import PaperDocument
 from classifiers.taxonomy import BinaryDecision, PaperLabels, PtmList, PtmMention, ReusePattern
 
-from .catalogue import CatalogueEntry, ModelHit, load_catalogue
+from .catalogue import Alias, CatalogueEntry, load_catalogue
+from .lexicon import scan
+from .names import NameCandidate, candidates, generic_abbreviations, name_key
 from .negation import Reading, reading
 from .patterns import ADAPTATION, PRETRAINED, reuse_pattern
+from .phrases import Phrase, PhraseIndex, lower_same_length
 from .stages import stage
-from .text import Sentence, iter_sentences
-from .vocabulary import matched_terms
+from .text import Block, Sentence, fold, iter_blocks, sentence_spans
+from .vocabulary import STRONG, Term
 
 # Methods carry the most weight; introduction and discussion mostly describe other people's work, so there a
 # sentence only counts when it is about the authors' own use.
@@ -29,30 +41,102 @@ SECTION_WEIGHT = {
 }
 _OWN_SECTIONS = frozenset({"methods", "results", "other", "abstract"})
 CAPTION_FACTOR = 0.9
-DL_THRESHOLD = 2.0  # weighted evidence needed for uses_dl
+DL_THRESHOLD = 2.0  # weighted evidence needed for uses_dl, at least one strong term among it
 # A model is reused when one sentence says the authors used it, or when plain mentions (lists, tables of methods)
 # add up to about two methods mentions. One plain mention is often a comparison or a related-work aside.
 PTM_THRESHOLD = 0.9
+MAX_PTMS = PtmList.model_fields["ptms"].metadata[0].max_length
+NAME_WINDOW = 60  # a name found in the text is tied to deep learning by a strong term this close to it
 _FORMS = {
     ReusePattern.CONCEPTUAL: "published architecture re-created and trained on the study's data",
     ReusePattern.ADAPTATION: "pre-trained weights adapted (fine-tuned / transfer learning) to the study's data",
     ReusePattern.DEPLOYMENT: "released model run as is for prediction",
 }
+# "We present X", "the proposed X", "X, our new …": the paper's own new model ("our X" alone is not enough: papers
+# say so of a published architecture they trained).
+_OWN_MODEL_BEFORE = re.compile(
+    r"\b(?:we|here,? we|this (?:paper|study|work|article))\s+(?:have\s+)?(?:developed|develop|present|presented|"
+    r"introduce|introduced|describe|propose|proposed|created|designed|named|call|called|term)\b[^.;]{0,60}$|"
+    r"\b(?:the|our) (?:proposed|presented|novel|new)\s+(?:[\w-]+\s){0,3}?$",
+    re.IGNORECASE,
+)
+# Just before a mention: the model is described or compared in design, not used ("similar to X", "inspired by X",
+# "ColabFold, a notebook-based implementation of AlphaFold2").
+_DESCRIBED_BEFORE = re.compile(
+    r"\b(?:similar to|inspired by|analogous to|unlike|in contrast to)\s[^;:]{0,50}$|"
+    r",\s(?:a|an)\s[^,;]{0,40}\b(?:implementation|version|wrapper|extension|variant|successor|port) of\s(?:the\s)?$",
+    re.IGNORECASE,
+)
+_OWN_MODEL_AFTER = re.compile(
+    r"^,?\s(?:\([^)]{0,80}\)\s)?,?\s?(?:our (?:new|novel|proposed)|the proposed)\b|^\s?\(ours\)", re.IGNORECASE
+)
 
 
 @dataclass
 class _Candidate:
-    entry: CatalogueEntry
+    entry: CatalogueEntry | None  # None for a name found in the text
+    architecture: bool = False
     weight: float = 0.0
-    own_use: bool = False  # at least one sentence says the authors used it
+    own_use: bool = False  # at least one sentence outside tables says the authors used it
     own_model: bool = False  # the paper presents it as its own new model
+    outside_tables: bool = False
     surfaces: Counter[str] = field(default_factory=Counter)
     sentences: list[tuple[float, Sentence]] = field(default_factory=list)
 
 
-def _weight(sentence: Sentence) -> float:
-    base = SECTION_WEIGHT.get(sentence.section_type, 0.7)
-    return base * CAPTION_FACTOR if sentence.kind.endswith("caption") else base
+@dataclass
+class _SentenceHits:
+    sentence: Sentence
+    weight: float
+    terms: list[Term] = field(default_factory=list)  # distinct terms
+    term_kinds: list[Term] = field(default_factory=list)  # every hit's term, beside its start
+    term_starts: list[int] = field(default_factory=list)
+    models: list[tuple[int, int, Alias]] = field(default_factory=list)
+
+
+class _Paper:
+    """The paper's paragraphs laid end to end in one folded string, cut into sentences only where needed."""
+
+    def __init__(self, doc: PaperDocument) -> None:
+        self.blocks = list(iter_blocks(doc))
+        self.offsets: list[int] = []
+        parts, offset = [], 0
+        for block in self.blocks:
+            self.offsets.append(offset)
+            parts.append(fold(block.text))
+            offset += len(block.text) + 1
+        self.folded = "\n".join(parts)
+        self.lowered = lower_same_length(self.folded)
+        self._spans: dict[int, list[tuple[int, int]]] = {}
+        self._sentences: dict[tuple[int, int], _SentenceHits] = {}
+
+    def locate(self, position: int) -> tuple[int, int, int] | None:
+        """(block index, sentence index, position inside the sentence) of a position in the paper string."""
+        index = bisect_right(self.offsets, position) - 1
+        block, inside = self.blocks[index], position - self.offsets[index]
+        spans = self._spans.get(index)
+        if spans is None:
+            spans = self._spans[index] = sentence_spans(block.text)
+        at = bisect_right([start for start, _ in spans], inside) - 1
+        if at < 0 or inside >= spans[at][1]:
+            return None  # between sentences (spaces)
+        return index, at, inside - spans[at][0]
+
+    def sentence(self, index: int, at: int) -> _SentenceHits:
+        key = (index, at)
+        if key not in self._sentences:
+            block: Block = self.blocks[index]
+            start, end = self._spans[index][at]
+            self._sentences[key] = _SentenceHits(block.sentence(start, end), _weight(block))
+        return self._sentences[key]
+
+    def sentences(self) -> list[_SentenceHits]:
+        return [self._sentences[key] for key in sorted(self._sentences)]
+
+
+def _weight(block: Block) -> float:
+    base = SECTION_WEIGHT.get(block.section_type, 0.7)
+    return base * CAPTION_FACTOR if block.kind.endswith("caption") else base
 
 
 def _counts(sentence: Sentence, how: Reading) -> bool:
@@ -62,31 +146,22 @@ def _counts(sentence: Sentence, how: Reading) -> bool:
     return how == Reading.PLAIN and sentence.section_type in _OWN_SECTIONS
 
 
-def _deep_hits(sentence: Sentence, paragraph_has_dl: bool) -> list[ModelHit]:
-    hits = [hit for hit in load_catalogue().find(sentence.folded) if hit.entry.is_deep]
-    return [hit for hit in hits if paragraph_has_dl or not hit.needs_dl_context]
-
-
-_OWN_MODEL = re.compile(
-    r"\b(?:we|here we)\s+(?:have\s+)?(?:developed|present|introduce|describe|propose|created|designed)\b|"
-    r"\bthat we (?:developed|present|introduce|built)\b",
-    re.IGNORECASE,
-)
-
-
-def _presents_own_model(folded: str, hit: ModelHit, title: str) -> bool:
-    """The paper's own new model (named in its title, introduced with "we developed/present") is not reuse.
-    ("our AF3 models" is not enough: papers say so of the outputs of a model they ran.)"""
-    return hit.surface.lower() in title.lower() and bool(_OWN_MODEL.search(folded))
+def _presents_own(folded: str, start: int, end: int) -> bool:
+    """ "We present X", "our X", "X (ours)": the paper's own new model, which is not reuse."""
+    return bool(_OWN_MODEL_BEFORE.search(folded[max(0, start - 100) : start])) or bool(
+        _OWN_MODEL_AFTER.search(folded[end : end + 100])
+    )
 
 
 def _drop_generic(candidates: dict[str, _Candidate]) -> dict[str, _Candidate]:
-    """'ResNet' beside 'ResNet-50' (or 'YOLO' beside 'YOLOv5') is one model named loosely: keep the specific."""
+    """'ResNet' beside 'ResNet-50' (or 'YOLO' beside 'YOLOv5') is one model named loosely: keep the specific.
+    (A tool derived from a catalogue model, "SPOT-1D-LM", does not make "SPOT-1D" loose.)"""
     keys = {name: re.sub(r"[\W_]", "", name.lower()) for name in candidates}
+    specific = [name for name, c in candidates.items() if c.entry is not None and name == c.entry.canonical_name]
     return {
         name: candidate
         for name, candidate in candidates.items()
-        if not any(other != name and keys[other].startswith(keys[name]) for other in candidates)
+        if not any(other != name and keys[other].startswith(keys[name]) for other in specific)
     }
 
 
@@ -95,49 +170,82 @@ def _best(sentences: list[tuple[float, Sentence]]) -> Sentence:
     return max(sentences, key=lambda pair: (pair[0], -len(pair[1].text)))[1]
 
 
+def _usable(alias: Alias, paragraph_strong: bool, contexts: set[str]) -> bool:
+    if not alias.entry.is_deep:
+        return False
+    return not alias.needs_context or paragraph_strong or alias.entry.family in contexts
+
+
 def classify_paper(doc: PaperDocument) -> PaperLabels:
     """Label one paper with the rules alone: deterministic, offline, evidence quoted verbatim from the paper."""
-    sentences = list(iter_sentences(doc))
-    paragraph_dl: dict[tuple[int, int], bool] = defaultdict(bool)
-    terms_by_sentence = [matched_terms(s.folded) for s in sentences]
-    for sentence, terms in zip(sentences, terms_by_sentence, strict=True):
-        if any(term.weight >= 0.8 for term in terms):
-            paragraph_dl[(sentence.section_ordinal, sentence.paragraph)] = True
+    paper = _Paper(doc)
+    title = doc.title or ""
+    terms, models = scan(paper.folded, paper.lowered)
+    strong_blocks: set[int] = set()
+    contexts: dict[int, set[str]] = {}
+    for hit in terms:
+        where = paper.locate(hit.start)
+        if where is None:
+            continue
+        term = hit.phrase.payload
+        if term.weight >= STRONG:
+            strong_blocks.add(where[0])
+        if term.context:
+            contexts.setdefault(where[0], set()).add(term.context)
+        if term.weight > 0:
+            record = paper.sentence(where[0], where[1])
+            if term not in record.terms:
+                record.terms.append(term)
+            record.term_kinds.append(term)
+            record.term_starts.append(where[2])
+    for hit in models:
+        where = paper.locate(hit.start)
+        if where is not None and _usable(hit.phrase.payload, where[0] in strong_blocks, contexts.get(where[0], set())):
+            record = paper.sentence(where[0], where[1])
+            record.models.append((where[2], where[2] + hit.end - hit.start, hit.phrase.payload))
 
-    dl_score = 0.0
+    dl_score, strong_use = 0.0, False
     dl_sentences: list[tuple[float, Sentence]] = []
     reuse_sentences: list[tuple[float, Sentence]] = []
-    candidates: dict[str, _Candidate] = {}
-    for sentence, terms in zip(sentences, terms_by_sentence, strict=True):
-        hits = _deep_hits(sentence, paragraph_dl[(sentence.section_ordinal, sentence.paragraph)])
-        if not terms and not hits:
-            continue
+    found: dict[str, _Candidate] = {}
+    names: dict[str, NameCandidate] = {}
+    generic: set[str] = set()
+    known = _catalogue_keys()
+    for record in paper.sentences():
+        sentence, weight = record.sentence, record.weight
         how = reading(sentence.folded)
-        weight = _weight(sentence)
-        # A negation covers what follows it only, so each model mention gets its own reading.
-        own_hits = [hit for hit in hits if _counts(sentence, reading(sentence.folded, hit.start))]
         if _counts(sentence, how):
-            score = sum(term.weight for term in terms) + (1.0 if own_hits else 0.0)
+            own_models = [m for m in record.models if _counts(sentence, reading(sentence.folded, m[0]))]
+            score = sum(term.weight for term in record.terms) + (1.0 if own_models else 0.0)
             if score:
                 dl_score += weight * score
+                strong_use |= bool(own_models) or any(term.weight >= STRONG for term in record.terms)
                 bonus = 0.5 if how == Reading.OWN_USE else 0.0
                 dl_sentences.append((weight * min(score, 2.0) + bonus, sentence))
-            if terms and (ADAPTATION.search(sentence.folded) or PRETRAINED.search(sentence.folded)):
+            if record.terms and (ADAPTATION.search(sentence.folded) or PRETRAINED.search(sentence.folded)):
                 reuse_sentences.append((weight, sentence))
-        for hit in own_hits:
-            candidate = candidates.setdefault(hit.entry.canonical_name, _Candidate(hit.entry))
-            candidate.weight += weight
-            hit_reading = reading(sentence.folded, hit.start)
-            candidate.own_use |= hit_reading == Reading.OWN_USE
-            candidate.own_model |= _presents_own_model(sentence.folded, hit, doc.title or "")
-            candidate.surfaces[hit.surface] += 1
-            candidate.sentences.append((weight + (0.5 if how == Reading.OWN_USE else 0.0), sentence))
+        for start, end, alias in record.models:
+            key, end = _derived_name(sentence.folded, start, end, alias.entry.canonical_name)
+            _add(found, key, alias.entry, sentence.text[start:end], record, start, end, title)
+        if record.terms or record.models:
+            generic |= generic_abbreviations(sentence.folded)
+            for name in candidates(sentence.folded):
+                key = name_key(name.name)
+                if key not in known and not _inside_model(name, record) and _tied(name, record):
+                    names.setdefault(key, name)
+    _add_name_mentions(paper, {key: name for key, name in names.items() if key not in generic}, found)
 
     accepted = _drop_generic(
-        {name: c for name, c in candidates.items() if (c.own_use or c.weight >= PTM_THRESHOLD) and not c.own_model}
+        {
+            key: c
+            for key, c in found.items()
+            if (c.own_use or c.weight >= PTM_THRESHOLD) and c.outside_tables and not c.own_model
+        }
     )
-    ptms = [_mention(candidate) for candidate in accepted.values()]
-    uses_dl = dl_score >= DL_THRESHOLD or bool(ptms)
+    # The taxonomy allows 50 entries: a benchmark paper naming more keeps its most used ones.
+    strongest = {id(c) for c in sorted(accepted.values(), key=lambda c: -c.weight)[:MAX_PTMS]}
+    ptms = [_mention(candidate) for candidate in accepted.values() if id(candidate) in strongest]
+    uses_dl = (dl_score >= DL_THRESHOLD and strong_use) or bool(ptms)
     dl_evidence = _best(dl_sentences).text if uses_dl and dl_sentences else None
     if uses_dl and dl_evidence is None and ptms:
         dl_evidence = ptms[0].evidence
@@ -153,14 +261,112 @@ def classify_paper(doc: PaperDocument) -> PaperLabels:
     )
 
 
+def _tied(name: NameCandidate, record: _SentenceHits) -> bool:
+    """Does the sentence tie a name to deep learning? A deep-shaped name needs deep-learning words in the sentence;
+    any other name needs a strong term close to it."""
+    if name.morphology:
+        return bool(record.models) or any(term.weight >= 0.5 for term in record.terms)
+    return any(
+        abs(start - name.start) <= NAME_WINDOW and term.weight >= STRONG
+        for term, start in zip(record.term_kinds, record.term_starts, strict=True)
+    )
+
+
+# "SPOT-1D-LM", "Clair3-MP": a catalogue name extended with a hyphen is another tool; "BERT-base-uncased",
+# "DeepLoc-2" or "U-Net-based" are the same model.
+_EXTENSION = re.compile(r"(?:-[A-Za-z0-9]+)+")
+_VARIANT = r"base|large|small|tiny|medium|xl|xxl|uncased|cased|v?\d+(?:\.\d+)*[a-z]?|\d+[mbk]"  # part of the name
+_DESCRIPTOR = (  # not part of the name
+    r"based|like|derived|style|type|generated|predicted|trained|pretrained|encoded|embeddings?|features?|models?|"
+    r"net|network|layers?|backbone|encoder|decoder|architecture|server|web|db|database"
+)
+_SAME_MODEL_EXTENSION = re.compile(rf"^((?:-(?:{_VARIANT}))*)(?:-(?:{_DESCRIPTOR}|{_VARIANT}))*$", re.IGNORECASE)
+
+
+def _derived_name(folded: str, start: int, end: int, canonical: str) -> tuple[str, int]:
+    """The key and end of a catalogue mention: its canonical name (the surface keeps a size or version suffix),
+    or a derived tool's own name."""
+    extension = _EXTENSION.match(folded, end)
+    if extension is None:
+        return canonical, end
+    same = _SAME_MODEL_EXTENSION.match(extension.group(0))
+    if same:
+        return canonical, end + len(same.group(1))
+    return name_key(folded[start : extension.end()]), extension.end()
+
+
+@cache
+def _catalogue_keys() -> frozenset[str]:
+    """Every catalogue spelling as a name key: such names are the catalogue's to judge, deep or not."""
+    return frozenset(name_key(phrase.text) for phrase in load_catalogue().phrases)
+
+
+def _inside_model(name: NameCandidate, record: _SentenceHits) -> bool:
+    return any(start < name.end and name.start < end for start, end, _ in record.models)
+
+
+def _add(
+    found: dict[str, _Candidate],
+    key: str,
+    entry: CatalogueEntry | None,
+    surface: str,
+    record: _SentenceHits,
+    start: int,
+    end: int,
+    title: str,
+    architecture: bool = False,
+) -> None:
+    """One mention of a model: counted when the sentence speaks of the authors' own use."""
+    sentence = record.sentence
+    candidate = found.setdefault(key, _Candidate(entry, architecture))
+    # A catalogue model is the paper's own only when the title names it too (the Cellpose paper presents Cellpose).
+    if entry is None or surface.lower() in title.lower():
+        candidate.own_model |= _presents_own(sentence.folded, start, end)
+    how = reading(sentence.folded, start)
+    if how == Reading.OWN_USE and _DESCRIBED_BEFORE.search(sentence.folded[max(0, start - 70) : start]):
+        how = Reading.CITED
+    if not _counts(sentence, how):
+        return
+    in_table = sentence.kind == "table_caption"
+    candidate.weight += record.weight
+    candidate.own_use |= how == Reading.OWN_USE and not in_table
+    candidate.outside_tables |= not in_table
+    candidate.surfaces[surface] += 1
+    candidate.sentences.append((record.weight + (0.5 if how == Reading.OWN_USE else 0.0), sentence))
+
+
+def _add_name_mentions(paper: _Paper, names: dict[str, NameCandidate], found: dict[str, _Candidate]) -> None:
+    """Every mention, anywhere in the paper, of the names some sentence tied to deep learning."""
+    if not names:
+        return
+    index: PhraseIndex[str] = PhraseIndex(
+        (Phrase(name.name, key, case_sensitive=True, plural=True) for key, name in names.items()), flexible=False
+    )
+    for hit in index.find(paper.folded, paper.lowered):
+        where = paper.locate(hit.start)
+        if where is None:
+            continue
+        record = paper.sentence(where[0], where[1])
+        start = where[2]
+        end = start + hit.end - hit.start
+        name = names[hit.phrase.payload]
+        surface = record.sentence.text[start:end]
+        _add(found, hit.phrase.payload, None, surface, record, start, end, "", name.architecture)
+
+
 def _mention(candidate: _Candidate) -> PtmMention:
     context = " ".join(sentence.folded for _, sentence in candidate.sentences)
-    pattern = reuse_pattern(context, candidate.entry.kind, candidate.entry.default_pattern)
-    name = max(candidate.surfaces.items(), key=lambda item: (item[1], len(item[0])))[0]
+    if candidate.entry is not None:
+        kind, default = candidate.entry.kind, candidate.entry.default_pattern
+    else:
+        kind, default = ("architecture", "conceptual") if candidate.architecture else ("tool", "deployment")
+    pattern = reuse_pattern(context, kind, default)
+    strongest = sorted(candidate.sentences, key=lambda pair: -pair[0])[:3]
+    name = max(candidate.surfaces.items(), key=lambda item: (item[1], len(item[0])))[0][:200]
     return PtmMention(
         name=name,
         reuse_pattern=pattern,
-        stage=stage(context, candidate.entry.modality),
+        stage=stage(" ".join(sentence.folded for _, sentence in strongest)),
         form=_FORMS[pattern],
         evidence=_best(candidate.sentences).text[:2000],
     )

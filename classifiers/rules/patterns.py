@@ -18,7 +18,7 @@ ADAPTATION = re.compile(
     r"\b(?:initiali[sz]ed|starting) (?:with|from) (?:the )?(?:weights|pre-?trained|ImageNet|COCO)|"
     r"\bpre-?trained (?:on|with) (?:the )?(?:ImageNet|COCO|MS COCO)"
     r"[^.]{0,120}\b(?:train|tun|retrain)|\btrain(?:ed|ing) [^.]{0,80}\bpre-?trained (?:weights|model|network)|"
-    r"\b(?:further|additionally|re-?)trained\b|\btrained on (?:our|the) (?:own )?(?:annotated|labell?ed|training)",
+    r"\b(?:further|additionally) trained\b|\btrained on (?:our|the) (?:own )?(?:annotated|labell?ed|training)",
     re.IGNORECASE,
 )
 DEPLOYMENT = re.compile(
@@ -45,10 +45,20 @@ PRETRAINED = re.compile(
     r"\bpre-?trained\b|\bImageNet\b|\bcheckpoints?\b|\bweights (?:from|of|trained)\b", re.IGNORECASE
 )
 _OWN_TRAINING = re.compile(r"\btrain(?:ed|ing)?\b", re.IGNORECASE)
+# The authors pre-train the model themselves in this study: their later fine-tuning adapts their own weights, not
+# borrowed ones (codebook: pre-training inside the same study is not reuse of weights).
+_OWN_PRETRAINING = re.compile(
+    r"\bwe (?:first |then |also )?pre-?trained\b|"
+    r"\bpre-?trained (?:it|them|the model|our model|our network) (?:on|with)\b|"
+    r"\b(?:our|the) pre-?training (?:stage|phase|step|corpus|data)\b|\bwas (?:first )?pre-?trained by us\b",
+    re.IGNORECASE,
+)
 
 
 def reuse_pattern(context: str, kind: str, default: str) -> ReusePattern:
     """The pattern for one model from the folded text of the sentences that mention it."""
+    if _OWN_PRETRAINING.search(context):
+        return ReusePattern.CONCEPTUAL
     if ADAPTATION.search(context):
         return ReusePattern.ADAPTATION
     pretrained = bool(PRETRAINED.search(context))

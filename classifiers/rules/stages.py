@@ -1,8 +1,10 @@
-"""The stage of the scientific process a model serves (codebook: observation … conclusion).
+"""The stage of the scientific process a model serves (codebook v1.2: observation … conclusion), from evidence.
 
-Stage is the softest label (two careful readings agree ~77%). The rules read cue words around the model and fall
-back on its modality: image, video, audio and microscopy models usually produce the observations themselves;
-sequence and structure predictors usually produce the study's data (test).
+Read from the sentences where the authors use the model: what its output is used for. Codebook v1.2: test is the
+usual stage (the model produces the results the study reports, including benchmarked or baseline models);
+observation is detecting the phenomenon itself in raw recordings (cells in images, animals in footage, bases in raw
+nanopore signal); analysis is applied afterwards to results in hand. With no cue the stage is test: there is no
+per-modality default, because a vision model is as often the study's test as its observation.
 """
 
 from __future__ import annotations
@@ -11,41 +13,51 @@ import re
 
 from classifiers.taxonomy import Stage
 
-_CUES: tuple[tuple[Stage, re.Pattern[str]], ...] = (
-    (
-        Stage.BACKGROUND,
-        re.compile(r"\bliterature\b|\bsystematic review\b|\bscreen(?:ed|ing)? (?:papers|articles|abstracts)", re.I),
-    ),
-    (
-        Stage.HYPOTHESIS,
-        re.compile(
-            r"\bcandidates?\b|\bhypothes[ie]s\b|\bprioriti[sz]|\bto guide\b|\bto design\b|"
-            r"\bputative\b|\bto propose\b",
-            re.I,
-        ),
-    ),
-    (
-        Stage.OBSERVATION,
-        re.compile(
-            r"\bsegment(?:ed|ation|ing)?\b|\bdetect(?:ed|ion|ing|or)?\b|\btrack(?:ed|ing)?\b|"
-            r"\bpose estimation\b|\bkeypoints?\b|\bcount(?:ed|ing)?\b|\bidentif(?:y|ied) "
-            r"(?:individuals|animals|species|cells)\b|\bcamera\b|\bvideos?\b|\brecordings?\b|"
-            r"\bmicroscop",
-            re.I,
-        ),
-    ),
-    (
-        Stage.ANALYSIS,
-        re.compile(r"\bclustering\b|\bdimensionality reduction\b|\bUMAP\b|\bt-SNE\b|\bstatistical analysis\b", re.I),
-    ),
-    (Stage.CONCLUSION, re.compile(r"\bto (?:illustrate|visuali[sz]e|summari[sz]e) (?:the )?results\b", re.I)),
+_BACKGROUND = re.compile(
+    r"\bliterature (?:search|screening|review|mining)\b|\bsystematic review\b|"
+    r"\bscreen(?:ed|ing)? (?:the )?(?:papers|articles|abstracts|publications)\b",
+    re.IGNORECASE,
 )
-_OBSERVING_MODALITIES = frozenset({"vision", "microscopy", "behaviour", "audio", "medical_imaging", "point_cloud"})
+_HYPOTHESIS = re.compile(
+    r"\bcandidates? for (?:experimental |further |wet-lab )?(?:validation|testing|synthesis)\b|\bprioriti[sz]|"
+    r"\bto guide (?:the )?(?:design|selection|experiments?)\b|\bhypothes[ie]s (?:generation|to test)\b|"
+    r"\bto (?:propose|select|nominate) candidates?\b",
+    re.IGNORECASE,
+)
+# Observation needs both: a detecting/measuring act and raw recordings to do it in.
+_DETECTING = re.compile(
+    r"\b(?:segment(?:ed|ation|ing|s)?|detect(?:ed|ion|ing|s)?|track(?:ed|ing|s)?|count(?:ed|ing)?|"
+    r"locali[sz](?:e|ed|ation)|pose estimation|keypoints?|base-?call(?:ed|ing|s)?|base call(?:ed|ing|s)?)\b",
+    re.IGNORECASE,
+)
+_RAW_RECORDINGS = re.compile(
+    r"\b(?:images?|micrographs?|microscop\w*|videos?|footage|recordings?|frames|camera|scans?|photographs?|"
+    r"CT|MRI|raw (?:signal|data|reads)|signal|squiggles?|fast5|pod5|nanopore)\b",
+    re.IGNORECASE,
+)
+_BASECALLING = re.compile(r"\bbase-?call(?:ed|ing|er)?\b|\bbase call(?:ed|ing|er)?\b", re.IGNORECASE)
+_ANALYSIS = re.compile(
+    r"\bto (?:annotate|characteri[sz]e|interpret|explain) (?:the )?(?:resulting|identified|predicted|obtained|"
+    r"detected|reported)\b|\bpost[- ]hoc\b|\bdownstream analys[ie]s\b|\bclustering of (?:the )?embeddings\b",
+    re.IGNORECASE,
+)
+_CONCLUSION = re.compile(
+    r"\bto (?:illustrate|visuali[sz]e|summari[sz]e|report) (?:the |our )?(?:results|findings)\b|"
+    r"\bto (?:write|draft|generate) (?:the )?(?:figures|summar(?:y|ies)|report|manuscript)\b",
+    re.IGNORECASE,
+)
 
 
-def stage(context: str, modality: str) -> Stage:
-    """The first stage whose cue appears near the model; else the modality's usual stage."""
-    for candidate, pattern in _CUES:
-        if pattern.search(context):
-            return candidate
-    return Stage.OBSERVATION if modality in _OBSERVING_MODALITIES else Stage.TEST
+def stage(context: str) -> Stage:
+    """The stage shown by the sentences where the authors use the model (folded and joined); test without a cue."""
+    if _BACKGROUND.search(context):
+        return Stage.BACKGROUND
+    if _HYPOTHESIS.search(context):
+        return Stage.HYPOTHESIS
+    if _BASECALLING.search(context) or (_DETECTING.search(context) and _RAW_RECORDINGS.search(context)):
+        return Stage.OBSERVATION
+    if _ANALYSIS.search(context):
+        return Stage.ANALYSIS
+    if _CONCLUSION.search(context):
+        return Stage.CONCLUSION
+    return Stage.TEST

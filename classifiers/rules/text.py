@@ -41,17 +41,29 @@ def fold(text: str) -> str:
     return text
 
 
-def split_sentences(paragraph: str) -> list[str]:
-    pieces: list[str] = []
+def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a paragraph, surrounding spaces excluded."""
+    spans: list[tuple[int, int]] = []
     start = 0
     for boundary in _BOUNDARY.finditer(paragraph):
-        candidate = paragraph[start : boundary.start()]
-        if _ABBREVIATION.search(candidate):
+        if _ABBREVIATION.search(paragraph, max(start, boundary.start() - 8), boundary.start()):
             continue
-        pieces.append(candidate.strip())
+        spans.append((start, boundary.start()))
         start = boundary.end()
-    pieces.append(paragraph[start:].strip())
-    return [piece for piece in pieces if piece]
+    spans.append((start, len(paragraph)))
+    trimmed = []
+    for begin, end in spans:
+        while begin < end and paragraph[begin].isspace():
+            begin += 1
+        while end > begin and paragraph[end - 1].isspace():
+            end -= 1
+        if begin < end:
+            trimmed.append((begin, end))
+    return trimmed
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    return [paragraph[start:end] for start, end in sentence_spans(paragraph)]
 
 
 def paragraphs(text: str) -> list[str]:
@@ -59,13 +71,32 @@ def paragraphs(text: str) -> list[str]:
     return [line.strip() for line in text.split("\n") if line.strip()]
 
 
-def iter_sentences(doc: PaperDocument) -> Iterator[Sentence]:
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph of the abstract or of a section (or a caption): where sentences are cut from."""
+
+    section_ordinal: int
+    section_type: str
+    kind: str
+    paragraph: int
+    text: str  # verbatim
+
+    def sentence(self, start: int, end: int) -> Sentence:
+        text = self.text[start:end]
+        return Sentence(self.section_ordinal, self.section_type, self.kind, self.paragraph, text, fold(text))
+
+
+def iter_blocks(doc: PaperDocument) -> Iterator[Block]:
     """The abstract first, then every section and caption in document order (the title is not evidence)."""
     if doc.abstract:
         for index, paragraph in enumerate(paragraphs(doc.abstract)):
-            for sentence in split_sentences(paragraph):
-                yield Sentence(ABSTRACT_ORDINAL, "abstract", "abstract", index, sentence, fold(sentence))
+            yield Block(ABSTRACT_ORDINAL, "abstract", "abstract", index, paragraph)
     for section in doc.sections:
         for index, paragraph in enumerate(paragraphs(section.text or "")):
-            for sentence in split_sentences(paragraph):
-                yield Sentence(section.ordinal, section.section_type, section.kind, index, sentence, fold(sentence))
+            yield Block(section.ordinal, section.section_type, section.kind, index, paragraph)
+
+
+def iter_sentences(doc: PaperDocument) -> Iterator[Sentence]:
+    for block in iter_blocks(doc):
+        for start, end in sentence_spans(block.text):
+            yield block.sentence(start, end)

@@ -1,130 +1,200 @@
 """Deep-learning vocabulary: the words that show a deep network is involved, with how much each one tells.
 
-Weights are per distinct term in a sentence. Strong terms name a deep method outright; weak ones (training
-hyper-parameters, "neural network" alone, which neuroscience uses for brains) only add up.
-Each term carries lower-case stems that every match contains: a substring test on them is far cheaper than the
-regex, and most sentences of most papers contain none.
+Weights are per distinct term in a sentence. Strong terms (≥ 0.8) name a deep method outright; weak ones (training
+hyper-parameters, "neural network" alone, which neuroscience uses for brains) only add up, and never decide on their
+own. Terms of weight 0 are look-alikes that must not count ("spiking neural network", "gene regulatory network"):
+the longer phrase wins where two overlap, so they hide the term inside them.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from .phrases import Phrase
+
+STRONG = 0.8
 
 
 @dataclass(frozen=True, slots=True)
 class Term:
     name: str
-    pattern: re.Pattern[str]
     weight: float
-    stems: tuple[str, ...]  # lower-case substrings every match contains
-
-    def found_in(self, folded: str, lowered: str) -> bool:
-        return any(stem in lowered for stem in self.stems) and self.pattern.search(folded) is not None
+    context: str = ""  # a catalogue family this word disambiguates (basecalling words for "Guppy", "Dorado")
 
 
-def _term(name: str, weight: float, stems: tuple[str, ...], pattern: str, *, case_sensitive: bool = False) -> Term:
-    return Term(name, re.compile(pattern, 0 if case_sensitive else re.IGNORECASE), weight, stems)
+def _phrases(name: str, weight: float, *texts: str, context: str = "", **flags: bool) -> list[Phrase[Term]]:
+    term = Term(name, weight, context)
+    return [Phrase(text, term, **flags) for text in texts]
 
 
-TERMS: tuple[Term, ...] = (
-    _term("deep learning", 1.0, ("deep",), r"\bdeep[- ]learning\b"),
-    _term(
-        "deep neural network", 1.0, ("deep",), r"\bdeep (?:convolutional |artificial |residual |recurrent )?neural net"
+_NOUN = {"plural": True}
+_CASE = {"plural": True, "case_sensitive": True}
+
+PHRASES: tuple[Phrase[Term], ...] = (
+    *_phrases("deep learning", 1.0, "deep learning", "deep-learning-based", "DL-based", **_NOUN),
+    *_phrases(
+        "deep neural network",
+        1.0,
+        "deep neural network",
+        "deep convolutional neural network",
+        "deep artificial neural network",
+        "deep residual network",
+        "deep residual neural network",
+        "deep recurrent neural network",
+        "deep network",
+        "deep generative model",
+        "deep architecture",
+        "deep model",
+        "deep learning model",
+        **_NOUN,
     ),
-    _term("convolutional network", 1.0, ("convolutional", "convnet"), r"\bconvolutional (?:neural )?net|\bconvnets?\b"),
-    _term("CNN", 1.0, ("cnn",), r"\b(?:[A-Z][\w-]*-)?D?CNNs?\b", case_sensitive=True),
-    _term("recurrent network", 1.0, ("recurrent", "rnn"), r"\brecurrent neural net|\bRNNs?\b"),
-    _term("LSTM", 1.0, ("lstm", "memory"), r"\b(?:bi-?)?LSTMs?\b|\blong short[- ]term memory\b"),
-    _term("GRU", 0.8, ("gated recurrent", "gru"), r"\bgated recurrent unit|\bGRUs?\b"),
-    _term(
+    *_phrases("neural network architecture", STRONG, "neural network architecture", **_NOUN),
+    *_phrases("deep neural network", 1.0, "DNN", **_CASE),
+    *_phrases(
+        "convolutional network",
+        1.0,
+        "convolutional neural network",
+        "convolutional network",
+        "convnet",
+        "convolutional layer",
+        "convolution layer",
+        "graph convolution",
+        **_NOUN,
+    ),
+    *_phrases("CNN", 1.0, "CNN", case_sensitive=True, plural=True, left_bound=False),
+    *_phrases("recurrent network", 1.0, "recurrent neural network", **_NOUN),
+    *_phrases("recurrent network", 1.0, "RNN", **_CASE),
+    *_phrases("LSTM", 1.0, "long short-term memory", "BiLSTM", "Bi-LSTM", **_NOUN),
+    *_phrases("LSTM", 1.0, "LSTM", case_sensitive=True, plural=True, left_bound=False),
+    *_phrases("GRU", STRONG, "gated recurrent unit", **_NOUN),
+    *_phrases("GRU", STRONG, "GRU", "BiGRU", **_CASE),
+    *_phrases(
         "transformer",
         1.0,
-        ("transformer", "attention"),
-        r"\b(?:vision )?transformer(?:-based)? (?:model|architecture|network|encoder)s?\b|"
-        r"\bself-attention\b|\bmulti-head attention\b",
+        "transformer model",
+        "transformer architecture",
+        "transformer network",
+        "transformer encoder",
+        "transformer decoder",
+        "transformer-based",
+        "vision transformer",
+        "self-attention",
+        "multi-head attention",
+        "multi-headed attention",
+        **_NOUN,
     ),
-    _term("autoencoder", 1.0, ("encoder",), r"\b(?:variational |denoising |sparse )?auto-?encoders?\b"),
-    _term("VAE", 1.0, ("vae",), r"\bVAEs?\b", case_sensitive=True),
-    _term("GAN", 1.0, ("adversarial",), r"\bgenerative adversarial net"),
-    _term("GANs", 1.0, ("gan",), r"\bGANs?\b", case_sensitive=True),
-    _term("diffusion model", 1.0, ("diffusion",), r"\bdenoising diffusion\b|\b(?:latent|score-based) diffusion model"),
-    _term(
+    *_phrases("attention", STRONG, "attention mechanism", "attention layer", "encoder-decoder", **_NOUN),
+    *_phrases("autoencoder", 1.0, "autoencoder", "auto-encoder", **_NOUN),
+    *_phrases("VAE", 1.0, "VAE", case_sensitive=True, plural=True, left_bound=False),
+    *_phrases("GAN", 1.0, "generative adversarial network", "generative adversarial net", **_NOUN),
+    *_phrases("GAN", 1.0, "GAN", **_CASE),
+    *_phrases("diffusion model", 1.0, "denoising diffusion", "latent diffusion model", "score-based diffusion model"),
+    *_phrases(
         "graph neural network",
         1.0,
-        ("graph", "gnn", "message"),
-        r"\bgraph (?:neural|convolutional|attention) net|\bGNNs?\b|\bmessage[- ]passing neural",
+        "graph neural network",
+        "graph convolutional network",
+        "graph attention network",
+        "message passing neural network",
+        "message-passing neural network",
+        **_NOUN,
     ),
-    _term(
+    *_phrases("graph neural network", 1.0, "GNN", **_CASE),
+    *_phrases("capsule network", 1.0, "capsule network", "capsule neural network", **_NOUN),
+    *_phrases("siamese network", STRONG, "siamese network", "siamese neural network", **_NOUN),
+    *_phrases(
         "language model",
         1.0,
-        ("language model", "llm"),
-        r"\blarge language models?\b|\bLLMs?\b|\bprotein language models?\b|\bpre-?trained language models?\b",
+        "large language model",
+        "protein language model",
+        "pre-trained language model",
+        "pretrained language model",
+        "masked language model",
+        "language model",
+        **_NOUN,
     ),
-    _term("deep reinforcement learning", 1.0, ("deep", "dqn"), r"\bdeep (?:reinforcement learning|Q-network)|\bDQN\b"),
-    _term("deep model", 0.8, ("deep",), r"\bdeep (?:model|network|architecture|generative model)s?\b"),
-    _term("artificial neural network", 0.6, ("artificial",), r"\bartificial neural net"),
-    _term("ANN", 0.6, ("ann",), r"\bANNs?\b", case_sensitive=True),
-    _term("neural network", 0.5, ("neural net",), r"\bneural net(?:work)?s?\b"),
-    _term("multilayer perceptron", 0.5, ("perceptron", "mlp"), r"\bmulti-?layer perceptrons?\b|\bMLPs?\b"),
-    _term(
+    *_phrases("language model", 1.0, "LLM", "pLM", **_CASE),
+    *_phrases("deep reinforcement learning", 1.0, "deep reinforcement learning", "deep Q-network", **_NOUN),
+    *_phrases("artificial neural network", 0.6, "artificial neural network", **_NOUN),
+    *_phrases("ANN", 0.6, "ANN", **_CASE),
+    *_phrases("neural network", 0.5, "neural network", "neural net", "neural-network-based", **_NOUN),
+    *_phrases("multilayer perceptron", 0.5, "multilayer perceptron", "multi-layer perceptron", **_NOUN),
+    *_phrases("multilayer perceptron", 0.5, "MLP", **_CASE),
+    *_phrases(
         "framework",
-        0.8,
-        (
-            "pytorch",
-            "tensorflow",
-            "keras",
-            "caffe",
-            "theano",
-            "mxnet",
-            "jax",
-            "flax",
-            "fastai",
-            "paddle",
-            "hugging",
-            "onnx",
-            "torchscript",
-        ),
-        r"\b(?:PyTorch|TensorFlow|Keras|Caffe|Theano|MXNet|JAX|Flax|fastai|PaddlePaddle|Hugging ?Face|ONNX|"
-        r"TorchScript)\b",
+        STRONG,
+        "PyTorch",
+        "TensorFlow",
+        "Keras",
+        "Caffe",
+        "Theano",
+        "MXNet",
+        "fastai",
+        "PaddlePaddle",
+        "Hugging Face",
+        "HuggingFace",
+        "ONNX",
+        "TorchScript",
     ),
-    _term("pretrained", 0.5, ("trained",), r"\bpre-?trained\b"),
-    _term("fine-tuning", 0.5, ("tun",), r"\bfine-?tun(?:e|ed|es|ing)\b"),
-    _term("transfer learning", 0.8, ("transfer learning",), r"\btransfer learning\b"),
-    _term("ImageNet", 0.6, ("imagenet", "coco"), r"\bImageNet\b|\bMS ?COCO\b"),
-    _term(
+    *_phrases("pretrained", 0.5, "pre-train", "pretrain", prefix=True),
+    *_phrases("fine-tuning", 0.5, "fine-tun", "finetun", prefix=True),
+    *_phrases("transfer learning", STRONG, "transfer learning"),
+    *_phrases("ImageNet", 0.6, "ImageNet", "MS COCO", "MSCOCO"),
+    *_phrases(
         "training detail",
         0.3,
-        (
-            "epoch",
-            "propagation",
-            "dropout",
-            "normali",
-            "softmax",
-            "adam",
-            "learning rate",
-            "batch",
-            "relu",
-            "pooling",
-            "convolutional layer",
-        ),
-        r"\b(?:epochs?|back-?propagation|dropout|batch normali[sz]ation|softmax|Adam optimi[sz]er|learning rate|"
-        r"mini-?batch|ReLU|max-?pooling|convolutional layers?)\b",
+        "epoch",
+        "backpropagation",
+        "back-propagation",
+        "batch normalization",
+        "batch normalisation",
+        "softmax",
+        "Adam optimizer",
+        "Adam optimiser",
+        "learning rate",
+        "mini-batch",
+        "minibatch",
+        "ReLU",
+        "max-pooling",
+        "max pooling",
+        "dropout layer",
+        "embedding layer",
+        "hidden layer",
+        "convolution filter",
+        "convolutional filter",
+        **_NOUN,
+    ),
+    # Look-alikes: brains, genes and ecosystems have networks too.
+    *_phrases(
+        "not deep learning",
+        0.0,
+        "spiking neural network",
+        "biological neural network",
+        "neuronal network",
+        "neural network activity",
+        "neural network dynamics",
+        "deep learning-free",
+        "deep sequencing",
+        **_NOUN,
+    ),
+    # Not deep learning by themselves, but they say what an ambiguous model name means here.
+    *_phrases(
+        "basecalling",
+        0.0,
+        "basecall",
+        "base-call",
+        "base call",
+        "basecalled",
+        "basecaller",
+        "basecalling",
+        "base calling",
+        "nanopore",
+        "MinION",
+        "PromethION",
+        "GridION",
+        "fast5",
+        "pod5",
+        context="basecaller",
+        plural=True,
     ),
 )
-
-
-def matched_terms(folded: str) -> list[Term]:
-    """The distinct deep-learning terms in one (folded) sentence."""
-    lowered = folded.lower()
-    return [term for term in TERMS if term.found_in(folded, lowered)]
-
-
-def vocabulary_score(folded: str) -> float:
-    return sum(term.weight for term in matched_terms(folded))
-
-
-def mentions_dl(folded: str) -> bool:
-    """Any deep-learning word at all (the prefilter's question)."""
-    lowered = folded.lower()
-    return any(term.found_in(folded, lowered) for term in TERMS)

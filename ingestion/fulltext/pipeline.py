@@ -24,8 +24,7 @@ from ingestion.jats.pipeline import ingest_jats_corpus
 from ingestion.pipeline import make_pipeline
 from ingestion.web import AccessDenied, PoliteClient, Politeness, ServiceError
 from ingestion.web.endpoints import base_url
-from ingestion.web.loading import run
-from ingestion.web.raw import read_rows
+from warehouse.reads import read_rows
 
 PIPELINE = "fulltext"
 DONE = ("fetched", "no_full_text", "not_found", "not_open_access", "unsupported")  # retried only with --refresh
@@ -164,7 +163,7 @@ def fetch_fulltext(
                     rows.append(fetch_one(clients, target, out_dir))
                     stats.by_status[rows[-1]["status"]] = stats.by_status.get(rows[-1]["status"], 0) + 1
                     progress.advance(task)
-                run(pipeline, fulltext_fetches(rows))
+                pipeline.run(fulltext_fetches(rows), loader_file_format="parquet")
     finally:
         for client in clients.values():
             stats.requests += client.attempts

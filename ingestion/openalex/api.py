@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ingestion.web import PoliteClient, Politeness, ServiceError
-from ingestion.web.client import IncompleteResults
 from ingestion.web.endpoints import base_url, is_default
+from ingestion.web.paging import CursorPaginator
 
 # Root-level fields kept per work (`select=` trims the payload; nested fields cannot be selected).
 DEFAULT_SELECT = (
@@ -82,26 +82,8 @@ class Discovery:
 
 
 def iter_works(client: PoliteClient, params: dict[str, Any], per_page: int = MAX_PER_PAGE) -> Iterator[list[dict]]:
-    """Each page of `/works` for `params`, cursor-paged to the end; IncompleteResults on a cursor loop."""
-    cursor, seen, fetched, count = "*", set(), 0, None
-    for _ in range(MAX_PAGES):
-        body = client.get_json("/works", {**params, "per-page": per_page, "cursor": cursor})
-        results = body.get("results") if isinstance(body, dict) else None
-        if not isinstance(results, list):
-            raise IncompleteResults("OpenAlex answered without a `results` list")
-        meta = body.get("meta") or {}
-        count = meta.get("count", count)
-        fetched += len(results)
-        if results:
-            yield results
-        seen.add(cursor)
-        next_cursor = meta.get("next_cursor")
-        if not results or not next_cursor:
-            break
-        if next_cursor in seen:
-            raise IncompleteResults(f"OpenAlex sent cursor {next_cursor[:20]}… again after {fetched} works")
-        cursor = next_cursor
-    else:
-        raise IncompleteResults(f"more than {MAX_PAGES} pages; narrow the query or use the OpenAlex snapshot")
-    if isinstance(count, int) and fetched < count:
-        raise IncompleteResults(f"OpenAlex stopped after {fetched} of {count} works")
+    """Each non-empty page of `/works` for `params`, cursor-paged to the end (IncompleteResults if it stops short)."""
+    paginator = CursorPaginator("OpenAlex", "meta.next_cursor", "cursor", "meta.count", MAX_PAGES)
+    for page in client.pages("/works", {**params, "per-page": per_page}, paginator, items_at="results"):
+        if page.items:
+            yield page.items

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from dlt.pipeline.exceptions import PipelineStepFailed
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ingestion.openalex import WorkBatch, openalex
 from ingestion.openalex.api import DEFAULT_SELECT, DOI_BATCH, MAX_PER_PAGE, Discovery, doi_filter, iter_works, queryable
 from ingestion.openalex.api import make_client as make_openalex_client
-from ingestion.openalex.schema import short_id
+from ingestion.openalex.schema import lookup_rows, short_id
 from ingestion.pipeline import make_pipeline
-from ingestion.web import AccessDenied, Politeness, ServiceError
-from ingestion.web.client import IncompleteResults
-from ingestion.web.loading import run
-from ingestion.web.raw import read_rows
+from ingestion.web import AccessDenied, PoliteClient, Politeness, ServiceError
+from warehouse.reads import read_rows
 
 PIPELINE = "openalex"
 TABLES = {"openalex_works", "openalex_work_topics", "openalex_lookups"}
@@ -80,30 +79,28 @@ def enrich_dois(
     refused = [d for d in todo if not queryable(d)]
     askable = [d for d in todo if queryable(d)]
     batches = [askable[i : i + batch_size] for i in range(0, len(askable), batch_size)]
+    loads = [batches[i : i + batches_per_load] for i in range(0, len(batches), batches_per_load)] or [[]]
     client = make_openalex_client(politeness)
     pipeline = make_pipeline(db_path, PIPELINE)
     try:
         with _progress(console) as progress:
             task = progress.add_task("DOIs", total=len(todo))
-
-            def produce(chunk: list[list[str]], first: bool) -> Iterator[WorkBatch]:
-                if first and refused:
-                    stats.not_queryable += len(refused)
-                    lookups = [_unqueryable(d, now) for d in refused]
+            for number, load in enumerate(loads):
+                fetched: list[WorkBatch] = []
+                if number == 0 and refused:
+                    stats.not_queryable = len(refused)
+                    fetched.append(WorkBatch(lookups=[_unqueryable(d, now) for d in refused]))
                     progress.advance(task, len(refused))
-                    yield WorkBatch(lookups=lookups)
-                for batch in chunk:
+                for batch in load:
                     try:
-                        yield _lookup(client, batch, select, stats)
+                        fetched.append(_lookup(client, batch, select, stats))
                     except AccessDenied:
                         raise
-                    except (ServiceError, IncompleteResults) as error:
+                    except ServiceError as error:
                         stats.failures.append(f"{len(batch)} DOIs from {batch[0]}: {error}")
                     progress.advance(task, len(batch))
-
-            loads = [batches[i : i + batches_per_load] for i in range(0, len(batches), batches_per_load)] or [[]]
-            for number, chunk in enumerate(loads):
-                run(pipeline, openalex(lambda _state, c=chunk, f=(number == 0): produce(c, f)))
+                # an empty first load still creates the three tables
+                pipeline.run(openalex(lambda _state, f=fetched: f), loader_file_format="parquet")
     finally:
         stats.requests, stats.retries = client.attempts, client.retries
         client.close()
@@ -114,10 +111,8 @@ def _unqueryable(doi: str, now: datetime) -> dict[str, Any]:
     return {"doi": doi, "status": "not_queryable", "openalex_id": None, "works_matched": 0, "looked_up_at": now}
 
 
-def _lookup(client: Any, dois: list[str], select: str | None, stats: OpenAlexStats) -> WorkBatch:
+def _lookup(client: PoliteClient, dois: list[str], select: str | None, stats: OpenAlexStats) -> WorkBatch:
     """The works of one DOI batch (every page of it) and a status row per DOI."""
-    from ingestion.openalex.schema import lookup_rows
-
     params = {"filter": doi_filter(dois)}
     if select:
         params["select"] = select
@@ -139,7 +134,6 @@ def discover_works(
     select: str | None = DEFAULT_SELECT,
     politeness: Politeness | None = None,
     console: Console | None = None,
-    on_page: Callable[[int], None] | None = None,
 ) -> OpenAlexStats:
     """Every work matching `discovery`, cursor-paged to the end, merged on the OpenAlex id.
 
@@ -149,8 +143,16 @@ def discover_works(
     console = console or Console(stderr=True)
     stats = OpenAlexStats()
     client = make_openalex_client(politeness)
+    failed: list[ServiceError] = []
 
     def produce(state: dict[str, Any]) -> Iterator[WorkBatch]:
+        try:
+            yield from matching_works(state)
+        except ServiceError as error:
+            failed.append(error)
+            raise
+
+    def matching_works(state: dict[str, Any]) -> Iterator[WorkBatch]:
         marks: dict[str, str] = state.setdefault("updated_since", {})
         since = marks.get(discovery.key) if incremental else None
         stats.updated_since = since
@@ -165,17 +167,20 @@ def discover_works(
                 dates = [w.get("updated_date")[:10] for w in page if w.get("updated_date")]
                 newest = max([d for d in [newest, *dates] if d], default=None)
                 progress.advance(task, len(page))
-                if on_page:
-                    on_page(len(page))
                 yield WorkBatch(works=page)
         if newest:
             marks[discovery.key] = newest  # saved with the load, so a failed run leaves the mark untouched
 
     try:
-        run(make_pipeline(db_path, PIPELINE), openalex(produce))
+        make_pipeline(db_path, PIPELINE).run(openalex(produce), loader_file_format="parquet")
+    except PipelineStepFailed:
+        if not failed:
+            raise
     finally:
         stats.requests, stats.retries = client.attempts, client.retries
         client.close()
+    if failed:  # our one-line error rather than dlt's wrapper (raised out here: its chain must not loop back)
+        raise failed[0]
     return stats
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,10 +13,8 @@ from ingestion.pipeline import make_pipeline
 from ingestion.search import europepmc, plos, search_results
 from ingestion.search.queries import Query, QueryResult
 from ingestion.web import AccessDenied, PoliteClient, Politeness, ServiceError
-from ingestion.web.client import IncompleteResults
 from ingestion.web.endpoints import base_url
-from ingestion.web.loading import run
-from ingestion.web.raw import read_rows
+from warehouse.reads import read_rows
 
 SOURCES = ("plos", "europepmc")
 # PLOS: "10 per minute … 300 per hour" (api.plos.org FAQ); Europe PMC asks for moderate use, no number.
@@ -74,7 +72,6 @@ def run_search(
     europepmc_filter: str | None = europepmc.DEFAULT_FILTER,
     queries_per_load: int = 10,
     console: Console | None = None,
-    on_query: Callable[[Query], None] | None = None,
 ) -> SearchStats:
     """Run every (source, keyword, year) query not yet complete; each load commits `queries_per_load` queries.
 
@@ -97,28 +94,22 @@ def run_search(
     try:
         with Progress(*columns, console=console) as progress:
             task = progress.add_task("queries", total=len(todo))
-
-            def fetched(chunk: list[Query]) -> Iterator[QueryResult]:
-                for query in chunk:
+            for start in range(0, len(todo), queries_per_load):
+                results: list[QueryResult] = []
+                for query in todo[start : start + queries_per_load]:
                     progress.update(task, description=f"{query.source} {query.keyword} {query.year}")
                     size = page_size or (500 if query.source == "plos" else 1000)
                     try:
-                        result = fetch_query(clients[query.source], query, size, europepmc_filter)
+                        results.append(fetch_query(clients[query.source], query, size, europepmc_filter))
                     except AccessDenied:
                         raise
-                    except (ServiceError, IncompleteResults) as error:
+                    except ServiceError as error:
                         stats.failures.append((query, str(error)))
-                    else:
-                        stats.completed += 1
-                        stats.hits += sum(len(p.hits) for p in result.pages)
-                        yield result
-                    finally:
-                        progress.advance(task)
-                        if on_query:
-                            on_query(query)
-
-            for start in range(0, len(todo), queries_per_load):
-                run(pipeline, search_results(fetched(todo[start : start + queries_per_load])))
+                    progress.advance(task)
+                stats.completed += len(results)
+                stats.hits += sum(len(page.hits) for result in results for page in result.pages)
+                # complete queries only: one that failed half-way left nothing to write
+                pipeline.run(search_results(results), loader_file_format="parquet")
     finally:
         for client in clients.values():
             stats.requests += client.attempts

@@ -11,24 +11,17 @@ from collections.abc import Iterator
 from ingestion.identifiers import normalize_doi
 from ingestion.search.queries import Hit, Page, Query
 from ingestion.web import PoliteClient
-from ingestion.web.client import IncompleteResults
+from ingestion.web.paging import StartRowsPaginator
 
 FIELDS = "id,title_display,journal,publication_date,article_type"
 DEFAULT_FILTERS = ("doc_type:full", 'article_type:"Research Article"')
-MAX_PAGES = 10_000
 
 
-def query_params(query: Query, start: int, rows: int, filters: tuple[str, ...] = DEFAULT_FILTERS) -> dict:
+def query_params(query: Query, filters: tuple[str, ...] = DEFAULT_FILTERS) -> dict:
+    """Solr parameters of one query; `start` and `rows` are the paginator's."""
     year = query.year
     date_range = f"publication_date:[{year}-01-01T00:00:00Z TO {year}-12-31T23:59:59Z]"
-    return {
-        "q": f"everything:{query.keyword}",
-        "fq": [*filters, date_range],
-        "fl": FIELDS,
-        "wt": "json",
-        "start": start,
-        "rows": rows,
-    }
+    return {"q": f"everything:{query.keyword}", "fq": [*filters, date_range], "fl": FIELDS, "wt": "json"}
 
 
 def _hit(doc: dict) -> Hit | None:
@@ -40,23 +33,9 @@ def _hit(doc: dict) -> Hit | None:
 
 
 def search_pages(client: PoliteClient, query: Query, rows: int = 100) -> Iterator[tuple[Page, int]]:
-    """Every page of `query` as (page, documents without a DOI); raises IncompleteResults on a short read."""
-    start, number = 0, 1
-    while number <= MAX_PAGES:
-        params = query_params(query, start, rows)
-        body = client.get_json("", params)
-        response = body.get("response") if isinstance(body, dict) else None
-        if not isinstance(response, dict) or "docs" not in response:
-            raise IncompleteResults(f"PLOS answered without a `response.docs` list on page {number}")
-        num_found = int(response.get("numFound", 0))
-        docs = response["docs"]
-        hits = [hit for hit in map(_hit, docs) if hit is not None]
-        url = client.url_for("", params)
-        if not docs and start < num_found:
-            raise IncompleteResults(f"PLOS returned an empty page at start={start} of numFound={num_found}")
-        yield Page(number, url, num_found, hits, body), len(docs) - len(hits)
-        start += len(docs)
-        if start >= num_found:
-            return
-        number += 1
-    raise IncompleteResults(f"more than {MAX_PAGES} pages for one query; narrow the query")
+    """Every page of `query` as (page, documents without a DOI); IncompleteResults on an empty or short page."""
+    paginator = StartRowsPaginator("PLOS search", rows, count_path="response.numFound")
+    pages = client.pages("", query_params(query), paginator, items_at="response.docs")
+    for number, page in enumerate(pages, start=1):
+        hits = [hit for hit in map(_hit, page.items) if hit is not None]
+        yield Page(number, page.url, paginator.count, hits, page.body), len(page.items) - len(hits)

@@ -15,7 +15,6 @@ STUDY_KEYWORDS: tuple[str, ...] = (
     '"Model Weights"',
     '"Pre-Trained Model"',
 )
-DEFAULT_YEARS = range(2015, 2025)  # AIUS `init` defaults: 2015…2024 inclusive
 
 
 @dataclass(frozen=True, slots=True)

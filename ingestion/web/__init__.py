@@ -1,11 +1,12 @@
-"""Polite HTTP for the REST sources (OpenAlex, PLOS, Europe PMC): rate limit, bounded retries, clear errors."""
+"""HTTP to the REST sources (OpenAlex, PLOS, Europe PMC) on dlt's REST helpers: rate, retries, paging, clear errors."""
 
 from ingestion.web.client import (
     AccessDenied,
     GaveUp,
+    IncompleteResults,
     PoliteClient,
     Politeness,
     ServiceError,
 )
 
-__all__ = ["AccessDenied", "GaveUp", "PoliteClient", "Politeness", "ServiceError"]
+__all__ = ["AccessDenied", "GaveUp", "IncompleteResults", "PoliteClient", "Politeness", "ServiceError"]

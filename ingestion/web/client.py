@@ -1,35 +1,36 @@
-"""One HTTP client for every REST source: a request rate, bounded retries that honour Retry-After, clear errors.
+"""One HTTP client for every REST source, on dlt's REST helpers: a request rate, bounded retries, clear errors.
 
-Polite by construction: every attempt waits for the rate limiter; 429 and 5xx answers, timeouts, dropped
-connections and unparseable bodies are retried with exponential backoff (or the server's Retry-After) until
-`max_attempts` or the `max_total_seconds` budget runs out. 401/403 are never retried: a bad key stays bad, and
-hammering a service that refuses us is how an IP gets blocked.
+Retries are dlt's (`dlt.sources.helpers.requests.Client`): 429 and 5xx answers, timeouts, dropped connections and
+unreadable JSON are retried with exponential backoff, or after the server's `Retry-After`, up to `max_attempts`.
+Two things dlt does not do are added here: a per-host request rate (dlt has no throttle, and OpenAlex allows
+10/s while PLOS search allows 10 per minute), and giving up at once when `Retry-After` asks for a longer wait than
+we allow (dlt would cap the wait and ask again early). 401/403 are never retried: a bad key stays bad, and
+hammering a service that refuses us is how an IP gets blocked. Every message, URL and JSON body this client hands
+out has the configured secrets blanked (`warehouse.secrets`).
 """
 
 from __future__ import annotations
 
-import email.utils
+import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
-import httpx
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    stop_before_delay,
-    wait_exponential_jitter,
-)
+from dlt.sources.helpers.requests import Client, HTTPError, Request, RequestException, Response, Timeout
+from dlt.sources.helpers.requests.retry import DEFAULT_RETRY_EXCEPTIONS, DEFAULT_RETRY_STATUS
+from dlt.sources.helpers.rest_client import RESTClient
+from dlt.sources.helpers.rest_client.paginators import BasePaginator
+from dlt.sources.helpers.rest_client.utils import join_url
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import InvalidHeader
+from urllib3.util import Retry
 
-T = TypeVar("T")
+from warehouse.secrets import redact
+
 USER_AGENT = "ptmreuse/0.1 (research on pre-trained model reuse; https://github.com/ptmreuse)"
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-_SECRET_PARAMS = ("api_key", "apikey", "mailto")
+RETRY_HINT = "the service is down or rate-limiting us; wait a while and re-run (finished work is kept)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,18 +39,17 @@ class Politeness:
 
     requests_per_second: float = 5.0
     max_attempts: int = 6  # per request, first try included
-    max_total_seconds: float = 600.0  # per request, waits included; a Retry-After beyond it gives up at once
-    backoff_initial: float = 1.0
-    backoff_max: float = 60.0
+    backoff_seconds: float = 1.0  # first wait between tries; doubles each time
+    max_wait_seconds: float = 60.0  # longest wait between tries; a longer Retry-After gives up at once
     timeout_seconds: float = 60.0
 
 
 class ServiceError(Exception):
-    """A web service failed in a way retrying will not fix; the message says what to do next."""
+    """A web service failed in a way retrying will not fix; the message says what to do next, without secrets."""
 
     def __init__(self, service: str, problem: str, hint: str = "") -> None:
-        self.service, self.problem, self.hint = service, problem, hint
-        super().__init__(f"{service}: {problem}" + (f" — {hint}" if hint else ""))
+        self.service, self.problem, self.hint = service, redact(problem) or "", redact(hint) or ""
+        super().__init__(f"{service}: {self.problem}" + (f" — {self.hint}" if self.hint else ""))
 
 
 class AccessDenied(ServiceError):
@@ -57,62 +57,62 @@ class AccessDenied(ServiceError):
 
 
 class GaveUp(ServiceError):
-    """Retries are exhausted (or the server asked us to wait longer than the budget allows)."""
+    """Retries are exhausted (or the server asked us to wait longer than we allow)."""
 
-    def __init__(self, service: str, problem: str, hint: str, attempts: int) -> None:
-        super().__init__(service, problem, hint)
+    def __init__(self, service: str, problem: str, attempts: int) -> None:
+        super().__init__(service, problem, RETRY_HINT)
         self.attempts = attempts
 
 
-class IncompleteResults(Exception):
+class IncompleteResults(ServiceError):
     """Paging stopped before the service's own count was reached (an empty page, a cursor loop)."""
 
 
-class _Retryable(Exception):
-    def __init__(self, description: str, retry_after: float | None = None) -> None:
-        super().__init__(description)
-        self.retry_after = retry_after
+class UnreadableBody(HTTPError):
+    """A 200 whose JSON does not parse (truncated, an HTML maintenance page): retried like a 5xx."""
 
 
-def redact(url: str | httpx.URL) -> str:
-    """The URL without secrets (API key, e-mail), for messages and logs."""
-    parsed = httpx.URL(str(url))
-    params = [(k, "***" if k.lower() in _SECRET_PARAMS else v) for k, v in parsed.params.multi_items()]
-    return str(parsed.copy_with(params=params)) if params else str(parsed)
+class _WaitTooLong(Exception):
+    """The server's Retry-After is beyond `max_wait_seconds`: asking again sooner would be rude, so stop."""
 
 
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+@dataclass(frozen=True, slots=True)
+class WebPage:
+    """One page of a paged query: the URL asked (without secrets), the whole answer, and the items on it."""
+
+    url: str
+    body: Any
+    items: list[Any]
 
 
-class RateLimiter:
-    """At most `rate` requests per second, shared by every thread using the client."""
+class _RateLimitedAdapter(HTTPAdapter):
+    """Every attempt, retries included, waits its turn (at most `rate` per second) and is counted."""
 
-    def __init__(self, rate: float, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, rate: float) -> None:
+        super().__init__()
         self._interval = 1.0 / rate if rate > 0 else 0.0
         self._next = 0.0
         self._lock = threading.Lock()
-        self._sleep = sleep
+        self.attempts = 0
 
-    def wait(self) -> None:
+    def send(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         with self._lock:
             now = time.monotonic()
             delay = self._next - now
             self._next = max(now, self._next) + self._interval
+            self.attempts += 1
         if delay > 0:
-            self._sleep(delay)
+            time.sleep(delay)
+        return super().send(request, *args, **kwargs)
+
+
+def _retry_after_seconds(response: Response) -> float | None:
+    """The server's `Retry-After` (seconds or an HTTP date) in seconds; None when absent or unreadable."""
+    value = response.headers.get("Retry-After")
+    try:
+        return Retry().parse_retry_after(value) if value else None
+    except InvalidHeader:
+        return None
 
 
 class PoliteClient:
@@ -125,111 +125,115 @@ class PoliteClient:
         politeness: Politeness | None = None,
         params: dict[str, str] | None = None,
         access_hint: str = "check that the service is reachable and that you are allowed to use it",
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.service = service
-        self.politeness = politeness or Politeness()
+        self.politeness = polite = politeness or Politeness()
         self.access_hint = access_hint
-        self.attempts = 0  # every HTTP attempt made, retries included
-        self.retries = 0
+        self.requests = 0  # logical requests; `attempts` counts every HTTP exchange, retries and redirects too
+        self._redirects = 0
         self._params = {k: v for k, v in (params or {}).items() if v}
-        self._base_url = base_url  # path "" means exactly this URL (httpx would append a slash)
-        self._sleep = sleep
-        self._limiter = RateLimiter(self.politeness.requests_per_second, sleep)
-        # jitter spreads clients that failed together; scaled to the backoff so tests stay fast
-        first = self.politeness.backoff_initial
-        self._backoff = wait_exponential_jitter(multiplier=first, max=self.politeness.backoff_max, jitter=first)
-        self._http = httpx.Client(
-            base_url=base_url,
-            timeout=self.politeness.timeout_seconds,
-            headers={"User-Agent": USER_AGENT},
-            follow_redirects=True,
+        self._adapter = _RateLimitedAdapter(polite.requests_per_second)
+        retrying = Client(
+            request_timeout=polite.timeout_seconds,
+            raise_for_status=False,  # the response hook below judges every answer
+            exceptions=(*DEFAULT_RETRY_EXCEPTIONS, UnreadableBody),
+            request_max_attempts=polite.max_attempts,
+            request_backoff_factor=polite.backoff_seconds,
+            request_max_retry_delay=polite.max_wait_seconds,
+            respect_retry_after_header=True,
         )
+        session = retrying.session
+        session.mount("http://", self._adapter)
+        session.mount("https://", self._adapter)
+        session.headers["User-Agent"] = USER_AGENT
+        self._rest = RESTClient(base_url, session=session)
 
-    def __enter__(self) -> PoliteClient:
-        return self
+    @property
+    def attempts(self) -> int:
+        return self._adapter.attempts
 
-    def __exit__(self, *_: object) -> None:
-        self.close()
+    @property
+    def retries(self) -> int:
+        return self.attempts - self.requests - self._redirects
 
     def close(self) -> None:
-        self._http.close()
+        self._rest.session.close()
 
     def url_for(self, path: str, params: dict[str, Any] | None = None) -> str:
         """The URL a request would go to, without secrets (for provenance columns)."""
-        return redact(
-            self._http.build_request("GET", path or self._base_url, params={**(params or {}), **self._params}).url
-        )
+        request = Request("GET", join_url(self._rest.base_url, path), params={**(params or {}), **self._params})
+        return redact(request.prepare().url) or ""
 
-    def get(self, path: str, params: dict[str, Any] | None = None, accept: tuple[int, ...] = (200,)) -> httpx.Response:
+    def get(self, path: str, params: dict[str, Any] | None = None, accept: tuple[int, ...] = (200,)) -> Response:
         """The response, once its status is in `accept` (other statuses raise or are retried)."""
-        return self._with_retries(path, params, accept, lambda response: response)
+        hooks = {"response": [self._judge(accept, expect_json=False)]}
+        return self._once(lambda: self._rest.get(path, params={**(params or {}), **self._params}, hooks=hooks))
 
-    def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        """The parsed JSON body of a 200 answer; a truncated or malformed body counts as a failed attempt."""
-        return self._with_retries(path, params, (200,), _parse_json)
-
-    def _with_retries(
-        self, path: str, params: dict[str, Any] | None, accept: tuple[int, ...], read: Callable[[httpx.Response], T]
-    ) -> T:
-        retrying = Retrying(
-            retry=retry_if_exception_type(_Retryable),
-            stop=stop_after_attempt(self.politeness.max_attempts)
-            | stop_before_delay(self.politeness.max_total_seconds),
-            wait=self._wait,
-            sleep=self._sleep,
-            before_sleep=self._count_retry,
-            reraise=True,
+    def pages(self, path: str, params: dict[str, Any], paginator: BasePaginator, items_at: str) -> Iterator[WebPage]:
+        """Every page of a JSON query, as `paginator` (dlt's) walks it, secrets blanked; items are at `items_at`."""
+        pages = self._rest.paginate(
+            path,
+            params={**params, **self._params},
+            paginator=paginator,
+            data_selector=items_at,
+            hooks={"response": [self._judge((200,), expect_json=True)]},
         )
+        while True:
+            try:
+                page = self._once(lambda: next(pages))
+            except StopIteration:
+                return
+            yield WebPage(redact(page.response.url) or "", page.response.json(), list(page))
+
+    def _once(self, send: Callable[[], Any]) -> Any:
+        """One logical request (dlt retries inside `send`); a failure left after the retries becomes GaveUp."""
+        before = self.attempts
         try:
-            return retrying(self._attempt, path, {**(params or {}), **self._params}, accept, read)
-        except _Retryable as error:
-            attempts = retrying.statistics.get("attempt_number", 1)
+            return send()
+        except (RequestException, _WaitTooLong) as error:
+            attempts = self.attempts - before
+            if not attempts:  # refused before sending: a malformed base URL, say
+                raise ServiceError(self.service, f"cannot send ({error})", "check the service's base URL") from None
             raise GaveUp(
-                self.service,
-                f"gave up after {attempts} attempt(s): {error}",
-                "the service is down or rate-limiting us; wait a while and re-run (finished work is kept)",
-                attempts,
-            ) from error
+                self.service, f"gave up after {attempts} attempt(s): {self._describe(error)}", attempts
+            ) from None
+        finally:
+            self.requests += self.attempts > before  # the end of a paged query sends nothing
 
-    def _attempt(
-        self, path: str, params: dict[str, Any], accept: tuple[int, ...], read: Callable[[httpx.Response], T]
-    ) -> T:
-        self._limiter.wait()
-        self.attempts += 1
-        try:
-            response = self._http.get(path or self._base_url, params=params)
-            response.read()
-        except httpx.TimeoutException as error:
-            raise _Retryable(
-                f"no answer within {self.politeness.timeout_seconds:g}s ({type(error).__name__})"
-            ) from error
-        except httpx.TransportError as error:
-            raise _Retryable(f"connection failed ({type(error).__name__}: {error})") from error
-        status = response.status_code
-        if status in accept:
-            return read(response)
-        where = redact(response.url)
-        if status in (401, 403):
-            raise AccessDenied(self.service, f"HTTP {status} for {where}", self.access_hint)
-        if status in RETRY_STATUSES:
-            raise _Retryable(f"HTTP {status} for {where}", parse_retry_after(response.headers.get("Retry-After")))
-        raise ServiceError(
-            self.service, f"HTTP {status} for {where}: {response.text[:300]}", "check the request options"
-        )
+    def _describe(self, error: Exception) -> str:
+        if isinstance(error, Timeout):
+            return f"no answer within {self.politeness.timeout_seconds:g}s ({type(error).__name__})"
+        if isinstance(error, (HTTPError, _WaitTooLong)):
+            return str(error)
+        return f"connection failed ({type(error).__name__}: {error})"
 
-    def _wait(self, state: RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome else None
-        if isinstance(error, _Retryable) and error.retry_after is not None:
-            return error.retry_after
-        return self._backoff(state)
+    def _judge(self, accept: tuple[int, ...], expect_json: bool) -> Callable[..., None]:
+        """A response hook run on every attempt: pass, raise to retry (HTTPError), or raise to stop."""
 
-    def _count_retry(self, _: RetryCallState) -> None:
-        self.retries += 1
+        def judge(response: Response, *_: Any, **__: Any) -> None:
+            status, where = response.status_code, redact(response.url)
+            if response.is_redirect:  # requests follows it and judges where it leads
+                self._redirects += 1
+                return
+            if status in accept:
+                if expect_json:
+                    try:  # JSON is UTF-8 (RFC 8259); secrets are blanked before anything reads the answer
+                        parsed = json.loads(redact(response.content.decode()) or "")
+                    except ValueError as error:
+                        raise UnreadableBody(f"unreadable JSON from {where} ({error})", response=response) from None
+                    response.json = lambda **_: parsed  # parsed once: dlt's client and paginator read this
+                return
+            if status in (401, 403):
+                raise AccessDenied(self.service, f"HTTP {status} for {where}", self.access_hint)
+            if status in DEFAULT_RETRY_STATUS:
+                wait = _retry_after_seconds(response)
+                if wait is not None and wait > self.politeness.max_wait_seconds:
+                    limit = self.politeness.max_wait_seconds
+                    raise _WaitTooLong(
+                        f"HTTP {status} for {where} asks us to wait {wait:.0f}s (we wait {limit:g}s at most)"
+                    )
+                raise HTTPError(f"HTTP {status} for {where}", response=response)
+            problem = f"HTTP {status} for {where}: {response.text[:300]}"
+            raise ServiceError(self.service, problem, "check the request options")
 
-
-def _parse_json(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError as error:
-        raise _Retryable(f"unreadable JSON from {redact(response.url)} ({error})") from error
+        return judge

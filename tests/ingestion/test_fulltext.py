@@ -11,7 +11,6 @@ from ingestion.fulltext.sources import body_status, plos_request
 from ingestion.pipeline import make_pipeline
 from ingestion.search import search_results
 from ingestion.search.queries import Hit, Page, Query, QueryResult
-from ingestion.web.loading import run
 from tests.duck import query
 from tests.support.env import FAST, point_at
 from tests.support.http_server import ReplayServer, Reply
@@ -36,7 +35,7 @@ def seed_hits(db_path: Path) -> None:
         QueryResult(Query("plos", '"Deep Learning"', 2016), [Page(1, "u", 2, plos, {})], [0]),
         QueryResult(Query("europepmc", '"Deep Learning"', 2026), [Page(1, "u", 3, epmc, {})], [0]),
     ]
-    run(make_pipeline(db_path, "search"), search_results(results))
+    make_pipeline(db_path, "search").run(search_results(results), loader_file_format="parquet")
 
 
 @pytest.fixture

@@ -102,8 +102,8 @@ def test_europepmc_stops_when_the_cursor_is_echoed(server: ReplayServer, db_path
 
 
 def test_europepmc_cursor_loop_is_caught(server: ReplayServer, db_path: Path) -> None:
-    first, second = EPMC_PAGES
-    looping = {**second, "nextCursorMark": "*"}  # sends us back to the start
+    first, second = ({**page, "hitCount": 5} for page in EPMC_PAGES)  # more to come after page 2…
+    looping = {**second, "nextCursorMark": "*"}  # …but it sends us back to the start
     server.add("/europepmc/search", Reply(body=first), params={"cursorMark": "*"})
     server.add("/europepmc/search", Reply(body=looping), params={"cursorMark": first["nextCursorMark"]})
     stats = run_search(db_path, ["europepmc"], [KEYWORD], [2026], page_size=2, politeness=FAST)

@@ -215,7 +215,7 @@ def test_missing_tables_fail_and_missing_database_is_reported(tmp_path: Path) ->
     }
     console = Console(record=True, width=200)
     assert run_gate(tmp_path / "nowhere.duckdb", console) is False
-    assert "no database" in console.export_text()
+    assert "no warehouse at" in console.export_text()
 
 
 def test_check_command_exit_codes(warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

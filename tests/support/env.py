@@ -9,9 +9,8 @@ from ingestion.web import Politeness
 FAST = Politeness(
     requests_per_second=1000.0,
     max_attempts=3,
-    max_total_seconds=10.0,
-    backoff_initial=0.01,
-    backoff_max=0.05,
+    backoff_seconds=0.01,
+    max_wait_seconds=5.0,  # a Retry-After of a second or two is honoured; longer ones give up at once
     timeout_seconds=2.0,
 )
 

@@ -1,0 +1,161 @@
+"""Model names found in the text itself, for models the catalogue does not know (bespoke tools, baselines).
+
+A word is a candidate when it is shaped like a name (DeepCNF, MHCnuggets, SPOT-1D-LM, CLEAR) and the sentence
+presents it as one — a citation or version right after it, "X, a pre-trained …", "we used/ran/fine-tuned X" — or
+when it has the morphology of a deep tool (Deep*, *Net, *BERT, *GPT*, *former, *Fold, *CNN, *VAE, …). It is kept
+only when the sentence ties it to deep learning (a strong deep-learning term near it), which the caller checks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A name: letters, digits and inner hyphens/underscores/dots, starting with a letter ("SPOT-1D-LM", "IDSL_MINT").
+# Every candidate has a capital or a digit somewhere, which the lookahead checks in C: most words have neither.
+_NAME = re.compile(r"(?<![\w\-./])(?=[\w.+-]*[A-Z0-9])([A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*(?:\+\+)?)(?![\w])")
+# The morphology of deep tools and architectures.
+_MORPHOLOGY = re.compile(
+    r"^(?:[Dd]eep|DEEP)[-_]?[A-Z0-9]|[a-z0-9][-]?(?:Net|NET)(?:\d+|\+\+|v\d)?$|^[A-Za-z]{1,2}-?net$|"
+    r"BERT|GPT|[a-z]former$|Former$|[A-Za-z0-9](?:Fold|FOLD)\d*$|^[A-Z][A-Za-z]?fold\d*$|[a-z]fold\d+$|"
+    r"[A-Za-z0-9]-?(?:CNN|VAE|GAN|LSTM|RNN|GNN|GCN)s?$|^(?:CNN|VAE|GAN|LSTM|RNN)-[A-Za-z0-9]|2[Vv]ec$|"
+    r"(?:^|[a-z0-9-])(?:CNN|DNN|RNN|LSTM|GAN|VAE|GNN|ANN|BERT|GPT)(?:[A-Z][a-z]|[a-z])"
+)
+# A name written with a suffix that is not part of it ("DeepCNF-based", "CNN-like").
+_SUFFIX = re.compile(
+    r"-(?:based|like|derived|style|type|specific|driven|inspired|powered|predicted|generated|trained|encoded|"
+    r"embedded|embeddings?|features?)$",
+    re.IGNORECASE,
+)
+# A name followed by one of these is a data set or a library, not a model.
+_NOT_A_MODEL_AFTER = re.compile(
+    r"^\s(?:database|dataset|data set|data|corpus|repository|library|package|toolkit|benchmark|consortium|project|"
+    r"challenge|competition|format|file)s?\b",
+    re.IGNORECASE,
+)
+# Words a generic deep-learning term is made of: an acronym spelled out in these ("fully connected network (FCN)",
+# "convolutional recurrent neural networks (CRNN)") names the kind of network, not a model.
+_GENERIC = """
+deep convolutional convolution recurrent neural network networks net nets fully connected graph attention long
+    short term short-term memory auto encoder autoencoder autoencoders variational generative adversarial multi layer
+    multilayer multi-layer perceptron perceptrons artificial residual dense densely bidirectional bi gated unit units
+    feed forward feedforward feed-forward learning machine model models transformer transformers denoising stacked
+    sparse spatial temporal hierarchical the a of and
+"""
+_GENERIC_WORDS = frozenset(_GENERIC.split())
+# Shaped like a name: a capital after the first letter (scArches, DeepCNF), letters with digits (MAT2), or an
+# acronym of three or more capitals.
+_SHAPE = re.compile(r"^[A-Za-z][a-z0-9]*[A-Z]|[A-Za-z][0-9]|[0-9][A-Za-z]|^[A-Z]{3,}")
+_CITATION = re.compile(
+    r"\s?(?:\[\s?\d[\d,\s\u2013-]*\]|\((?:[A-Z][\w\u00c0-\u024f'-]+(?: et al\.?| and [A-Z][\w'-]+)?,? )?\d{4}[a-z]?"
+    r"(?:[;,] [^)]{0,60})?\)|\(\s?\d{1,3}(?:\s?[,\u2013-]\s?\d{1,3})*\s?\))"
+)
+_VERSION = re.compile(r"\s?(?:\(?\s?(?:v|ver\.?|version:?)\s?\d+(?:\.\d+)*\)?|\d+\.\d+(?:\.\d+)*)(?![\w.])", re.I)
+_APPOSITION = re.compile(
+    r"(?:,|\s\(|\s-)\s?(?:a|an|the|which is a|which is an)\s(?:[\w-]+\s){0,5}?(?:deep|neural|convolutional|"
+    r"transformer|pre-?trained|language model|CNN|LSTM|RNN|autoencoder|GAN|VAE|graph neural|attention)",
+)
+_USED = re.compile(
+    r"(?:\b(?:we|was|were|is|are)\s+)?\b(?:use[ds]?|ran|run|appl(?:y|ied)|employ(?:ed)?|fine-?tuned?|retrain(?:ed)?|"
+    r"adopt(?:ed)?|utili[sz]e[ds]?|implement(?:ed)?|re-?implement(?:ed)?|download(?:ed)?|compared? (?:it |them )?"
+    r"(?:with|to|against)|built on|adapted from)\s+(?:the\s+|a\s+)?"
+    r"(?:pre-?trained\s+|original\s+|publicly available\s+)?$",
+    re.IGNORECASE,
+)
+_PRESENTED_AFTER = re.compile(
+    r"(?:deep[- ]learning|neural[- ]network|DL|CNN|transformer|pre-?trained|fine-?tuned|language)"
+    r"(?:-based)?\s(?:[\w-]+\s){0,2}?(?:model|tool|method|predictor|classifier|framework|network|approach|"
+    r"architecture|algorithm|software)s?,?\s(?:called\s|named\s|termed\s)?$",
+    re.IGNORECASE,
+)
+# Words shaped like names that are never a reused model: generic deep-learning words, hardware, metrics, file
+# formats and data sets. Morphology alone makes "ImageNet" or "ResNets" look like tools.
+_NOT_MODELS = """
+CNN CNNs DCNN DNN DNNs RNN RNNs LSTM LSTMs BiLSTM Bi-LSTM GRU BiGRU GAN GANs VAE VAEs GNN GNNs MLP MLPs ANN ANNs LLM
+LLMs DL ML AI NLP CPU GPU GPUs TPU RAM API URL HTML JSON CSV XML PDF PNG TIFF ReLU LeakyReLU SGD AdamW RMSprop AUC
+ROC AUROC AUPRC PRC MSE RMSE MAE MCC ACC TPR FPR SVM SVMs RF KNN XGBoost PCA UMAP tSNE t-SNE ImageNet WordNet
+ConceptNet ProteinNet PhysioNet GeneNet HumanNet CellNet BioNet CIFAR-10 CIFAR-100 MNIST COCO PyTorch TensorFlow Keras
+CUDA cuDNN NVIDIA DeepMind OpenAI Google Microsoft Facebook GitHub Python MATLAB Linux Ubuntu Windows DNA RNA mRNA PCR
+SNP SNPs GWAS Transformer Transformers NumPy SciPy scikit-learn Pandas SHAP LIME DeepLIFT DeepExplain DeepChem Captum
+Grad-CAM GradCAM DGL PyG CVAE cGAN CGAN
+"""
+NOT_MODELS = frozenset(word.lower() for word in _NOT_MODELS.split())
+
+
+@dataclass(frozen=True, slots=True)
+class NameCandidate:
+    name: str
+    start: int
+    end: int
+    morphology: bool  # looks like a deep tool by its shape alone
+    architecture: bool  # shaped like an architecture (*Net, *former, *CNN): usually re-created, not run
+
+
+def is_model_shaped(name: str) -> bool:
+    return bool(_MORPHOLOGY.search(name))
+
+
+def candidates(folded: str) -> list[NameCandidate]:
+    """Names in one sentence that the sentence presents as a model or tool (not yet checked for deep learning)."""
+    found: list[NameCandidate] = []
+    for match in _NAME.finditer(folded):
+        name = match.group(1)
+        if name.isalpha() and len(name) > 5 and name[1:].islower():
+            continue  # a capitalised word ("Moreover", "Twofold")
+        name = _SUFFIX.sub("", name) if "-" in name else name
+        if len(name) < 3 or _generic(name) or _spelled_out_generic(name, folded[: match.start()]):
+            continue
+        morphology = is_model_shaped(name) and not name.islower()
+        if not morphology and not _SHAPE.search(name):
+            continue
+        after = folded[match.end() : match.end() + 90]
+        if _NOT_A_MODEL_AFTER.match(after):
+            continue
+        before = folded[max(0, match.start() - 70) : match.start()].rstrip("\"'\u201c\u2018")  # ‘ItClust’
+        presented = bool(
+            _CITATION.match(after) or _VERSION.match(after) or _APPOSITION.match(after) or _USED.search(before)
+            or _PRESENTED_AFTER.search(before)
+        )  # fmt: skip
+        if morphology or presented:
+            end = match.start() + len(name)
+            found.append(NameCandidate(name, match.start(), end, morphology, _is_architecture(name)))
+    return found
+
+
+def generic_abbreviations(folded: str) -> set[str]:
+    """Keys of the acronyms a sentence spells out as generic terms: not models anywhere in the paper."""
+    return {
+        name_key(match.group(1))
+        for match in re.finditer(r"\(([A-Z][A-Za-z]*?s?)\)", folded)
+        if _spelled_out_generic(match.group(1), folded[: match.start() + 1])
+    }
+
+
+def _generic(name: str) -> bool:
+    """A generic word, or generic words joined ("CNN-LSTM", "DCNNs")."""
+    parts = [part.lower() for part in re.split(r"[-_]", name) if part]
+    if name.lower() in NOT_MODELS or name.lower().rstrip("s") in NOT_MODELS:
+        return True
+    return all(part in NOT_MODELS or part.rstrip("s") in NOT_MODELS for part in parts)
+
+
+def _spelled_out_generic(name: str, before: str) -> bool:
+    """ "(CRNN)" right after "convolutional recurrent neural networks": an abbreviation of a generic term."""
+    if not before.endswith("(") or not re.fullmatch(r"[A-Z][A-Za-z]*?s?", name):
+        return False
+    letters = [c.lower() for c in name.rstrip("s") if c.isupper()]
+    words = re.findall(r"[A-Za-z]+", before[-120:])
+    initials = [w[0].lower() for w in words if w.lower() not in ("the", "a", "of", "and")]
+    if len(initials) < len(letters) or initials[-len(letters) :] != letters:
+        return False
+    spelled = [w.lower() for w in words if w.lower() not in ("the", "a", "of", "and")][-len(letters) :]
+    return all(word in _GENERIC_WORDS for word in spelled)
+
+
+def _is_architecture(name: str) -> bool:
+    return bool(re.search(r"(?:Net|net|NET)(?:\d+|\+\+)?$|former$", name))
+
+
+def name_key(name: str) -> str:
+    """One key for the spellings of one name ("SPOT-1D-LM", "Spot1d-LM")."""
+    return re.sub(r"[\W_]", "", name).lower()
