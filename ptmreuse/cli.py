@@ -74,9 +74,6 @@ def ingest_jats(
     except LoadFailed as error:
         console.print(f"[red]load failed[/red]: {error}")
         raise typer.Exit(1) from error
-    except WarehouseBusy as busy:
-        console.print(f"[red]warehouse busy[/red]: {busy}")
-        raise typer.Exit(3) from busy
     print_ingest_summary(summary, console)
 
 

@@ -102,6 +102,8 @@ def _load_chunk(pipeline: dlt.Pipeline, reader: CorpusReader, db_path: Path) -> 
         with busy_as_warehouse_busy(db_path):
             pipeline.run(jats_corpus(reader, CHUNK_PAPERS, CHUNK_TEXT), loader_file_format="parquet")
     except PipelineStepFailed as error:
+        if isinstance(error.exception, KeyboardInterrupt):  # Ctrl-C during normalize/load: an interruption
+            raise KeyboardInterrupt from error
         raise LoadFailed(
             f"loading a chunk failed ({first_line(error)}); it is kept pending: run the ingest again to retry it "
             "(a chunk that fails again is dropped and its papers parsed again)"
