@@ -55,12 +55,14 @@ def _before_every_command(
 
 @ingest_app.command("jats")
 def ingest_jats(
-    path: Annotated[Path, typer.Argument(exists=True, help="A directory of JATS XML files, or a zip of them.")],
+    path: Annotated[
+        Path, typer.Argument(exists=True, help="A directory of JATS XML files, a zip of them, or one file.")
+    ],
     max_file_mb: Annotated[float, typer.Option(help="Refuse files larger than this (MB).")] = 25.0,
 ) -> None:
-    """Load JATS articles (a directory or a zip) into raw.papers and raw.paper_sections."""
+    """Load JATS articles (a directory, a zip or one file) into raw.papers and raw.paper_sections."""
     from ingestion.jats.files import CorpusError
-    from ingestion.jats.pipeline import ingest_jats_corpus
+    from ingestion.jats.pipeline import LoadFailed, ingest_jats_corpus
     from ptmreuse.ingest_summaries import print_ingest_summary
 
     quiet_telemetry()
@@ -69,6 +71,9 @@ def ingest_jats(
     except CorpusError as error:
         console.print(f"[red]cannot read the corpus[/red]: {error}")
         raise typer.Exit(2) from error
+    except LoadFailed as error:
+        console.print(f"[red]load failed[/red]: {error}")
+        raise typer.Exit(1) from error
     print_ingest_summary(summary, console)
 
 
