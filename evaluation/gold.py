@@ -1,26 +1,27 @@
-"""The gold label sets, read from seeds/, each with what it is worth, so every metric can say what it was computed on.
+"""The gold label sets, read from the gold seeds, each saying what it is worth, so every metric can say it too.
 
-- `reference`: the project's 112 bundled papers, LLM-assisted labels (not human), all tasks including stage.
-- `aius`: the original study's author-agreement labels, human, 110 PLOS papers; uses_dl, uses_ptms and PTM–reuse
-  pairs, no stage. Full texts are not bundled (one is): `ptmreuse fetch-gold-texts` fetches them.
-- `reference-heldout`: the half of `reference` the rules baseline was not developed on (the fair test for rules).
-- `aius-untuned`: `aius` without the 20 papers the study tuned its prompts on (an unbiased check of `aius` prompts).
+- `reference-tuning` / `reference-frozen`: the project's 112 bundled papers split once (evaluation/split.py);
+  LLM-assisted labels, not human; every task including stage. Judge a classifier on the frozen set.
+- `aius` / `aius-untuned`: the original study's human author-agreement labels, 110 PLOS papers (uses_dl, uses_ptms,
+  PTM–reuse pairs, no stage); `aius-untuned` leaves out the 20 papers the study tuned its prompts on. Full texts are
+  not bundled (one is): `ptmreuse fetch-gold-texts` fetches them.
+
+This is the one gold loader: `ptmreuse eval`, the benchmark and the leak tests all read the seeds through it. Gold
+PTM names are canonicalised by dbt (model int_gold_ptm_names), not here.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from evaluation.split import FROZEN, TUNING, split_reference
 from warehouse.paths import PROJECT_DIR
 
 SEEDS_DIR = PROJECT_DIR / "seeds"
 GOLD_CHOICES = ("reference", "aius", "all")
-# bench/rules_baseline.py's fixed split: papers sorted by sha256(salt + doi); the rules were developed on the first
-# half only, so the second half is the reference subset that can judge them fairly.
-RULES_SPLIT_SALT = "ptmreuse-rules-split-v1:"
+REFERENCE_CAVEAT = "reference labels are LLM-assisted, not human"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,7 @@ class GoldPtm:
     name: str
     reuse_pattern: str
     stage: str | None  # None where the gold set has no stage labels
+    evidence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +38,19 @@ class GoldPaper:
     uses_dl: bool
     uses_ptms: bool
     ptms: tuple[GoldPtm, ...] = ()
+    corpus_file: str | None = None  # member of corpus/sample-jats.zip (reference set only)
+    dl_evidence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class GoldSet:
-    name: str
+    name: str  # reference-tuning | reference-frozen | aius | aius-untuned
+    family: str  # reference | aius: the sets shown side by side
+    subset: str  # tuning | frozen | all | untuned
     description: str
+    is_human: bool
+    has_stage: bool
     papers: dict[str, GoldPaper] = field(default_factory=dict)
-    has_stage: bool = False
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -59,43 +66,48 @@ def _papers(paper_rows: list[dict[str, str]], ptm_rows: list[dict[str, str]]) ->
     ptms: dict[str, list[GoldPtm]] = {}
     for row in ptm_rows:
         ptms.setdefault(row["doi"].lower(), []).append(
-            GoldPtm(row["ptm_name"], row["reuse_pattern"].strip().lower(), row.get("stage") or None)
+            GoldPtm(
+                row["ptm_name"], row["reuse_pattern"].strip().lower(), row.get("stage") or None, row.get("evidence")
+            )
         )
-    return {
-        row["doi"].lower(): GoldPaper(
-            row["doi"].lower(), _flag(row["uses_dl"]), _flag(row["uses_ptms"]), tuple(ptms.get(row["doi"].lower(), ()))
+    papers = {}
+    for row in paper_rows:
+        doi = row["doi"].lower()
+        papers[doi] = GoldPaper(
+            doi,
+            _flag(row["uses_dl"]),
+            _flag(row["uses_ptms"]),
+            tuple(ptms.get(doi, ())),
+            row.get("corpus_file") or None,
+            row.get("dl_evidence") or None,
         )
-        for row in paper_rows
-    }
-
-
-def reference_set(seeds_dir: Path = SEEDS_DIR) -> GoldSet:
-    papers = _papers(_read(seeds_dir / "gold_reference_papers.csv"), _read(seeds_dir / "gold_reference_ptms.csv"))
-    return GoldSet(
-        "reference",
-        "project reference labels: 112 bundled papers, LLM-assisted (not human), codebook v1.1",
-        papers,
-        has_stage=True,
-    )
-
-
-def rules_heldout(dois: list[str]) -> set[str]:
-    ordered = sorted(dois, key=lambda doi: hashlib.sha256((RULES_SPLIT_SALT + doi).encode()).hexdigest())
-    return set(ordered[len(ordered) // 2 :])
+    return papers
 
 
 def reference_sets(seeds_dir: Path = SEEDS_DIR) -> list[GoldSet]:
-    full = reference_set(seeds_dir)
-    held_out = rules_heldout(list(full.papers))
-    return [
-        full,
-        GoldSet(
-            "reference-heldout",
-            f"the {len(held_out)} reference papers the rules baseline was not developed on (LLM-assisted labels)",
-            {doi: paper for doi, paper in full.papers.items() if doi in held_out},
-            has_stage=True,
-        ),
-    ]
+    """The reference set as its two halves: tuning first, frozen second."""
+    papers = _papers(_read(seeds_dir / "gold_reference_papers.csv"), _read(seeds_dir / "gold_reference_ptms.csv"))
+    halves = split_reference(papers)
+    about = {
+        TUNING: "the project may look at these (the rules were developed on them)",
+        FROZEN: "nothing may be derived from these; the fair test",
+    }
+    sets = []
+    for half in (TUNING, FROZEN):
+        subset = {doi: paper for doi, paper in papers.items() if halves[doi] == half}
+        sets.append(
+            GoldSet(
+                f"reference-{half}",
+                "reference",
+                half,
+                f"{half} set of the reference labels, {len(subset)} of 112 bundled papers, {about[half]}; "
+                f"{REFERENCE_CAVEAT}",
+                is_human=False,
+                has_stage=True,
+                papers=subset,
+            )
+        )
+    return sets
 
 
 def aius_sets(seeds_dir: Path = SEEDS_DIR) -> list[GoldSet]:
@@ -103,11 +115,23 @@ def aius_sets(seeds_dir: Path = SEEDS_DIR) -> list[GoldSet]:
     papers = _papers(rows, _read(seeds_dir / "gold_aius_ptm_pairs.csv"))
     tuned = {row["doi"].lower() for row in rows if _flag(row["in_prompt_tuning_subset"])}
     return [
-        GoldSet("aius", "original study's human author-agreement labels: 110 PLOS papers, no stage", papers),
+        GoldSet(
+            "aius",
+            "aius",
+            "all",
+            "original study's human author-agreement labels: 110 PLOS papers, no stage",
+            is_human=True,
+            has_stage=False,
+            papers=papers,
+        ),
         GoldSet(
             "aius-untuned",
+            "aius",
+            "untuned",
             f"aius without the {len(tuned)} papers the study tuned its prompts on (human labels, no stage)",
-            {doi: paper for doi, paper in papers.items() if doi not in tuned},
+            is_human=True,
+            has_stage=False,
+            papers={doi: paper for doi, paper in papers.items() if doi not in tuned},
         ),
     ]
 

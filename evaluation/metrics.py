@@ -104,3 +104,16 @@ def binary_scores(
     for spec in BINARY_METRICS:
         scores[spec.name] = (float(spec.compute(point)), *percentile_interval(spec.compute(boot)))
     return scores
+
+
+def ratio_of_sums(
+    numerator: np.ndarray, denominator: np.ndarray, resamples: int = RESAMPLES, seed: int = SEED
+) -> tuple[float, float, float]:
+    """(value, 95% CI low, high) of Σnumerator / Σdenominator over papers (one array element per paper),
+    bootstrapping papers: how entry precision, recall and accuracy on matched pairs are pooled."""
+    numerator, denominator = np.asarray(numerator, float), np.asarray(denominator, float)
+    if numerator.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    value = float(_ratio(numerator.sum(), denominator.sum()))
+    index = resample_indices(numerator.size, resamples, seed)
+    return (value, *percentile_interval(_ratio(numerator[index].sum(axis=1), denominator[index].sum(axis=1))))

@@ -1,4 +1,5 @@
-"""The `ptmreuse eval` tables: one per gold set with runs side by side, then tokens and cost per run."""
+"""The `ptmreuse eval` tables: one per gold family, its subsets side by side for every configuration (the reference
+tuning and frozen sets next to each other, with the issue-13 targets), then tokens and cost per configuration."""
 
 from __future__ import annotations
 
@@ -9,66 +10,77 @@ from rich.console import Console
 from rich.table import Table
 
 from evaluation.evaluate import MetricRow
-from evaluation.gold import GoldSet
+from evaluation.gold import REFERENCE_CAVEAT, GoldSet
+from evaluation.predictions import Configuration
+from evaluation.targets import TARGET_SET, target_for
 
-_COUNTS = {"papers_scored", "gold_positives", "gold_papers", "gold_papers_with_text", "tp", "fp", "fn", "tn"}
-_CONFUSION = ("tp", "fp", "fn", "tn")
+COUNTS = {"gold_papers", "gold_papers_in_warehouse", "papers_scored", "gold_positives", "tp", "fp", "fn", "tn"}
+CONFUSION = ("tp", "fp", "fn", "tn")
 
 
-def _cell(row: MetricRow) -> str:
-    if math.isnan(row.value):
+def cell(value: float, low: float, high: float, n: int, metric: str) -> str:
+    """How every agreement table shows a value: a count, or `0.93 [0.85, 0.99] n=40`, or — when undefined."""
+    if math.isnan(value):
         return "—"
-    if row.metric in _COUNTS:
-        return f"{row.value:.0f}"
-    interval = "" if math.isnan(row.ci_low) else f" [{row.ci_low:.2f}, {row.ci_high:.2f}]"
-    return f"{row.value:.2f}{interval} n={row.n}"
+    if metric in COUNTS:
+        return f"{value:.0f}"
+    interval = "" if math.isnan(low) else f" [{low:.2f}, {high:.2f}]"
+    return f"{value:.2f}{interval} n={n}"
 
 
-def _run_label(row: MetricRow) -> str:
-    model = f"/{row.model}" if row.model else ""
-    return f"{row.protocol}:{row.backend}{model}\n{row.run_id[:8]}"
+def _family_table(family: list[GoldSet], rows: list[MetricRow], console: Console) -> None:
+    mine = [r for r in rows if r.gold_set in {g.name for g in family}]
+    configurations = list(dict.fromkeys(r.configuration for r in mine))
+    columns = [(c, g) for c in configurations for g in family]
+    by_key = {(r.configuration, r.gold_set, r.task, r.metric): r for r in mine}
+    caveat = "" if family[0].is_human else f" — {REFERENCE_CAVEAT}"
+    table = Table(title=f"Agreement with gold set '{family[0].family}'{caveat}", title_justify="left")
+    table.add_column("task")
+    table.add_column("metric")
+    has_targets = any(g.name == TARGET_SET for g in family)
+    if has_targets:
+        table.add_column(f"target\n({TARGET_SET})", justify="right")
+    for configuration, gold in columns:
+        table.add_column(f"{configuration.label}\n{gold.subset} ({len(gold.papers)} papers)", justify="right")
+    keys = list(dict.fromkeys((r.task, r.metric) for r in mine if r.metric not in CONFUSION))
+    for task, metric in keys:
+        cells = []
+        for configuration, gold in columns:
+            r = by_key.get((configuration, gold.name, task, metric))
+            cells.append(cell(r.value, r.ci_low, r.ci_high, r.n, r.metric) if r else "")
+        target = target_for(task, metric)
+        goal = [f"≥ {target.threshold:.2f}" if target else ""] if has_targets else []
+        table.add_row(task, metric, *goal, *cells)
+    for task in dict.fromkeys(r.task for r in mine if r.metric in CONFUSION):  # one line per task: tp/fp/fn/tn
+        cells = []
+        for configuration, gold in columns:
+            parts = [by_key.get((configuration, gold.name, task, m)) for m in CONFUSION]
+            cells.append("/".join(f"{p.value:.0f}" for p in parts if p) if all(parts) else "")
+        table.add_row(task, "tp/fp/fn/tn", *([""] if has_targets else []), *cells)
+    console.print(table)
 
 
 def print_agreement(rows: list[MetricRow], gold_sets: list[GoldSet], console: Console) -> None:
-    runs = list(dict.fromkeys((r.run_id, _run_label(r)) for r in rows))
-    by_key: dict[tuple[str, str, str, str], MetricRow] = {(r.gold_set, r.task, r.metric, r.run_id): r for r in rows}
+    families: dict[str, list[GoldSet]] = defaultdict(list)
     for gold in gold_sets:
-        table = Table(title=f"Agreement with gold set '{gold.name}' — {gold.description}", title_justify="left")
-        table.add_column("task")
-        table.add_column("metric")
-        for _, label in runs:
-            table.add_column(label, justify="right")
-        keys = list(dict.fromkeys((r.task, r.metric) for r in rows if r.gold_set == gold.name))
-        confusion_tasks = list(dict.fromkeys(task for task, metric in keys if metric in _CONFUSION))
-        for task, metric in keys:
-            if metric in _CONFUSION:
-                continue
-            cells = [by_key.get((gold.name, task, metric, run_id)) for run_id, _ in runs]
-            table.add_row(task, metric, *(_cell(c) if c else "" for c in cells))
-        for task in confusion_tasks:  # one compact line per task: tp/fp/fn/tn
-            cells = []
-            for run_id, _ in runs:
-                parts = [by_key.get((gold.name, task, cell, run_id)) for cell in _CONFUSION]
-                cells.append("/".join(f"{p.value:.0f}" for p in parts) if all(parts) else "")  # type: ignore[union-attr]
-            table.add_row(task, "tp/fp/fn/tn", *cells)
-        console.print(table)
-    usage: dict[str, dict[str, float]] = defaultdict(dict)
+        families[gold.family].append(gold)
+    for family in families.values():
+        _family_table(family, rows, console)
+    usage: dict[Configuration, dict[str, float]] = defaultdict(dict)
     for r in rows:
         if r.task == "usage":
-            usage[r.run_id][r.metric] = r.value
+            usage[r.configuration][r.metric] = r.value
     if usage:
-        table = Table(title="Tokens and cost per run configuration (all its labels)", title_justify="left")
-        for name in ("run", "papers", "LLM calls", "input tokens", "output tokens", "cost (USD)"):
-            table.add_column(name, justify="left" if name == "run" else "right")
-        for run_id, label in runs:
-            u = usage.get(run_id)
-            if u:
-                table.add_row(
-                    label.replace("\n", " "),
-                    f"{u['papers_labelled']:.0f}",
-                    f"{u['llm_calls']:.0f}",
-                    f"{u['input_tokens']:,.0f}",
-                    f"{u['output_tokens']:,.0f}",
-                    f"{u['cost_usd']:.4f}",
-                )
+        table = Table(title="Tokens and cost per run configuration (all its runs)", title_justify="left")
+        for name in ("configuration", "papers", "LLM calls", "input tokens", "output tokens", "cost (USD)"):
+            table.add_column(name, justify="left" if name == "configuration" else "right")
+        for configuration, u in usage.items():
+            table.add_row(
+                configuration.label,
+                f"{u['papers_labelled']:.0f}",
+                f"{u['llm_calls']:.0f}",
+                f"{u['input_tokens']:,.0f}",
+                f"{u['output_tokens']:,.0f}",
+                f"{u['cost_usd']:.4f}",
+            )
         console.print(table)

@@ -1,69 +1,106 @@
-"""`ptmreuse eval` end to end: pick runs, score them on each gold set, write the mart, print the tables."""
+"""`ptmreuse eval` end to end: pick configurations, score them on each gold set, write the raw rows, print tables.
+
+Predictions are read from the dbt models (evaluation/predictions.py), so the warehouse must be built first; the
+rows go to raw.agreement_metrics, and `ptmreuse eval` then builds marts.classifier_agreement from them.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 from rich.console import Console
 
+from evaluation.agreement import write_agreement
 from evaluation.evaluate import MetricRow, evaluate, usage_rows
-from evaluation.gold import load_gold_sets
-from evaluation.mart import TABLE, write_agreement
-from evaluation.matching import catalogue_canonical
+from evaluation.gold import GoldSet, load_gold_sets
 from evaluation.metrics import RESAMPLES, SEED
-from evaluation.predictions import run_labels, select_runs, usage_totals
+from evaluation.predictions import (
+    NotBuilt,
+    check_built,
+    check_fresh,
+    gold_names,
+    is_built,
+    read_predictions,
+    select_configurations,
+    usage_totals,
+)
 from evaluation.report import print_agreement
-from warehouse import tables_in
+from warehouse.connect import connect
 
 
 class EvaluationError(RuntimeError):
-    """Nothing to evaluate (no database, no runs, unknown run or gold set), said in one line."""
+    """Nothing to evaluate (no database, not built, no runs, unknown run or gold set), said in one line."""
+
+
+@dataclass(slots=True)
+class Evaluation:
+    rows: list[MetricRow]
+    gold_sets: list[GoldSet]
+    notes: list[str] = field(default_factory=list)  # configurations left out, and why
 
 
 def evaluate_database(
     db_path: Path, run: str = "latest", gold: str = "reference", resamples: int = RESAMPLES, seed: int = SEED
-) -> tuple[list[MetricRow], list]:
-    """Score the chosen runs on the chosen gold sets and write marts.classifier_agreement; returns (rows, gold sets)."""
+) -> Evaluation:
+    """Score the chosen configurations on the chosen gold sets and write raw.agreement_metrics."""
     if not db_path.exists():
-        raise EvaluationError(f"no database at {db_path}: ingest and classify first")
+        raise EvaluationError(f"no database at {db_path}: ingest, classify and build first")
     try:
         gold_sets = load_gold_sets(gold)
     except ValueError as error:
         raise EvaluationError(str(error)) from error
-    canonical = catalogue_canonical()
-    rows: list[MetricRow] = []
-    with duckdb.connect(str(db_path)) as con:
-        if not {"llm_labels", "classifier_runs", "papers"} <= tables_in(con):
-            raise EvaluationError("no classifier labels yet: run `ptmreuse classify` first")
+    result = Evaluation([], gold_sets)
+    with connect(db_path) as con:
         try:
-            runs = select_runs(con, run)
-        except ValueError as error:
+            check_built(con)
+            configurations = select_configurations(con, run)
+        except (NotBuilt, ValueError) as error:
             raise EvaluationError(str(error)) from error
-        if not runs:
-            raise EvaluationError("raw.classifier_runs is empty: run `ptmreuse classify` first")
-        papers_with_text = {doi for (doi,) in con.execute("select doi from raw.papers").fetchall()}
-        for info in runs:
-            labels = run_labels(con, info)
+        if not configurations:
+            raise EvaluationError("no classifier run yet: run `ptmreuse classify`, then `ptmreuse build`")
+        names = gold_names(con)
+        unknown = {p.name for g in gold_sets for paper in g.papers.values() for p in paper.ptms} - set(names)
+        if unknown:
+            raise EvaluationError(
+                f"{len(unknown)} gold PTM names (e.g. {min(unknown)!r}) are not in intermediate.int_gold_ptm_names: "
+                "the gold seeds changed since the last build; run `ptmreuse build`, then eval"
+            )
+        for configuration in configurations:
+            if not is_built(con, configuration):
+                result.notes.append(
+                    f"{configuration.label} is not in intermediate.int_paper_labels (classified after the last "
+                    "build): run `ptmreuse build`, then eval"
+                )
+                continue
+            try:
+                check_fresh(con, configuration)
+            except NotBuilt as error:
+                raise EvaluationError(str(error)) from error
+            predictions = read_predictions(con, configuration)
             for gold_set in gold_sets:
-                rows.extend(evaluate(labels, gold_set, papers_with_text, canonical, resamples, seed))
-            rows.extend(usage_rows(labels, usage_totals(con, info)))
-        write_agreement(con, rows)
-    return rows, gold_sets
+                result.rows.extend(evaluate(predictions, gold_set, names, resamples, seed))
+            result.rows.extend(usage_rows(configuration, usage_totals(con, configuration)))
+        if not result.rows:
+            raise EvaluationError(" ".join(result.notes))
+        write_agreement(con, result.rows, resamples)
+    return result
 
 
 def evaluate_and_report(
     db_path: Path, console: Console, run: str = "latest", gold: str = "reference", resamples: int = RESAMPLES
 ) -> list[MetricRow]:
-    """Evaluate, write the mart and print the tables; prints one red line and returns [] when there is nothing."""
+    """Evaluate, write the raw rows and print the tables; prints one red line and returns [] when there is nothing."""
     try:
-        rows, gold_sets = evaluate_database(db_path, run, gold, resamples)
+        result = evaluate_database(db_path, run, gold, resamples)
     except EvaluationError as error:
         console.print(f"[red]eval:[/red] {error}")
         return []
-    print_agreement(rows, gold_sets, console)
+    print_agreement(result.rows, result.gold_sets, console)
+    for note in result.notes:
+        console.print(f"[yellow]note[/yellow]: {note}")
     console.print(
-        f"{len(rows)} rows written to {TABLE}. Intervals: 95% percentile bootstrap over papers "
+        f"{len(result.rows)} rows written to raw.agreement_metrics. Intervals: 95% percentile bootstrap over papers "
         f"({resamples} resamples, seed {SEED})."
     )
-    return rows
+    return result.rows

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ptmreuse.dbt import build_warehouse
+from ptmreuse.dbt import NoPapers, build_warehouse
 from ptmreuse.failures import PipelineGroup
 from warehouse.lock import WriterLock
 from warehouse.paths import database_path, quiet_telemetry
@@ -58,12 +58,14 @@ def _before_every_command(
 
 @ingest_app.command("jats")
 def ingest_jats(
-    path: Annotated[Path, typer.Argument(exists=True, help="A directory of JATS XML files, or a zip of them.")],
+    path: Annotated[
+        Path, typer.Argument(exists=True, help="A directory of JATS XML files, a zip of them, or one file.")
+    ],
     max_file_mb: Annotated[float, typer.Option(help="Refuse files larger than this (MB).")] = 25.0,
 ) -> None:
-    """Load JATS articles (a directory or a zip) into raw.papers and raw.paper_sections."""
+    """Load JATS articles (a directory, a zip or one file) into raw.papers and raw.paper_sections."""
     from ingestion.jats.files import CorpusError
-    from ingestion.jats.pipeline import ingest_jats_corpus
+    from ingestion.jats.pipeline import LoadFailed, ingest_jats_corpus
     from ptmreuse.ingest_summaries import print_ingest_summary
 
     quiet_telemetry()
@@ -72,6 +74,9 @@ def ingest_jats(
     except CorpusError as error:
         console.print(f"[red]cannot read the corpus[/red]: {error}")
         raise typer.Exit(2) from error
+    except LoadFailed as error:
+        console.print(f"[red]load failed[/red]: {error}")
+        raise typer.Exit(1) from error
     print_ingest_summary(summary, console)
 
 
@@ -272,15 +277,18 @@ def eval_command(
     run: Annotated[str, typer.Option(help="A run id, or 'latest' (newest run of each protocol/backend/model).")] = (
         "latest"
     ),
-    gold: Annotated[str, typer.Option(help="reference (112 bundled, LLM-assisted), aius (study's human), or all.")] = (
-        "reference"
-    ),
+    gold: Annotated[
+        str,
+        typer.Option(
+            help="reference (112 bundled papers, tuning and frozen sets; LLM-assisted), aius (study's human), or all."
+        ),
+    ] = "reference",
     resamples: Annotated[int, typer.Option(min=100, help="Bootstrap resamples for the 95% intervals.")] = 1000,
 ) -> None:
     """Agreement of classifier runs with gold labels (κ, F1, … with bootstrap CIs) into marts.classifier_agreement."""
-    from evaluation import evaluate_and_report
+    from ptmreuse.evaluate import evaluate_warehouse
 
-    if not evaluate_and_report(database_path(), console, run=run, gold=gold, resamples=resamples):
+    if not evaluate_warehouse(database_path(), console, run=run, gold=gold, resamples=resamples):
         raise typer.Exit(2)
 
 
@@ -304,7 +312,11 @@ def fetch_gold_texts_command(
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def build(ctx: typer.Context) -> None:
     """Run `dbt build` on the same database; extra arguments go to dbt (e.g. `--select staging`)."""
-    code = build_warehouse(database_path(), list(ctx.args), console)
+    try:
+        code = build_warehouse(database_path(), list(ctx.args), console)
+    except NoPapers as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
     if code != 0:
         console.print("[red]dbt build failed[/red]: read the failing model or test above, fix it, and re-run.")
     raise typer.Exit(code)

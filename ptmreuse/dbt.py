@@ -13,11 +13,18 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ptmreuse.bootstrap import latest_change_stamp, outdated_per_paper_tables, papers_changed_since
+from warehouse import tables_in
 from warehouse.children import die_with_this_process
+from warehouse.connect import connect
 from warehouse.lock import held_lock_fds
-from warehouse.paths import PROJECT_DIR, quiet_telemetry
-from warehouse.raw_schema import ensure_raw_tables
+from warehouse.paths import PROJECT_DIR, database_path, quiet_telemetry
+
+# The same words as dbt's on-run-start check (macros/require_papers.sql), which plain `dbt build` runs.
+NO_PAPERS = "no papers: run `ptmreuse ingest jats PATH` first"
+
+
+class NoPapers(Exception):
+    """The warehouse has no papers: there is nothing to build marts from."""
 
 
 def dbt_executable() -> str:
@@ -32,15 +39,20 @@ def dbt_executable() -> str:
 def run_dbt(
     args: list[str], db_path: Path, extra_env: dict[str, str] | None = None, *, summary: Console | None = None
 ) -> int:
-    """Run `dbt <args>` in the project directory with PTMREUSE_DB pointing at `db_path`; return its exit code.
+    """Run `dbt <args>` in the project directory on the warehouse `db_path`; return its exit code.
 
     dbt runs in its own process so that its DuckDB connection (and file lock) ends with it. It inherits this
     command's writer lock, dies with this command even when it is killed (kill -9), and runs in its own process
     group, so a Ctrl-C reaches only ptmreuse, which stops dbt and says in one line what is kept.
     With `summary`, only dbt's summary (and every warning and error) is printed there, not a line per node.
+    On the user's own warehouse (PTMREUSE_DB, or the default) the environment goes to dbt as it is, so dbt renders
+    the profile exactly as a plain `dbt build` in the project folder does and both reuse one parse (dbt parses the
+    whole project again whenever the rendered profile changes); any other file is named in PTMREUSE_DB.
     """
     quiet_telemetry()
-    env = {**os.environ, "PTMREUSE_DB": str(db_path.resolve()), **(extra_env or {})}
+    env = {**os.environ, **(extra_env or {})}
+    if db_path.resolve() != database_path().resolve():
+        env["PTMREUSE_DB"] = str(db_path.resolve())
     if not sys.stdout.isatty():
         env.setdefault("DBT_USE_COLORS", "false")  # dbt colours by default, even into a file or a pipe
     command = [dbt_executable(), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
@@ -96,22 +108,60 @@ def _print_summary(lines: Iterable[str], console: Console) -> None:
                 status.update(f"dbt build: {message.split(' ....', 1)[0]}")
 
 
+def has_papers(db_path: Path) -> bool:
+    """Whether the warehouse holds papers. Opened for writing, as the build will: a process holding the file (even a
+    read-only notebook) is reported at once (WarehouseBusy), not by dbt after it has parsed the project."""
+    if not db_path.exists():
+        return False
+    with connect(db_path) as con:
+        return "papers" in tables_in(con) and con.execute("select exists (select 1 from raw.papers)").fetchone()[0]
+
+
 def build_warehouse(db_path: Path, args: list[str], console: Console, *, summary_only: bool = False) -> int:
-    """`dbt build` as `ptmreuse build` and the demo run it: raw tables made sure of, old per-paper tables rebuilt."""
-    ensure_raw_tables(db_path)
-    outdated = outdated_per_paper_tables(db_path)
-    if outdated and "--full-refresh" not in args:
-        console.print(
-            f"[yellow]{', '.join(outdated)} were built by an older ptmreuse, before they became incremental:"
-            " rebuilding everything from scratch once (--full-refresh).[/yellow]"
-        )
-        args = [*args, "--full-refresh"]
-    before = latest_change_stamp(db_path)
+    """`dbt build` as `ptmreuse build` and the demo run it; ends with which labels fed the marts.
+
+    Raises NoPapers at once on a warehouse without papers, before dbt starts.
+    """
+    if not has_papers(db_path):
+        raise NoPapers(NO_PAPERS)
     code = run_dbt(["build", *args], db_path, summary=console if summary_only else None)
     if code == 0:
-        changed, total = papers_changed_since(db_path, before)
-        if before is None:
-            console.print(f"first build of the per-paper models: {total:,} DOIs")
-        else:
-            console.print(f"{changed:,} of {total:,} DOIs changed since the last build (only these were recomputed)")
+        print_labels_in_marts(db_path, console)
     return code
+
+
+def print_labels_in_marts(db_path: Path, console: Console) -> None:
+    """The run configuration whose labels the marts hold, its coverage, and a warning when it is partial."""
+    with connect(db_path, read_only=True) as con:
+        if "int_run_configurations" not in tables_in(con, "intermediate"):
+            return
+        rows = con.execute(
+            """
+            select run_configuration, selected_by, papers_analysed, papers_in_warehouse, coverage, calls,
+                   failed_calls, coalesce(failed_call_share, 0), is_selected
+            from intermediate.int_run_configurations
+            order by is_selected desc, coverage desc, run_configuration
+            """
+        ).fetchall()
+    if not rows:
+        console.print("[yellow]no classifier labels in the marts[/yellow]: run `ptmreuse classify` first")
+        return
+    if not rows[0][8]:
+        console.print(
+            "[yellow]no classifier labels in the marts[/yellow]: no configuration is eligible by default (see "
+            "intermediate.int_run_configurations); choose one with --vars '{classifier_configuration: ...}'"
+        )
+        return
+    name, selected_by, analysed, papers, coverage, calls, failed, failed_share, _ = rows[0]
+    reason = "the highest coverage" if selected_by == "coverage" else f"var {selected_by}"
+    others = f"; {len(rows) - 1} other configuration(s) in intermediate.int_run_configurations" if len(rows) > 1 else ""
+    console.print(f"labels in the marts: [bold]{name}[/bold] (chosen by {reason})")
+    console.print(
+        f"  coverage {analysed:,} of {papers:,} papers ({coverage:.1%}); {failed:,} of {calls:,} calls failed"
+        f" ({failed_share:.1%}){others}"
+    )
+    if analysed < papers:
+        console.print(
+            f"[yellow]partial coverage[/yellow]: {papers - analysed:,} papers have no complete labels in this "
+            "configuration and count as not analysed; label them with `ptmreuse classify` (same options)."
+        )

@@ -46,9 +46,9 @@ def _build(db_path: Path, console: Console) -> None:
 
 
 def _evaluate(db_path: Path, console: Console) -> None:
-    from evaluation import evaluate_and_report
+    from ptmreuse.evaluate import evaluate_warehouse
 
-    evaluate_and_report(db_path, console, run="latest", gold="reference")
+    evaluate_warehouse(db_path, console, run="latest", gold="reference")
 
 
 def _publish(db_path: Path, console: Console) -> None:

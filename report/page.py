@@ -106,8 +106,11 @@ TEMPLATE = """{% macro render_table(t) %}
   {% elif not agreement %}
   <p class="nodata">marts.classifier_agreement has no rows.</p>
   {% else %}
-  <p>Agreement of each classifier run with gold labels (Cohen's κ, precision, recall, F1, … with 95% bootstrap
-    intervals over papers), from <code>marts.classifier_agreement</code>.</p>
+  <p>Agreement of each classifier run configuration with gold labels (Cohen's κ, precision, recall, F1, … with 95%
+    bootstrap intervals over papers), from <code>marts.classifier_agreement</code>. PTMs are scored entry by entry,
+    matched one-to-one per paper. The reference set is split once into a tuning set and a frozen test set; judge a
+    classifier on the frozen one. <strong>Caveat: reference labels are LLM-assisted, not human</strong>; the study's
+    human labels are the <code>aius</code> set.</p>
   {% for t in agreement %}{{ render_table(t) }}{% endfor %}
   {% endif %}
 </section>

@@ -232,6 +232,7 @@ def classifier_agreement(con: duckdb.DuckDBPyConnection) -> list[dict] | None:
         return None
     return _dicts(
         con,
-        "select run_id, protocol, backend, model, gold_set, task, metric, value, ci_low, ci_high, n, description"
-        " from marts.classifier_agreement where task <> 'usage' order by gold_set, run_id, task, metric",
+        "select run_configuration, run_id, protocol, backend, model, gold_set, gold_labels, task, metric, value,"
+        " ci_low, ci_high, n, description from marts.classifier_agreement where task <> 'usage'"
+        " order by gold_set desc, run_configuration",
     )

@@ -250,8 +250,9 @@ def _top_ptms_section(con: duckdb.DuckDBPyConnection, patterns: dict[str, str], 
     )
 
 
-_COUNTS = {"papers_scored", "gold_positives", "gold_papers", "gold_papers_with_text"}
+_COUNTS = {"gold_papers", "gold_papers_in_warehouse", "papers_scored", "gold_positives"}
 _CONFUSION = ("tp", "fp", "fn", "tn")  # shown as one tp/fp/fn/tn cell per task, as `ptmreuse eval` prints them
+_TASKS = ("coverage", "uses_dl", "uses_ptms", "ptms")
 
 
 def _cell(row: dict) -> str:
@@ -264,9 +265,15 @@ def _cell(row: dict) -> str:
     return f"{value:.2f}{interval} (n={row['n']})"
 
 
-def _confusion(cells: dict[tuple[str, str, str], dict], task: str, run: str) -> str:
-    parts = [cells.get((task, metric, run)) for metric in _CONFUSION]
+def _confusion(cells: dict[tuple[str, ...], dict], task: str, column: tuple[str, str]) -> str:
+    parts = [cells.get((task, metric, *column)) for metric in _CONFUSION]
     return "/".join(f"{p['value']:.0f}" for p in parts if p) if all(parts) else ""
+
+
+def _family(gold_set: str) -> tuple[str, str]:
+    """reference-frozen → (reference, frozen); aius → (aius, all)."""
+    family, _, subset = gold_set.partition("-")
+    return family, subset or "all"
 
 
 def _run_name(row: dict) -> str:
@@ -275,27 +282,35 @@ def _run_name(row: dict) -> str:
 
 
 def agreement_tables(con: duckdb.DuckDBPyConnection) -> list[Table] | None:
-    """marts.classifier_agreement as one table per gold set, runs side by side; None when never evaluated."""
+    """marts.classifier_agreement as one table per gold family (reference, aius), its sets side by side for each run
+    configuration — the reference tuning and frozen sets next to each other; None when never evaluated."""
     rows = queries.classifier_agreement(con)
     if rows is None:
         return None
     tables = []
-    for gold in dict.fromkeys(r["gold_set"] for r in rows):
-        mine = [r for r in rows if r["gold_set"] == gold]
-        runs = {r["run_id"]: _run_name(r) for r in mine}
-        cells = {(r["task"], r["metric"], r["run_id"]): r for r in mine}
-        keys = list(dict.fromkeys((r["task"], r["metric"]) for r in mine if r["metric"] not in _CONFUSION))
+    for family in dict.fromkeys(_family(r["gold_set"])[0] for r in rows):
+        mine = [r for r in rows if _family(r["gold_set"])[0] == family]
+        columns = {
+            (r["run_configuration"], r["gold_set"]): f"{_run_name(r)} · {_family(r['gold_set'])[1]}" for r in mine
+        }
+        cells = {(r["task"], r["metric"], r["run_configuration"], r["gold_set"]): r for r in mine}
+        keys = sorted(
+            dict.fromkeys((r["task"], r["metric"]) for r in mine if r["metric"] not in _CONFUSION),
+            key=lambda key: _TASKS.index(key[0]) if key[0] in _TASKS else len(_TASKS),
+        )
         lines = [
-            [task, metric, *(_cell(cells[task, metric, run]) if (task, metric, run) in cells else "" for run in runs)]
+            [task, metric, *(_cell(cells[task, metric, *c]) if (task, metric, *c) in cells else "" for c in columns)]
             for task, metric in keys
         ]
         for task in dict.fromkeys(r["task"] for r in mine if r["metric"] in _CONFUSION):
-            lines.append([task, "tp/fp/fn/tn", *(_confusion(cells, task, run) for run in runs)])
+            lines.append([task, "tp/fp/fn/tn", *(_confusion(cells, task, column) for column in columns)])
+        worth = mine[0]["gold_labels"]
         tables.append(
             Table(
-                columns=["task", "metric", *runs.values()],
+                columns=["task", "metric", *columns.values()],
                 rows=lines,
-                caption=f"Gold set '{gold}': value [95% bootstrap interval] (n = papers or pairs scored).",
+                caption=f"Gold set '{family}' — {worth} labels: value [95% bootstrap interval] (n = papers, or PTM "
+                "entries or names scored).",
             )
         )
     return tables

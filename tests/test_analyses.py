@@ -7,24 +7,26 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ptmreuse.dbt import run_dbt
-from tests.test_marts import built  # noqa: F401 — the module-scoped built warehouse
+from tests.support.warehouses import dbt_runner, rules_warehouse
 from warehouse.paths import PROJECT_DIR
 
 ANALYSES = sorted(path.stem for path in (PROJECT_DIR / "analyses").glob("*.sql"))
 
 
 @pytest.fixture(scope="module")
-def compiled(built) -> tuple[Path, dict[str, Path]]:  # type: ignore[no-untyped-def]  # noqa: F811
-    db, env = built
-    assert run_dbt(["compile", "--select", "path:analyses"], db, extra_env=env) == 0
-    folder = Path(env["DBT_TARGET_PATH"]) / "compiled" / "ptmreuse" / "analyses"
-    return db, {path.stem: path for path in folder.glob("*.sql")}
+def compiled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    db = rules_warehouse(tmp_path_factory)
+    dbt = dbt_runner(tmp_path_factory)
+    dbt.use(db)
+    result = dbt("compile", "--select", "path:analyses")
+    assert result.returncode == 0, result.stdout[-3000:]
+    folder = Path(dbt.env["DBT_TARGET_PATH"]) / "compiled" / "ptmreuse" / "analyses"
+    return db, {path.stem: path.read_text() for path in folder.glob("*.sql")}
 
 
-def run(db: Path, sql_file: Path) -> tuple[list[str], list[tuple]]:
+def run(db: Path, sql: str) -> tuple[list[str], list[tuple]]:
     with duckdb.connect(str(db), read_only=True) as con:
-        cursor = con.execute(sql_file.read_text())
+        cursor = con.execute(sql)
         return [d[0] for d in cursor.description], cursor.fetchall()
 
 

@@ -19,6 +19,7 @@ from ptmreuse.cli import app
 from ptmreuse.failures import PIPELINE_ORDER
 from ptmreuse.publish import publish
 from ptmreuse.summary import reader_command
+from tests.support.warehouses import ingested_warehouse
 
 
 def test_help_lists_commands_in_pipeline_order_with_the_environment() -> None:
@@ -102,7 +103,8 @@ def test_the_reader_hint_names_an_installed_reader_and_works(tmp_path: Path, mon
 @pytest.mark.parametrize("after", [0.2, 1.5])
 def test_ctrl_c_while_the_command_loads_or_starts_dbt_is_one_line(after: float, tmp_path: Path) -> None:
     """0.2 s: Python is still importing the command's libraries; 1.5 s: `ptmreuse build` is starting dbt."""
-    env = {**os.environ, "PTMREUSE_DB": str(tmp_path / "w.duckdb"), "DBT_TARGET_PATH": str(tmp_path / "target")}
+    db = ingested_warehouse(tmp_path, ["docling/elife-56337.nxml"])  # with no paper, build stops before dbt starts
+    env = {**os.environ, "PTMREUSE_DB": str(db), "DBT_TARGET_PATH": str(tmp_path / "target")}
     build = subprocess.Popen(
         [str(Path(sys.executable).parent / "ptmreuse"), "build"],
         env=env,

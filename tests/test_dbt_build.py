@@ -1,47 +1,149 @@
-"""`ptmreuse build` runs the real dbt project on a real DuckDB file; its data tests catch bad raw rows."""
+"""dbt as users run it — plain `dbt build` in the project folder, and `ptmreuse build` — on real DuckDB files.
+
+The warehouse is made the way a user makes it: real papers of the bundled corpus through `ptmreuse ingest jats` and
+`ptmreuse classify` (rules backend), then a plain `dbt build` (tests/support/warehouses.py, once per session).
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 
-from ptmreuse.dbt import run_dbt
-from tests.support.warehouses import dbt_env, ingested_warehouse
-from warehouse.raw_schema import ensure_raw_tables
+from ptmreuse.cli import app
+from tests.duck import query
+from tests.support.warehouses import MARTS_MEMBERS, DbtRunner, dbt_runner, rules_warehouse
+from warehouse.paths import PROJECT_DIR
 
-MEMBERS = (
-    "docling/pone.0234687.nxml",
-    "docling/elife-56337.nxml",
-    "biohackathon2024-pmc/PMC10025408.xml",
-    "elife-enhanced-preprints-data/2020.04.07.030213.xml",
-)
+NO_PAPERS = "no papers: run `ptmreuse ingest jats PATH` first"
 
 
-@pytest.fixture
-def built_db(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    db = ingested_warehouse(tmp_path, MEMBERS)
-    ensure_raw_tables(db)
-    return db, dbt_env(tmp_path)
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return rules_warehouse(tmp_path_factory)
 
 
-@pytest.mark.slow
-def test_dbt_build_passes_and_staging_is_queryable(built_db) -> None:  # type: ignore[no-untyped-def]
-    db, env = built_db
-    assert run_dbt(["build"], db, extra_env=env) == 0
-    with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("select count(*) from staging.stg_jats__papers").fetchone() == (len(MEMBERS),)
-        types = {t for (t,) in con.execute("select distinct section_type from staging.stg_jats__sections").fetchall()}
-        assert {"introduction", "methods", "results", "discussion"} <= types
-        captions = con.execute("select count(*) from staging.stg_jats__sections where is_caption").fetchone()[0]
-        assert captions > 0
+@pytest.fixture(scope="module")
+def dbt(tmp_path_factory: pytest.TempPathFactory) -> DbtRunner:
+    return dbt_runner(tmp_path_factory)
+
+
+def settings(db: Path, table: str = "marts.papers") -> set[tuple]:
+    sql = (
+        "select distinct natural_science_rule, natural_science_requires_citations, counting_convention, year_min,"
+        f" year_max from {table}"
+    )
+    return set(query(db, sql))
 
 
 @pytest.mark.slow
-def test_dbt_tests_fail_on_a_bad_raw_row(built_db) -> None:  # type: ignore[no-untyped-def]
-    db, env = built_db
-    with duckdb.connect(str(db)) as con:
+def test_plain_dbt_build_passes_on_a_warehouse_made_by_ingest_and_classify(built: Path) -> None:
+    log = (built.parent.parent / "build.log").read_text()
+    assert "Catalog Error" not in log
+    # the raw tables no loader wrote were created empty by the on-run-start hook
+    assert query(built, "select count(*) from raw.openalex_works") == [(0,)]
+    assert query(built, "select count(*) from staging.stg_jats__papers") == [(len(MARTS_MEMBERS),)]
+    types = {t for (t,) in query(built, "select distinct section_type from staging.stg_jats__sections")}
+    assert {"introduction", "methods", "results", "discussion"} <= types
+    # the build says which labels fed the marts, and with what coverage
+    assert "Classifier labels in the marts: rules | rules | - | rules/" in log
+    assert f"coverage {len(MARTS_MEMBERS)} of {len(MARTS_MEMBERS)} papers (100.0 %)" in log
+    assert "Partial coverage" not in log
+    assert settings(built) == {("any_of_3", True, "distinct_paper", None, None)}
+
+
+@pytest.mark.slow
+def test_dbt_tests_fail_on_a_bad_raw_row(built: Path, dbt: DbtRunner) -> None:
+    with duckdb.connect(str(dbt.use(built))) as con:
         con.execute("update raw.papers set publication_year = 1850 where doi = '10.7554/elife.56337'")
         con.execute("update raw.paper_sections set section_type = 'preface' where ordinal = 0")
-    assert run_dbt(["build"], db, extra_env=env) != 0
+    result = dbt("build", "--select", "staging")
+    assert result.returncode != 0
+    assert "FAIL 1 in_range_stg_jats__papers_publication_year" in result.stdout
+    assert "accepted_values_stg_jats__sections_section_type" in result.stdout
+
+
+@pytest.mark.slow
+def test_a_warehouse_without_papers_stops_at_once(
+    dbt: DbtRunner, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    dbt.use(empty)
+    result = dbt("build")
+    assert result.returncode != 0
+    assert NO_PAPERS in result.stdout
+    assert "OK created" not in result.stdout and "Catalog Error" not in result.stdout  # no model ran
+    # ptmreuse build says the same without starting dbt, whether the file is empty or missing
+    for db in (empty, tmp_path / "missing.duckdb"):
+        cli = CliRunner().invoke(app, ["build"], env={"PTMREUSE_DB": str(db)})
+        assert cli.exit_code == 2 and NO_PAPERS in cli.output
+    assert "Running with dbt" not in capfd.readouterr().out
+
+
+@pytest.mark.slow
+def test_ptmreuse_build_and_plain_dbt_share_one_parse(
+    built: Path, dbt: DbtRunner, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # The default PTMREUSE_DB is relative (data/warehouse.duckdb): plain dbt renders it as written, and so must
+    # `ptmreuse build`, or dbt sees another profile and parses the whole project again.
+    relative = {"PTMREUSE_DB": os.path.relpath(dbt.use(built), PROJECT_DIR)}
+    assert dbt("parse", env=relative).returncode == 0
+    cli = CliRunner().invoke(app, ["build", "--select", "stg_jats__papers"], env={**dbt.env, **relative})
+    dbt_output = capfd.readouterr().out
+    assert cli.exit_code == 0, cli.output + dbt_output
+    assert "Completed successfully" in dbt_output
+    assert "Unable to do partial parsing" not in dbt_output
+
+
+@pytest.mark.slow
+def test_every_documented_var_value_builds_and_is_recorded(built: Path, dbt: DbtRunner) -> None:
+    # dbt build runs every unit test too: they must not depend on the vars a user passes
+    first = dbt.use(built)
+    result = dbt(
+        "build",
+        "--vars",
+        "{natural_science_rule: primary, natural_science_requires_citations: 'false', counting_convention: topic_slot,"
+        " year_min: 2015, year_max: 2030}",
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert settings(first) == {("primary", False, "topic_slot", 2015, 2030)}
+    assert settings(first, "marts.field_year_adoption") == {("primary", False, "topic_slot", 2015, 2030)}
+    assert query(first, "select distinct citation_check from intermediate.int_paper_fields") == [("not_required",)]
+    outside = query(first, "select count(*) from marts.papers where not is_in_year_window")[0][0]
+    assert outside == query(first, "select count(*) from marts.papers where publication_year < 2015")[0][0]
+
+    second = dbt.use(built)
+    result = dbt("run", "--vars", "{natural_science_rule: two_of_3, natural_science_requires_citations: false,"
+                 " year_max: '2019'}")  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert settings(second) == {("two_of_3", False, "distinct_paper", None, 2019)}
+
+
+@pytest.mark.slow
+def test_bad_vars_stop_the_build_before_it_starts(
+    built: Path, dbt: DbtRunner, capfd: pytest.CaptureFixture[str]
+) -> None:
+    dbt.use(built)
+    result = dbt(
+        "build",
+        "--vars",
+        "{natural_science_rule: nope, natural_science_requires_citations: maybe, counting_convention: per_slot,"
+        " year_max: soon}",
+    )
+    assert result.returncode != 0
+    output = " ".join(result.stdout.split())
+    for message in (
+        "natural_science_rule must be any_of_3, two_of_3 or primary, not 'nope'",
+        "natural_science_requires_citations must be true or false, not 'maybe'",
+        "counting_convention must be distinct_paper or topic_slot, not 'per_slot'",
+        "year_max must be a year (e.g. 2015) or empty, not 'soon'",
+    ):
+        assert message in output
+    assert "OK created" not in result.stdout
+    cli = CliRunner().invoke(app, ["build", "--vars", "{year_min: 2020, year_max: 2015}"], env=dbt.env)
+    assert cli.exit_code != 0
+    assert "year_min (2020) is after year_max (2015)" in " ".join(capfd.readouterr().out.split())

@@ -8,25 +8,20 @@
       primary   the primary (rank-1) topic is
     var natural_science_requires_citations: the study's separate `cited_by_count > 0` condition.
 -#}
-{#- Incremental per paper (macros/paper_changes.sql): a build recomputes only the papers whose inputs changed. -#}
-{{ per_paper_incremental() }}
-{%- set rule = var('natural_science_rule', 'any_of_3') -%}
-{%- set requires_citations = var('natural_science_requires_citations', true) -%}
-{%- if rule not in ['any_of_3', 'two_of_3', 'primary'] -%}
-    {{ exceptions.raise_compiler_error("natural_science_rule must be any_of_3, two_of_3 or primary, not '" ~ rule ~ "'") }}
-{%- endif -%}
+{%- set rule = settings().natural_science_rule -%}
+{%- set requires_citations = settings().natural_science_requires_citations %}
 
 with
 
 papers as (
 
-    select doi, publisher_subjects from {{ ref('stg_jats__papers') }} where {{ is_changed_paper() }}
+    select doi, publisher_subjects from {{ ref('stg_jats__papers') }}
 
 ),
 
 works as (
 
-    select doi, openalex_id, cited_by_count from {{ ref('stg_openalex__works') }} where {{ is_changed_paper() }}
+    select doi, openalex_id, cited_by_count from {{ ref('stg_openalex__works') }}
 
 ),
 
@@ -191,8 +186,7 @@ final as (
         papers_ruled.primary_is_natural_science
         {%- endif %}
         {% if requires_citations %} and coalesce(papers_ruled.paper_cited_by_count > 0, true){% endif %}
-        as is_natural_science,
-        {{ refresh_stamp() }} as refreshed_at
+        as is_natural_science
     from flagged
     inner join papers_ruled on flagged.doi = papers_ruled.doi
     left join fields on flagged.field_id = fields.field_id

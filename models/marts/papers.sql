@@ -1,12 +1,14 @@
-{#- Incremental per paper (macros/paper_changes.sql): a build recomputes only the papers whose inputs changed. -#}
-{{ per_paper_incremental() }}
+{#-
+    One row per paper of the warehouse: bibliographic data, fields, the natural-science flag, and the decisions of
+    the selected run configuration (int_run_configurations); a paper that configuration did not label is unlabelled.
+-#}
+
 with
 
 papers as (
 
     select doi, title, journal, publisher, publication_year, corpus
     from {{ ref('stg_jats__papers') }}
-    where {{ is_changed_paper() }}
 
 ),
 
@@ -14,25 +16,26 @@ works as (
 
     select doi, publication_year, cited_by_count, openalex_id
     from {{ ref('stg_openalex__works') }}
-    where {{ is_changed_paper() }}
 
 ),
 
 paper_fields as (
 
-    select * from {{ ref('int_paper_fields') }} where {{ is_changed_paper() }}
+    select * from {{ ref('int_paper_fields') }}
 
 ),
 
 labels as (
 
-    select * from {{ ref('int_paper_labels') }} where {{ is_changed_paper() }}
+    select * from {{ ref('int_paper_labels') }} where run_configuration = {{ selected_run_configuration() }}
 
 ),
 
 ptms as (
 
-    select doi, canonical_name from {{ ref('int_paper_ptms') }} where {{ is_changed_paper() }}
+    select doi, canonical_name
+    from {{ ref('int_paper_ptms') }}
+    where run_configuration = {{ selected_run_configuration() }}
 
 ),
 
@@ -100,22 +103,21 @@ final as (
         coalesce(fields_per_paper.is_natural_science, false) as is_natural_science,
 
         ---------- labels
-        labels.label_status,
-        labels.is_analysed,
+        coalesce(labels.label_status, 'unlabelled') as label_status,
+        coalesce(labels.is_analysed, false) as is_analysed,
         labels.uses_dl,
         labels.uses_ptms,
         cast(coalesce(ptm_counts.n_ptms, 0) as integer) as n_ptms,
         cast(coalesce(ptm_counts.n_ptm_mentions, 0) as integer) as n_ptm_mentions,
-        labels.has_ptm_list,
+        coalesce(labels.has_ptm_list, false) as has_ptm_list,
         labels.decided_by,
         labels.dl_evidence,
         labels.ptm_evidence,
-        labels.is_label_stale,
+        coalesce(labels.is_label_stale, false) as is_label_stale,
         labels.labelled_at,
 
         ---------- settings
-        {{ mart_setting_columns('labels.run_configuration') }},
-        {{ refresh_stamp() }} as refreshed_at
+        {{ mart_setting_columns(selected_run_configuration()) }}
 
     from papers
     left join doi_works on papers.doi = doi_works.doi

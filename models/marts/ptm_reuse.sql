@@ -2,7 +2,7 @@ with
 
 mentions as (
 
-    select * from {{ ref('int_paper_ptms') }}
+    select * from {{ ref('int_paper_ptms') }} where run_configuration = {{ selected_run_configuration() }}
 
 ),
 
@@ -78,7 +78,7 @@ final as (
         papers.year_max
 
     from reuses
-    inner join papers on reuses.doi = papers.doi  -- labels are append-only: a paper deleted from raw keeps them
+    inner join papers on reuses.doi = papers.doi
 
 )
 

@@ -1,53 +1,14 @@
 {#-
-    One row per paper × task of the selected run configuration (see stg_classifier__runs): the latest attempt
-    that reached an answer (status ok, or skipped_prefilter for the compact protocol's local negatives). Failed
-    attempts (parse_error, refused, api_error, budget_stopped) never reach the marts; a paper whose only attempts
-    failed has no row for that task.
-
-    Incremental (the label table is the biggest input): a run only reads label rows newer than the newest it kept
-    and replaces the (doi, task) rows they answer. When the selected run configuration changes (var classifier_run,
-    or a newer finished run with another configuration), the pre-hook deletes the rows of the old one, so the table
-    is rebuilt from all rows of the new one. `dbt build --full-refresh` rebuilds it from scratch.
+    Every classifier answer of raw.llm_labels (all runs, all attempts, every status), renamed and typed: the
+    booleans and evidence of uses_dl / uses_ptms rows out of the `parsed` JSON, the PTM list of a ptms row as a
+    JSON array. Which answers count for a paper is decided in int_paper_labels.
 -#}
-{{
-    config(
-        materialized='incremental',
-        unique_key=['doi', 'task'],
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where run_configuration is distinct from
-            (select any_value(run_configuration) from {{ ref('stg_classifier__runs') }}
-             where is_selected_configuration){% endif %}"
-    )
-}}
 
 with
 
 source as (
 
     select * from {{ source('raw', 'llm_labels') }}
-
-),
-
-runs as (
-
-    select run_id, run_configuration from {{ ref('stg_classifier__runs') }} where is_selected_configuration
-
-),
-
-answered as (
-
-    select source.*, runs.run_configuration
-    from source
-    inner join runs on source.run_id = runs.run_id
-    where source.status in ('ok', 'skipped_prefilter')
-    {% if is_incremental() -%}
-    and source.finished_at > (select coalesce(max(finished_at), '-infinity'::timestamptz) from {{ this }})
-    {%- endif %}
-    qualify row_number() over (
-        partition by source.doi, source.task
-        order by source.finished_at desc, source.attempt desc, source.label_id desc
-    ) = 1
 
 ),
 
@@ -59,6 +20,7 @@ renamed as (
         label_id,
         run_id,
         call_id,
+        cache_key,
         doi,
         content_hash,
 
@@ -71,9 +33,9 @@ renamed as (
         case when task = 'ptms' then parsed -> 'ptms' end as ptm_list,
         grounded,
         grounding_scores,
+        error as error_text,
 
         ---------- configuration
-        run_configuration,
         protocol,
         backend,
         model,
@@ -86,6 +48,7 @@ renamed as (
         ---------- cost
         input_tokens,
         output_tokens,
+        tokens_counted_in_call,
         cost_usd,
         latency_s,
 
@@ -93,7 +56,7 @@ renamed as (
         started_at,
         finished_at
 
-    from answered
+    from source
 
 )
 

@@ -1,9 +1,8 @@
 {#-
-    var classifier_run: a run id, or `latest` (default) = the latest finished run. The selected run's run
-    configuration (backend | protocol | model | prompt versions) decides which labels feed the marts: every run of
-    that configuration, because a rerun answers finished papers from the cache and writes rows only for new ones.
+    One row per `ptmreuse classify` run, renamed and typed, with its run configuration: the key that says which
+    runs' labels belong together (backend | protocol | model | prompt versions), built from the run's own row.
+    Which configuration feeds the marts is decided in int_run_configurations.
 -#}
-{%- set classifier_run = var('classifier_run', 'latest') | string -%}
 
 with
 
@@ -48,7 +47,7 @@ renamed as (
 
 ),
 
-configured as (
+versioned as (
 
     select
         *,
@@ -75,33 +74,8 @@ keyed as (
     select
         *,
         concat_ws(' | ', backend, protocol, coalesce(model, '-'), coalesce(prompt_versions, '-')) as run_configuration
-    from configured
-
-),
-
-selected as (
-
-    select run_id, run_configuration
-    from keyed
-    {% if classifier_run == 'latest' -%}
-    where run_status = 'finished'
-    {%- else -%}
-    where run_id = '{{ classifier_run | replace("'", "''") }}'
-    {%- endif %}
-    order by finished_at desc nulls last, run_id desc
-    limit 1
-
-),
-
-final as (
-
-    select
-        keyed.*,
-        coalesce(keyed.run_id = selected.run_id, false) as is_selected_run,
-        selected.run_configuration is not null as is_selected_configuration
-    from keyed
-    left join selected on keyed.run_configuration = selected.run_configuration
+    from versioned
 
 )
 
-select * from final
+select * from keyed

@@ -50,11 +50,11 @@ def test_methods_paragraph_with_a_model_wins_over_filler() -> None:
 
 def test_gold_evidence_is_mostly_kept_at_a_small_share_of_the_body() -> None:
     kept = total = selected_tokens = body_tokens = 0
-    for row, doc in gold_documents():
-        if row["uses_dl"] != "true":
+    for paper, doc in gold_documents():
+        if not paper.uses_dl:
             continue
         chosen = "|".join(_letters(p.text) for p in select_passages(doc, 2000))
-        evidence = _letters(row["dl_evidence"])
+        evidence = _letters(paper.dl_evidence or "")
         total += 1
         kept += evidence in chosen
         selected_tokens += sum(count_tokens(p.text) for p in select_passages(doc, 2000))

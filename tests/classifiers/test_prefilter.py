@@ -14,8 +14,8 @@ def _document(text: str, title: str = "A study") -> PaperDocument:
 
 def test_prefilter_never_drops_a_gold_positive_and_drops_some_negatives() -> None:
     documents = gold_documents()
-    positives = [doc for row, doc in documents if row["uses_dl"] == "true"]
-    negatives = [doc for row, doc in documents if row["uses_dl"] == "false"]
+    positives = [doc for paper, doc in documents if paper.uses_dl]
+    negatives = [doc for paper, doc in documents if not paper.uses_dl]
     assert positives and all(has_dl_vocabulary(doc) for doc in positives)
     assert sum(not has_dl_vocabulary(doc) for doc in negatives) >= len(negatives) // 2
 

@@ -24,7 +24,7 @@ recount as (
     select
         paper_fields.field_id,
         papers.publication_year,
-        {% if counting_convention() == 'topic_slot' -%}
+        {% if settings().counting_convention == 'topic_slot' -%}
         sum(paper_fields.top3_topic_slots) as papers_in_scope,
         coalesce(sum(paper_fields.top3_topic_slots) filter (where papers.is_analysed), 0) as papers_analysed,
         coalesce(sum(paper_fields.top3_topic_slots) filter (where papers.is_analysed and papers.uses_dl), 0)

@@ -1,8 +1,11 @@
-"""`ptmreuse eval` on a real small warehouse (bundled papers labelled by the rules), and fetching gold texts."""
+"""`ptmreuse eval` on a real small warehouse (gold papers of both reference sets, labelled by the rules and built
+by dbt): it scores what the marts hold, writes raw rows that dbt publishes as a contracted mart, and says when
+the warehouse is not built; and fetching the study's gold texts."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -10,22 +13,19 @@ import pytest
 from typer.testing import CliRunner
 
 from classifiers.store import LabelRow, LabelStore
+from evaluation import evaluate_database
+from evaluation.entries import Entry, match_paper
+from evaluation.evaluate import MetricRow
 from evaluation.fetch_texts import fetch_gold_texts
+from evaluation.gold import reference_sets
 from ptmreuse.cli import app
+from ptmreuse.dbt import run_dbt
 from tests.duck import query
 from tests.support.env import FAST, point_at
 from tests.support.http_server import ReplayServer, Reply
-from tests.support.labelled_warehouse import labelled_warehouse
 from tests.support.recorded import RECORDED
 
 AIUS_BUNDLED = "10.1371/journal.pntd.0010937"  # the one study paper whose text is in the bundled corpus
-
-
-@pytest.fixture
-def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    db = labelled_warehouse(tmp_path)
-    monkeypatch.setenv("PTMREUSE_DB", str(db))
-    return db
 
 
 def metric(db: Path, gold: str, task: str, name: str, protocol: str = "rules") -> tuple:
@@ -39,90 +39,162 @@ def metric(db: Path, gold: str, task: str, name: str, protocol: str = "rules") -
     return rows[0]
 
 
-def add_compact_run(db: Path) -> None:
-    """A second configuration (protocol compact) whose answers are the rules' answers with uses_dl flipped to False
-    on one gold-positive paper: a test double for an LLM run, so the two protocols can be compared side by side."""
-    rules = query(db, "select doi, task, parsed::varchar from raw.llm_labels where protocol = 'rules'")
-    flipped = "10.1371/journal.pntd.0010937"
-    with duckdb.connect(str(db)) as con:
-        store = LabelStore(con)
-        store.start_run("compact-run", "openai", "compact", "test-model", {})
-        rows = []
-        for doi, task, parsed in rules:
-            answer = json.loads(parsed)
-            if doi == flipped and task != "ptms":
-                answer = {"answer": False, "evidence": None}
-            if doi == flipped and task == "ptms":
-                continue
-            rows.append(
-                LabelRow(
-                    run_id="compact-run",
-                    call_id=f"{doi}-{task}",
-                    cache_key=f"{doi}-{task}",
-                    doi=doi,
-                    content_hash=None,
-                    task=task,
-                    attempt=1,
-                    protocol="compact",
-                    backend="openai",
-                    model="test-model",
-                    status="ok",
-                    decided_by="llm",
-                    parsed=answer,
-                    input_tokens=1000,
-                    output_tokens=50,
-                    cost_usd=0.001,
-                )
-            )
-        store.append(rows)
-        store.finish_run("compact-run", "finished", {})
-
-
-def test_eval_scores_the_rules_run_on_each_gold_set(warehouse: Path) -> None:
-    result = CliRunner().invoke(app, ["eval", "--gold", "all", "--resamples", "200"])
+def evaluate(*args: str) -> str:
+    result = CliRunner().invoke(app, ["eval", "--resamples", "200", *args])
     assert result.exit_code == 0, result.output
-    assert "Agreement with gold set 'reference'" in result.output and "aius-untuned" in result.output
+    return result.output
+
+
+def test_eval_scores_both_reference_sets_as_the_marts_hold_them(warehouse: Path) -> None:
+    output = evaluate("--gold", "all")
+    assert "tuning (72 papers)" in output and "frozen (40 papers)" in output and "untuned (90 papers)" in output
+    assert "LLM-assisted, not human" in output
 
     gold_sets = {g for (g,) in query(warehouse, "select distinct gold_set from marts.classifier_agreement")}
-    assert gold_sets == {"reference", "reference-heldout", "aius", "aius-untuned", "-"}
-    # coverage says how many gold papers could be scored: 8 reference papers, 1 of the study's 110
-    assert metric(warehouse, "reference", "coverage", "gold_papers_with_text")[0] == 8
+    assert gold_sets == {"reference-tuning", "reference-frozen", "aius", "aius-untuned", "-"}
     assert metric(warehouse, "aius", "coverage", "gold_papers")[0] == 110
-    assert metric(warehouse, "aius", "uses_dl", "papers_scored")[0] == 1
-    value, low, high, n = metric(warehouse, "reference", "uses_dl", "cohen_kappa")
-    assert n == 8 and low <= value <= high
-    tp, fp, fn, tn = (metric(warehouse, "reference", "uses_dl", cell)[0] for cell in ("tp", "fp", "fn", "tn"))
-    assert tp + fp + fn + tn == 8
-    description = query(
+    assert metric(warehouse, "aius", "coverage", "papers_scored")[0] == 1
+    for gold in reference_sets():
+        dois = [doi for (doi,) in query(warehouse, "select doi from marts.papers") if doi in gold.papers]
+        assert metric(warehouse, gold.name, "coverage", "papers_scored")[0] == len(dois) >= 3
+        # the confusion matrix is marts.papers against the gold, paper by paper
+        marts = dict(query(warehouse, "select doi, uses_ptms from marts.papers where doi in ?", [dois]))
+        cells = {
+            "tp": sum(gold.papers[d].uses_ptms and marts[d] for d in dois),
+            "fp": sum(not gold.papers[d].uses_ptms and marts[d] for d in dois),
+            "fn": sum(gold.papers[d].uses_ptms and not marts[d] for d in dois),
+        }
+        for cell, expected in cells.items():
+            assert metric(warehouse, gold.name, "uses_ptms", cell)[0] == expected, cell
+        # every entry users read in marts.ptm_reuse is a predicted entry; every gold entry is a gold entry
+        (listed,) = query(warehouse, "select coalesce(sum(mentions), 0) from marts.ptm_reuse where doi in ?", [dois])[0]
+        assert metric(warehouse, gold.name, "ptms", "entry_precision")[3] == listed > 0
+        assert metric(warehouse, gold.name, "ptms", "entry_recall")[3] == sum(len(gold.papers[d].ptms) for d in dois)
+        value, low, high, _ = metric(warehouse, gold.name, "ptms", "entry_recall")
+        assert 0 <= low <= high <= 1 and 0 <= value <= 1
+        assert 0 <= metric(warehouse, gold.name, "ptms", "gold_names_in_catalogue")[0] <= 1
+
+    labels = dict(query(warehouse, "select distinct gold_set, gold_labels from marts.classifier_agreement"))
+    assert labels == {
+        "reference-tuning": "LLM-assisted, not human",
+        "reference-frozen": "LLM-assisted, not human",
+        "aius": "human",
+        "aius-untuned": "human",
+        "-": None,
+    }
+    documented = query(
         warehouse,
-        "select description from marts.classifier_agreement where gold_set = 'aius'"
-        " and metric = 'accuracy' and task = 'uses_dl'",
-    )[0][0]
-    assert "human" in description  # every metric says what its gold set is worth
+        "select comment from duckdb_columns() where schema_name = 'marts' and table_name = 'classifier_agreement'"
+        " and column_name = 'gold_set'",
+    )
+    assert "reference-frozen" in documented[0][0]  # a dbt model, its column descriptions persisted
     assert metric(warehouse, "-", "usage", "cost_usd")[0] == 0.0  # the rules cost nothing
 
-    before = query(warehouse, "select count(*) from marts.classifier_agreement")[0][0]
-    assert CliRunner().invoke(app, ["eval", "--gold", "all", "--resamples", "200"]).exit_code == 0
-    assert query(warehouse, "select count(*) from marts.classifier_agreement")[0][0] == before  # replaced, not added
+    before = query(warehouse, "select count(*) from raw.agreement_metrics")[0][0]
+    evaluate_database(warehouse, gold="all", resamples=100)  # again, without the dbt step
+    assert query(warehouse, "select count(*) from raw.agreement_metrics")[0][0] == before  # replaced, not added
 
 
-def test_protocols_side_by_side_with_their_cost(warehouse: Path) -> None:
-    add_compact_run(warehouse)
-    result = CliRunner().invoke(app, ["eval", "--gold", "reference", "--resamples", "200"])
-    assert result.exit_code == 0, result.output
-    assert "compact" in result.output and "rules:rules" in result.output
-    protocols = {p for (p,) in query(warehouse, "select distinct protocol from marts.classifier_agreement")}
-    assert protocols == {"rules", "compact"}
-    # the flipped paper is a gold positive (reference labels it uses_dl): one more false negative than the rules
-    rules_fn = metric(warehouse, "reference", "uses_dl", "fn", "rules")[0]
-    assert metric(warehouse, "reference", "uses_dl", "fn", "compact")[0] == rules_fn + 1
-    assert metric(warehouse, "-", "usage", "input_tokens", "compact")[0] > 0
-    assert metric(warehouse, "-", "usage", "cost_usd", "compact")[0] > 0
+def add_aius_configuration(db: Path, stopped: str) -> None:
+    """A second configuration (protocol aius) that answers like the rules, except that its cascade stops at
+    uses_dl = false on `stopped` and never asks uses_ptms or the PTM list there: a test double for an LLM run."""
+    rules = query(db, "select doi, task, parsed::varchar from raw.llm_labels where protocol = 'rules'")
+    finished = datetime.now(UTC)
+    rows = [
+        LabelRow(
+            run_id="aius-run",
+            call_id=f"{doi}-{task}",
+            cache_key=f"{doi}-{task}",
+            doi=doi,
+            content_hash=None,
+            task=task,
+            attempt=1,
+            protocol="aius",
+            backend="openai",
+            model="test-model",
+            status="ok",
+            decided_by="llm",
+            parsed={"answer": False, "evidence": None} if doi == stopped else json.loads(parsed),
+            input_tokens=1000,
+            output_tokens=50,
+            cost_usd=0.001,
+            finished_at=finished,
+        )
+        for doi, task, parsed in rules
+        if doi != stopped or task == "uses_dl"
+    ]
+    with duckdb.connect(str(db)) as con:
+        store = LabelStore(con)
+        store.start_run(
+            "aius-run", "openai", "aius", "test-model", {"prompts": {"aius": {"version": "t1", "hash": "ab"}}}
+        )
+        store.append(rows)
+        store.finish_run(
+            "aius-run", "finished", {"calls": len(rows), "input_tokens": 1000 * len(rows), "cost_usd": 0.5}
+        )
 
-    one = CliRunner().invoke(app, ["eval", "--run", "compact-run", "--resamples", "200"])
-    assert one.exit_code == 0 and "rules:rules" not in one.output
-    assert CliRunner().invoke(app, ["eval", "--run", "no-such-run"]).exit_code == 2
+
+def scores(rows: list[MetricRow], protocol: str, gold: str = "reference-tuning") -> dict[tuple[str, str], MetricRow]:
+    return {(r.task, r.metric): r for r in rows if r.configuration.protocol == protocol and r.gold_set == gold}
+
+
+def test_a_paper_the_cascade_stopped_is_negative_for_every_later_task(warehouse: Path) -> None:
+    tuning = reference_sets()[0]
+    found: dict[str, list[Entry]] = {}
+    for doi, name, pattern, stage in query(
+        warehouse, "select doi, raw_name, reuse_pattern, stage from marts.ptm_reuse"
+    ):
+        found.setdefault(doi, []).append(Entry(name, pattern, stage))
+    stopped = next(  # a tuning paper with a gold PTM entry that the rules found
+        doi
+        for doi, entries in sorted(found.items())
+        if doi in tuning.papers
+        and match_paper(
+            [Entry(p.name, p.reuse_pattern, p.stage) for p in tuning.papers[doi].ptms], entries
+        ).matched_entries
+    )
+    rules = scores(evaluate_database(warehouse, resamples=100).rows, "rules")
+    add_aius_configuration(warehouse, stopped)
+    # the label models hold every configuration: a plain run picks up the new one beside the rules labels
+    assert run_dbt(["run", "--select", "+int_paper_labels", "+int_paper_ptms"], warehouse) == 0
+    evaluation = evaluate_database(warehouse, run="aius-run", resamples=100)
+    aius = scores(evaluation.rows, "aius")
+
+    assert rules["coverage", "papers_scored"].value == aius["coverage", "papers_scored"].value  # still scored
+    assert aius["uses_ptms", "fn"].value == rules["uses_ptms", "fn"].value + 1  # … as a uses_ptms negative
+    assert aius["ptms", "entry_recall"].n == rules["ptms", "entry_recall"].n  # … whose gold entries all count
+    assert aius["ptms", "entry_recall"].value < rules["ptms", "entry_recall"].value  # … as missed
+    usage = scores(evaluation.rows, "aius", "-")
+    assert usage["usage", "cost_usd"].value == pytest.approx(0.5) and usage["usage", "input_tokens"].value > 0
+
+
+def test_eval_says_when_the_warehouse_is_not_built_or_older_than_the_labels(warehouse: Path) -> None:
+    with duckdb.connect(str(warehouse)) as con:  # a classify after the build: one answer an hour newer
+        con.execute(
+            "insert into raw.llm_labels by name select * replace (uuid()::varchar as label_id,"
+            " finished_at + interval 1 hour as finished_at) from raw.llm_labels where label_id ="
+            " (select min(label_id) from raw.llm_labels where task = 'uses_dl')"
+        )
+    stale = CliRunner().invoke(app, ["eval"])
+    assert stale.exit_code == 2 and "newer than the last build: run `ptmreuse build`" in stale.output
+
     assert CliRunner().invoke(app, ["eval", "--gold", "nonsense"]).exit_code == 2
+    assert CliRunner().invoke(app, ["eval", "--run", "no-such-run"]).exit_code == 2
+    with duckdb.connect(str(warehouse)) as con:  # labelled, as `ptmreuse classify` leaves it, but never built
+        con.execute("drop schema intermediate cascade")
+    unbuilt = CliRunner().invoke(app, ["eval"])
+    assert unbuilt.exit_code == 2 and "intermediate.int_gold_ptm_names is missing: run `ptmreuse build` first" in (
+        unbuilt.output
+    )
+
+
+def test_the_agreement_mart_refuses_rows_that_break_its_tests(warehouse: Path) -> None:
+    evaluate_database(warehouse, resamples=100)
+    with duckdb.connect(str(warehouse)) as con:  # the same key twice: an evaluation never writes that
+        con.execute(
+            "insert into raw.agreement_metrics select * from raw.agreement_metrics where metric = 'entry_recall'"
+        )
+    assert run_dbt(["build", "--select", "classifier_agreement"], warehouse) != 0
 
 
 def test_fetch_gold_texts_loads_plos_xml_and_records_misses(

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from evaluation.metrics import accuracy, binary_scores, cohen_kappa, confusion, f1, precision, recall
+from evaluation.metrics import accuracy, binary_scores, cohen_kappa, confusion, f1, precision, ratio_of_sums, recall
 
 
 def counts(tp: int, fp: int, fn: int, tn: int) -> dict[str, np.ndarray]:
@@ -63,3 +63,14 @@ def test_bootstrap_interval_holds_the_estimate_and_is_reproducible() -> None:
 def test_no_papers_gives_nan_everywhere() -> None:
     scores = binary_scores(np.array([], bool), np.array([], bool))
     assert all(math.isnan(v) for triple in scores.values() for v in triple)
+
+
+def test_ratio_of_sums_pools_papers_and_resamples_them_whole() -> None:
+    # three papers: 2 of 4 gold entries matched, 0 of 1, 3 of 3 → pooled 5/8, not the mean of the papers' ratios
+    value, low, high = ratio_of_sums(np.array([2, 0, 3]), np.array([4, 1, 3]), resamples=2000, seed=5)
+    assert value == pytest.approx(5 / 8)
+    assert 0 <= low <= value <= high <= 1
+    assert low < 0.5 and high == pytest.approx(1.0)  # resampling the third paper alone gives 3/3
+    assert ratio_of_sums(np.array([2, 0, 3]), np.array([4, 1, 3]), resamples=2000, seed=5) == (value, low, high)
+    assert all(math.isnan(v) for v in ratio_of_sums(np.array([0, 0]), np.array([0, 0])))  # nothing to score
+    assert all(math.isnan(v) for v in ratio_of_sums(np.array([]), np.array([])))

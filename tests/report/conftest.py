@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from evaluation import evaluate_and_report
+from ptmreuse.evaluate import evaluate_warehouse
 from tests.support.warehouses import built_warehouse
 
 MEMBERS = (
@@ -27,8 +27,8 @@ MEMBERS = (
 
 @pytest.fixture(scope="package")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db, _ = built_warehouse(tmp_path_factory.mktemp("report-warehouse"), MEMBERS)
-    assert evaluate_and_report(db, Console(quiet=True), run="latest", gold="reference", resamples=100)
+    db, env = built_warehouse(tmp_path_factory.mktemp("report-warehouse"), MEMBERS)
+    assert evaluate_warehouse(db, Console(quiet=True), resamples=100, extra_env=env)
     return db
 
 

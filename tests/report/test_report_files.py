@@ -62,6 +62,9 @@ def test_every_figure_is_written_with_its_denominator_rule_and_run(warehouse: Pa
         assert f'<span class="letter">{letter}</span>' in html
     assert "Gold set &#39;reference&#39;" in html  # the agreement table, escaped
     assert "<td>uses_dl</td>" in html and "<td>tp/fp/fn/tn</td>" in html
+    assert "reference labels are LLM-assisted, not human" in html  # the caveat, beside the table
+    assert html.index(" · tuning</th>") < html.index(" · frozen</th>")  # both reference sets, side by side
+    assert "<td>entry_recall</td>" in html and "<td>canonical_name_recall</td>" in html
     assert "http://" not in html and "https://" not in html  # nothing to fetch
 
 

@@ -1,0 +1,58 @@
+"""The reference set's one split: a tuning set the project may look at, and a frozen test set nothing may come from.
+
+The rule, fixed once (issue 13) and never re-drawn:
+
+1. Order the reference DOIs by sha256("ptmreuse-rules-split-v1:" + doi). The first half (56 of 112) is where the
+   rules baseline was developed: tuning papers.
+2. The second half was meant to be held out, but some of its papers were already named by code, seeds or tests
+   before this split (`NAMED_BEFORE_SPLIT`, with where). A paper the project has looked at cannot test it: those
+   are tuning papers too.
+3. The rest (40 papers) is the frozen test set. From now on nothing may be derived from it — no catalogue entry,
+   alias, vocabulary word, threshold or test fixture; `tests/evaluation/test_leaks.py` checks that no frozen paper is
+   named outside the evaluation and that no new catalogue, alias or vocabulary entry matches its gold PTM names.
+
+The catalogue and aliases were written after all 112 papers' model names had been seen, so the frozen set starts
+contaminated there; the evaluation prints the share of its gold PTM names the catalogue already knows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Literal
+
+Half = Literal["tuning", "frozen"]
+TUNING: Half = "tuning"
+FROZEN: Half = "frozen"
+SPLIT_SALT = "ptmreuse-rules-split-v1:"
+
+# Papers of the second half that the code base named before the split (by DOI or corpus file), and where.
+NAMED_BEFORE_SPLIT: dict[str, str] = {
+    "10.1002/glia.70180": "tests/classifiers/test_rules.py",
+    "10.1002/pro.70647": "tests/classifiers/test_rules.py, test_passages.py",
+    "10.1002/rcm.70074": "tests/ingestion/test_fulltext.py, test_search.py, tests/fixtures/recorded/",
+    "10.1093/bioinformatics/btac703": "tests/support/labelled_warehouse.py, llm_warehouse.py",
+    "10.1093/bioinformatics/btac773": "tests/support/labelled_warehouse.py, llm_warehouse.py, tests/report/",
+    "10.1093/gigascience/giad008": "tests/support/labelled_warehouse.py",
+    "10.1093/nar/gkae397": "tests/support/llm_warehouse.py",
+    "10.1101/2020.04.07.030213": "tests/ingestion/test_jats_parse.py, test_jats_ingest.py, tests/test_dbt_build.py",
+    "10.1111/ahe.70140": "tests/support/labelled_warehouse.py",
+    "10.1371/journal.pcbi.1007973": "tests/test_marts.py, tests/report/",
+    "10.1371/journal.pntd.0010937": "seeds/ATTRIBUTION.md, tests/support/labelled_warehouse.py",
+    "10.1371/journal.pone.0255674": "tests/test_incremental_papers.py",
+    "10.3389/fninf.2021.679838": "tests/test_incremental_papers.py",
+    "10.3389/fpls.2023.1112973": "tests/ingestion/test_jats_parse.py, test_jats_ingest.py, tests/test_dbt_build.py",
+    "10.7554/elife.42288": "tests/test_marts.py, tests/test_incremental_papers.py, tests/report/",
+    "10.7554/elife.47994": "tests/test_marts.py",
+}
+
+
+def _order_key(doi: str) -> str:
+    return hashlib.sha256((SPLIT_SALT + doi).encode()).hexdigest()
+
+
+def split_reference(dois: Iterable[str]) -> dict[str, Half]:
+    """doi → tuning | frozen for the reference set's DOIs (normalised, lower case)."""
+    ordered = sorted(set(dois), key=_order_key)
+    development = set(ordered[: len(ordered) // 2])
+    return {doi: TUNING if doi in development or doi in NAMED_BEFORE_SPLIT else FROZEN for doi in ordered}

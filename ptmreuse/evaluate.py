@@ -1,0 +1,35 @@
+"""`ptmreuse eval` and the demo's evaluation step: score the run configurations, then build the agreement mart.
+
+The evaluation writes raw.agreement_metrics; dbt publishes it as marts.classifier_agreement (contract and tests),
+so eval builds that one model right away rather than leaving the mart stale until the next `ptmreuse build`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+
+from evaluation import evaluate_and_report
+from evaluation.metrics import RESAMPLES
+from ptmreuse.dbt import run_dbt
+
+
+def evaluate_warehouse(
+    db_path: Path,
+    console: Console,
+    run: str = "latest",
+    gold: str = "reference",
+    resamples: int = RESAMPLES,
+    extra_env: dict[str, str] | None = None,
+) -> bool:
+    """True when the configurations were scored and marts.classifier_agreement was built from the rows."""
+    if not evaluate_and_report(db_path, console, run=run, gold=gold, resamples=resamples):
+        return False
+    if run_dbt(["build", "--select", "classifier_agreement", "--quiet"], db_path, extra_env) != 0:
+        console.print(
+            "[red]eval:[/red] dbt could not build marts.classifier_agreement: read its error above, then re-run eval"
+        )
+        return False
+    console.print("marts.classifier_agreement built from them.")
+    return True

@@ -1,0 +1,48 @@
+"""The gold seeds as the evaluation reads them, and the reference split drawn once."""
+
+from __future__ import annotations
+
+import hashlib
+
+from evaluation.gold import aius_sets, load_gold_sets, reference_sets
+from evaluation.split import FROZEN, NAMED_BEFORE_SPLIT, TUNING, split_reference
+
+# sha256 of the frozen DOIs, sorted, one per line: changing the rule, its salt or its list re-draws the split.
+FROZEN_DIGEST = "7692c2efeea597294524aee1508a1bbcf5603833eb8ea8cbcb42965191303bd1"
+
+
+def test_the_split_is_the_one_drawn_once() -> None:
+    tuning, frozen = reference_sets()
+    assert (len(tuning.papers), len(frozen.papers)) == (72, 40)
+    assert hashlib.sha256("\n".join(sorted(frozen.papers)).encode()).hexdigest() == FROZEN_DIGEST
+    assert set(NAMED_BEFORE_SPLIT) <= set(tuning.papers)  # what the code base had looked at is never a test
+    # the frozen set is drawn from the second half of the seeded order only: the rules were developed on the first
+    ordered = sorted(
+        tuning.papers | frozen.papers, key=lambda d: hashlib.sha256(f"ptmreuse-rules-split-v1:{d}".encode()).hexdigest()
+    )
+    assert set(frozen.papers) <= set(ordered[56:])
+    # and it has both kinds of papers, so every metric is defined on it
+    assert 0 < sum(p.uses_dl for p in frozen.papers.values()) < 40
+    assert sum(len(p.ptms) for p in frozen.papers.values()) == 69
+
+
+def test_split_depends_on_the_doi_alone() -> None:
+    dois = [f"10.1234/synthetic.{i}" for i in range(10)]  # SYNTHETIC DOIs
+    assert split_reference(dois) == split_reference(reversed(dois))
+    assert sorted(split_reference(dois).values()).count(TUNING) == 5
+    assert set(split_reference(dois).values()) == {TUNING, FROZEN}
+
+
+def test_gold_sets_carry_the_documented_counts() -> None:
+    aius, untuned = aius_sets()
+    assert len(aius.papers) == 110 and len(untuned.papers) == 90
+    assert sum(p.uses_dl for p in aius.papers.values()) == 39
+    assert sum(p.uses_ptms for p in aius.papers.values()) == 23
+    assert sum(len(p.ptms) for p in aius.papers.values()) == 47
+    assert all(p.uses_dl for p in aius.papers.values() if p.uses_ptms)  # PTM implies DL in every row
+    assert aius.is_human and not aius.has_stage
+    names = [g.name for g in load_gold_sets("all")]
+    assert names == ["reference-tuning", "reference-frozen", "aius", "aius-untuned"]
+    tuning, frozen = reference_sets()
+    assert not tuning.is_human and frozen.has_stage and "not human" in frozen.description
+    assert sum(len(p.ptms) for g in (tuning, frozen) for p in g.papers.values()) == 221
