@@ -38,7 +38,7 @@ system-deps:
 test: setup-dev system-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=15  # the slowest tests, so a regression shows in CI's output
 
 # Style, and the layering: imports point down (ptmreuse → evaluation/quality/report → ingestion/classifiers →
 # warehouse) with no cycles (contracts in pyproject.toml).
