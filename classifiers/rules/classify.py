@@ -20,8 +20,16 @@ from classifiers.taxonomy import BinaryDecision, PaperLabels, PtmList, PtmMentio
 
 from .catalogue import Alias, CatalogueEntry, load_catalogue
 from .lexicon import scan
-from .names import NameCandidate, candidates, generic_abbreviations, name_key
-from .negation import Reading, reading
+from .names import (
+    JOINED_WORD,
+    NameCandidate,
+    candidates,
+    generic_abbreviations,
+    in_url,
+    name_key,
+    not_a_model_after,
+)
+from .negation import Reading, mention_reading, reading
 from .patterns import ADAPTATION, PRETRAINED, reuse_pattern
 from .phrases import Phrase, PhraseIndex, lower_same_length
 from .stages import stage
@@ -60,13 +68,6 @@ _OWN_MODEL_BEFORE = re.compile(
     r"\b(?:the|our) (?:proposed|presented|novel|new)\s+(?:[\w-]+\s){0,3}?$",
     re.IGNORECASE,
 )
-# Just before a mention: the model is described or compared in design, not used ("similar to X", "inspired by X",
-# "ColabFold, a notebook-based implementation of AlphaFold2").
-_DESCRIBED_BEFORE = re.compile(
-    r"\b(?:similar to|inspired by|analogous to|unlike|in contrast to)\s[^;:]{0,50}$|"
-    r",\s(?:a|an)\s[^,;]{0,40}\b(?:implementation|version|wrapper|extension|variant|successor|port) of\s(?:the\s)?$",
-    re.IGNORECASE,
-)
 _OWN_MODEL_AFTER = re.compile(
     r"^,?\s(?:\([^)]{0,80}\)\s)?,?\s?(?:our (?:new|novel|proposed)|the proposed)\b|^\s?\(ours\)", re.IGNORECASE
 )
@@ -81,6 +82,7 @@ class _Candidate:
     own_model: bool = False  # the paper presents it as its own new model
     outside_tables: bool = False
     surfaces: Counter[str] = field(default_factory=Counter)
+    full_names: Counter[str] = field(default_factory=Counter)  # surfaces naming it with its backbone
     sentences: list[tuple[float, Sentence]] = field(default_factory=list)
 
 
@@ -154,14 +156,19 @@ def _presents_own(folded: str, start: int, end: int) -> bool:
 
 
 def _drop_generic(candidates: dict[str, _Candidate]) -> dict[str, _Candidate]:
-    """'ResNet' beside 'ResNet-50' (or 'YOLO' beside 'YOLOv5') is one model named loosely: keep the specific.
+    """'ResNet' beside 'ResNet-50' (or 'YOLO' beside 'YOLOv5', 'R-CNN' beside 'Mask R-CNN') is one model named
+    loosely: keep the specific.
     (A tool derived from a catalogue model, "SPOT-1D-LM", does not make "SPOT-1D" loose.)"""
     keys = {name: re.sub(r"[\W_]", "", name.lower()) for name in candidates}
+    tails = {name: f" {name.lower()}" for name in candidates}  # "Mask R-CNN" ends with " r-cnn"; "ProtBERT" not "bert"
     specific = [name for name, c in candidates.items() if c.entry is not None and name == c.entry.canonical_name]
     return {
         name: candidate
         for name, candidate in candidates.items()
-        if not any(other != name and keys[other].startswith(keys[name]) for other in specific)
+        if not any(
+            other != name and (keys[other].startswith(keys[name]) or other.lower().endswith(tails[name]))
+            for other in specific
+        )
     }
 
 
@@ -224,9 +231,11 @@ def classify_paper(doc: PaperDocument) -> PaperLabels:
                 dl_sentences.append((weight * min(score, 2.0) + bonus, sentence))
             if record.terms and (ADAPTATION.search(sentence.folded) or PRETRAINED.search(sentence.folded)):
                 reuse_sentences.append((weight, sentence))
-        for start, end, alias in record.models:
+        for start, end, alias, composite in _composites(sentence.folded, record.models):
+            if not_a_model_after(sentence.folded[end : end + 80]):
+                continue
             key, end = _derived_name(sentence.folded, start, end, alias.entry.canonical_name)
-            _add(found, key, alias.entry, sentence.text[start:end], record, start, end, title)
+            _add(found, key, alias.entry, sentence.text[start:end], record, start, end, title, full_name=composite)
         if record.terms or record.models:
             generic |= generic_abbreviations(sentence.folded)
             for name in candidates(sentence.folded):
@@ -234,6 +243,9 @@ def classify_paper(doc: PaperDocument) -> PaperLabels:
                 if key not in known and not _inside_model(name, record) and _tied(name, record):
                     names.setdefault(key, name)
     _add_name_mentions(paper, {key: name for key, name in names.items() if key not in generic}, found)
+    for key in _own_tools(title):  # "ColabFold: …": the paper's tool, and "ColabFold-AlphaFold2" a setting of it
+        for name, candidate in found.items():
+            candidate.own_model |= name_key(name).startswith(key)
 
     accepted = _drop_generic(
         {
@@ -278,16 +290,50 @@ _EXTENSION = re.compile(r"(?:-[A-Za-z0-9]+)+")
 _VARIANT = r"base|large|small|tiny|medium|xl|xxl|uncased|cased|v?\d+(?:\.\d+)*[a-z]?|\d+[mbk]"  # part of the name
 _DESCRIPTOR = (  # not part of the name
     r"based|like|derived|style|type|generated|predicted|trained|pretrained|encoded|embeddings?|features?|models?|"
-    r"net|network|layers?|backbone|encoder|decoder|architecture|server|web|db|database"
+    r"net|network|layers?|backbone|encoder|decoder|architecture|server|web|db|database|normali[sz]ed|processed|"
+    r"corrected|inspired"
 )
-_SAME_MODEL_EXTENSION = re.compile(rf"^((?:-(?:{_VARIANT}))*)(?:-(?:{_DESCRIPTOR}|{_VARIANT}))*$", re.IGNORECASE)
+_SAME_MODEL_EXTENSION = re.compile(
+    rf"^((?:-(?:{_VARIANT}))*)(?:-(?:(?:{_DESCRIPTOR})\d*|{_VARIANT}))*$", re.IGNORECASE
+)  # a descriptor may carry a superscript citation ("SchNet-based4")
+
+
+_COMPOSITE_GAP = re.compile(r"[ -]|\s\([^()]{1,80}\)\s")
+
+
+def _composites(folded: str, models: list[tuple[int, int, Alias]]) -> list[tuple[int, int, Alias, bool]]:
+    """Catalogue names written back to back name one model ("Faster R-CNN ResNet-50 FPN", "Faster R-CNN (region-based
+    CNN) ResNet-50 FPN": a detector with its backbone): one mention, under the first name, spanning them all."""
+    joined: list[tuple[int, int, Alias, bool]] = []
+    for start, end, alias in sorted(models, key=lambda model: model[0]):
+        if joined and _COMPOSITE_GAP.fullmatch(folded[joined[-1][1] : start]):
+            joined[-1] = (joined[-1][0], end, joined[-1][2], True)
+        else:
+            joined.append((start, end, alias, False))
+    return joined
+
+
+# A title opening with one name and a colon ("ColabFold: making protein folding accessible to all") presents the
+# paper's own tool; these openings do not.
+_TITLE_TOOL = re.compile(r"^\s*([A-Za-z][\w.+-]{2,})\s?:")
+_TITLE_WORDS = """
+review correction erratum editorial commentary perspective opinion retraction comment letter preface introduction
+research methods protocol tutorial primer update
+"""
+
+
+def _own_tools(title: str) -> set[str]:
+    match = _TITLE_TOOL.match(title)
+    if match is None or match.group(1).lower() in _TITLE_WORDS.split():
+        return set()
+    return {name_key(match.group(1))}
 
 
 def _derived_name(folded: str, start: int, end: int, canonical: str) -> tuple[str, int]:
     """The key and end of a catalogue mention: its canonical name (the surface keeps a size or version suffix),
     or a derived tool's own name."""
     extension = _EXTENSION.match(folded, end)
-    if extension is None:
+    if extension is None or JOINED_WORD.match(extension.group(0)):
         return canonical, end
     same = _SAME_MODEL_EXTENSION.match(extension.group(0))
     if same:
@@ -315,16 +361,17 @@ def _add(
     end: int,
     title: str,
     architecture: bool = False,
+    full_name: bool = False,
 ) -> None:
     """One mention of a model: counted when the sentence speaks of the authors' own use."""
     sentence = record.sentence
+    if in_url(sentence.folded, start):
+        return
     candidate = found.setdefault(key, _Candidate(entry, architecture))
     # A catalogue model is the paper's own only when the title names it too (the Cellpose paper presents Cellpose).
     if entry is None or surface.lower() in title.lower():
         candidate.own_model |= _presents_own(sentence.folded, start, end)
-    how = reading(sentence.folded, start)
-    if how == Reading.OWN_USE and _DESCRIBED_BEFORE.search(sentence.folded[max(0, start - 70) : start]):
-        how = Reading.CITED
+    how = mention_reading(sentence.folded, start, end)
     if not _counts(sentence, how):
         return
     in_table = sentence.kind == "table_caption"
@@ -332,6 +379,8 @@ def _add(
     candidate.own_use |= how == Reading.OWN_USE and not in_table
     candidate.outside_tables |= not in_table
     candidate.surfaces[surface] += 1
+    if full_name:
+        candidate.full_names[surface] += 1
     candidate.sentences.append((record.weight + (0.5 if how == Reading.OWN_USE else 0.0), sentence))
 
 
@@ -354,6 +403,21 @@ def _add_name_mentions(paper: _Paper, names: dict[str, NameCandidate], found: di
         _add(found, hit.phrase.payload, None, surface, record, start, end, "", name.architecture)
 
 
+_DATABASE_SUFFIX = re.compile(r"(?<=\w)[\s-]?(?:DB|[Dd]atabase)$")
+
+
+def _display_name(surface: str, entry: CatalogueEntry | None) -> str:
+    """A catalogue model's name without an acronym's plural ("CycleGANs" → "CycleGAN"); a database of its
+    predictions names the model ("AlphaFoldDB" → "AlphaFold": precomputed predictions are the model's, codebook)."""
+    if entry is None:
+        return surface
+    if _DATABASE_SUFFIX.search(surface):
+        return entry.canonical_name
+    if re.search(r"[A-Z]s$", surface) and not entry.canonical_name.endswith("s"):
+        return surface[:-1]
+    return surface
+
+
 def _mention(candidate: _Candidate) -> PtmMention:
     context = " ".join(sentence.folded for _, sentence in candidate.sentences)
     if candidate.entry is not None:
@@ -362,7 +426,9 @@ def _mention(candidate: _Candidate) -> PtmMention:
         kind, default = ("architecture", "conceptual") if candidate.architecture else ("tool", "deployment")
     pattern = reuse_pattern(context, kind, default)
     strongest = sorted(candidate.sentences, key=lambda pair: -pair[0])[:3]
-    name = max(candidate.surfaces.items(), key=lambda item: (item[1], len(item[0])))[0][:200]
+    # The name as the paper writes it most often; in full (with its backbone) where the paper once does.
+    surfaces = candidate.full_names or candidate.surfaces
+    name = _display_name(max(surfaces.items(), key=lambda item: (item[1], len(item[0])))[0], candidate.entry)[:200]
     return PtmMention(
         name=name,
         reuse_pattern=pattern,

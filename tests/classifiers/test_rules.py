@@ -9,7 +9,7 @@ from gold_corpus import corpus_document, gold_documents
 from classifiers.document import PaperDocument, Section
 from classifiers.rules import classify_paper
 from classifiers.rules.catalogue import load_catalogue
-from classifiers.rules.negation import Reading, reading
+from classifiers.rules.negation import Reading, mention_reading, reading
 from classifiers.rules.phrases import Phrase, PhraseIndex
 from classifiers.rules.text import fold
 from classifiers.taxonomy import PaperLabels, ReusePattern, Stage
@@ -302,3 +302,89 @@ def test_a_paper_naming_more_models_than_the_taxonomy_allows_keeps_the_most_used
     )
     names = [p.name for p in classify_paper(doc).ptms.ptms]
     assert len(names) == 50 and "Quolix7Net" in names
+
+
+# --- Precision: what is not a model used in this study (SYNTHETIC sentences; invented tool names) ------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "expected"),
+    [
+        ("Our counter adopts an AlexNet-like architecture trained on our images.", "AlexNet", Reading.CITED),
+        ("YOLOv3 is fast and was compared to SSD (53.3% mAP) on the COCO benchmark.", "SSD", Reading.CITED),
+        ("Compared with R-CNN, a previous detection algorithm, our detector is faster.", "R-CNN", Reading.CITED),
+        ("Poses can be tracked with tools such as DeepLabCut, LEAP and SLEAP.", "SLEAP", Reading.CITED),
+        ("A negative data set utilised by QuolixPro and PlexoNet-2.0 was used here.", "PlexoNet", Reading.CITED),
+        ("We chose ProtT5 over other embedding models, such as ESM-1b [36].", "ESM-1b", Reading.NEGATED),
+        ("We chose ProtT5 over other embedding models, such as ESM-1b [36].", "ProtT5", Reading.OWN_USE),
+        ("An initial convolution was used before our ResNet blocks as proposed in [30].", "ResNet", Reading.PART),
+        ("The BERT objective is trained jointly with the structure loss.", "BERT", Reading.PART),
+        ("TMbed and DeepQuolix (based on ESM-1b [36]) were run on all proteins.", "ESM-1b", Reading.CITED),
+        ("Pereira et al. (2019) implement a modified version of a model called SegNet.", "SegNet", Reading.CITED),
+    ],
+)
+def test_the_words_around_a_mention_say_whether_it_is_used(sentence: str, name: str, expected: Reading) -> None:
+    start = sentence.index(name)
+    assert mention_reading(sentence, start, start + len(name)) == expected
+
+
+def test_likenesses_building_blocks_and_quoted_numbers_are_not_entries() -> None:
+    doc = _document(
+        ("methods", "Our counter adopts an AlexNet-like architecture and is trained from scratch in PyTorch."),
+        ("methods", "Its deep convolutional neural network stacks four ResNet blocks."),
+        ("results", "Our detector reached 61% mAP, compared to SSD (53.3% mAP) on the same images."),
+    )
+    labels = classify_paper(doc)
+    assert labels.uses_dl.answer and labels.ptms.ptms == []
+
+
+def test_names_that_are_libraries_data_sets_benchmarks_links_or_blocks_are_not_models() -> None:
+    doc = _document(
+        ("methods", "The deep learning toolkit is built upon the popular PyTorch, MMDetection, and Detectron2 "
+                    "libraries, and the user can choose MMDetection or Detectron2 as the backend."),
+        ("methods", "We benchmarked deep neural networks on MoleculeNet and on CASP14 targets."),
+        ("methods", "Our convolutional neural network is built from convBlocks (a convolutional layer and a ReLU)."),
+        ("methods", "Code for the deep learning model: https://github.com/example/mask-r-cnn-quolix-demo."),
+        ("methods", "Training ran on a node with a GPU, 512 GB of RAM and a 2 TB SSD disk."),
+    )  # fmt: skip
+    assert classify_paper(doc).ptms.ptms == []
+
+
+def test_punctuation_and_citations_run_into_a_name_are_not_part_of_it() -> None:
+    doc = _document(
+        ("methods", "Nuclei were segmented with QuolixNet12, a deep convolutional neural network, with default "
+                    "parameters."),
+        ("methods", "We hope that QuolixNet—and deep learning tools like it—will become routine."),
+        ("methods", "This holds for other objects.PlexoNet outperforms both on the deep learning benchmark."),
+    )  # fmt: skip
+    assert set(_ptms(doc)) == {"QuolixNet"}
+
+
+def test_a_detector_written_with_its_backbone_is_one_entry_named_in_full() -> None:
+    doc = _document(
+        ("methods", "Transfer learning was employed to train a Faster R-CNN (region-based convolutional neural "
+                    "network) ResNet-50 FPN pre-trained model on our images."),
+        ("methods", "The Faster R-CNN was fine-tuned for 20 epochs."),
+    )  # fmt: skip
+    assert [p.name for p in classify_paper(doc).ptms.ptms] == [
+        "Faster R-CNN (region-based convolutional neural network) ResNet-50 FPN"
+    ]
+
+
+def test_a_loose_name_beside_the_specific_one_and_catalogue_spellings_give_one_plain_name() -> None:
+    doc = _document(
+        ("methods", "We trained a Mask R-CNN pre-trained on COCO to segment the leaves; the R-CNN was fine-tuned "
+                    "for 30 epochs."),
+        ("methods", "Image styles were normalised using cycle-consistent adversarial networks (CycleGANs)."),
+        ("methods", "Structures of all antigens were downloaded from AlphaFoldDB and compared by deep learning."),
+    )  # fmt: skip
+    assert set(_ptms(doc)) == {"Mask R-CNN", "CycleGAN", "AlphaFold"}
+
+
+def test_the_tool_a_title_presents_is_the_papers_own_with_its_settings() -> None:
+    doc = _document(
+        ("methods", "We ran ZentoFold with default settings and ZentoFold-AlphaFold2 with templates; both are deep "
+                    "learning pipelines, and AlphaFold2 was run for comparison."),
+        title="ZentoFold: protein folding for everyone",
+    )  # fmt: skip
+    assert set(_ptms(doc)) == {"AlphaFold2"}
