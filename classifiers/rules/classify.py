@@ -22,6 +22,7 @@ from .catalogue import Alias, CatalogueEntry, load_catalogue
 from .lexicon import scan
 from .names import (
     JOINED_WORD,
+    NOT_MODELS,
     NameCandidate,
     candidates,
     generic_abbreviations,
@@ -34,7 +35,7 @@ from .patterns import ADAPTATION, PRETRAINED, reuse_pattern
 from .phrases import Phrase, PhraseIndex, lower_same_length
 from .stages import stage
 from .text import Block, Sentence, fold, iter_blocks, sentence_spans
-from .vocabulary import STRONG, Term
+from .vocabulary import PHRASES, STRONG, Term
 
 # Methods carry the most weight; introduction and discussion mostly describe other people's work, so there a
 # sentence only counts when it is about the authors' own use.
@@ -55,6 +56,9 @@ DL_THRESHOLD = 2.0  # weighted evidence needed for uses_dl, at least one strong 
 PTM_THRESHOLD = 0.9
 MAX_PTMS = PtmList.model_fields["ptms"].metadata[0].max_length
 NAME_WINDOW = 60  # a name found in the text is tied to deep learning by a strong term this close to it
+# A reuse cue counts for a model when it is this close to a mention ("we fine-tuned X"): a long sentence naming
+# several models says how each was reused near its name.
+PATTERN_WINDOW = 60
 _FORMS = {
     ReusePattern.CONCEPTUAL: "published architecture re-created and trained on the study's data",
     ReusePattern.ADAPTATION: "pre-trained weights adapted (fine-tuned / transfer learning) to the study's data",
@@ -84,6 +88,7 @@ class _Candidate:
     surfaces: Counter[str] = field(default_factory=Counter)
     full_names: Counter[str] = field(default_factory=Counter)  # surfaces naming it with its backbone
     sentences: list[tuple[float, Sentence]] = field(default_factory=list)
+    windows: list[str] = field(default_factory=list)  # the words around each counted mention: its pattern cues
 
 
 @dataclass
@@ -235,6 +240,7 @@ def classify_paper(doc: PaperDocument) -> PaperLabels:
             if not_a_model_after(sentence.folded[end : end + 80]):
                 continue
             key, end = _derived_name(sentence.folded, start, end, alias.entry.canonical_name)
+            start, key = _named_variant(sentence.folded, start, end, key)
             _add(found, key, alias.entry, sentence.text[start:end], record, start, end, title, full_name=composite)
         if record.terms or record.models:
             generic |= generic_abbreviations(sentence.folded)
@@ -329,6 +335,23 @@ def _own_tools(title: str) -> set[str]:
     return {name_key(match.group(1))}
 
 
+# "the Dense V-net", "our Stacked DenseNet model": a capitalised word inside a sentence, right before a catalogue
+# name, makes another model's name (a variant of it), unless it is a framework or a word that is never a name.
+_VARIANT_PREFIX = re.compile(r"(?<=[a-z,] )([A-Z][a-z]{3,}) $")
+
+
+def _named_variant(folded: str, start: int, end: int, key: str) -> tuple[int, str]:
+    """The start and key of a catalogue mention, widened to a variant's name written before it."""
+    prefix = _VARIANT_PREFIX.search(folded, max(0, start - 20), start)
+    if prefix is None or prefix.group(1).lower() in NOT_MODELS or _FRAMEWORK.fullmatch(prefix.group(1)):
+        return start, key
+    before = folded[max(0, prefix.start(1) - 30) : prefix.start(1)].split()
+    word = before[-1].strip(",") if before else ""
+    if word and not word.islower() and word not in ("Our", "The", "A", "An", "This"):  # "Deeply Supervised ResUNet"
+        return start, key
+    return prefix.start(1), name_key(folded[prefix.start(1) : end])
+
+
 def _derived_name(folded: str, start: int, end: int, canonical: str) -> tuple[str, int]:
     """The key and end of a catalogue mention: its canonical name (the surface keeps a size or version suffix),
     or a derived tool's own name."""
@@ -339,6 +362,11 @@ def _derived_name(folded: str, start: int, end: int, canonical: str) -> tuple[st
     if same:
         return canonical, end + len(same.group(1))
     return name_key(folded[start : extension.end()]), extension.end()
+
+
+_FRAMEWORK = re.compile(
+    "|".join(re.escape(p.text) for p in PHRASES if p.payload.name in ("framework", "ImageNet")), re.IGNORECASE
+)
 
 
 @cache
@@ -368,8 +396,9 @@ def _add(
     if in_url(sentence.folded, start):
         return
     candidate = found.setdefault(key, _Candidate(entry, architecture))
-    # A catalogue model is the paper's own only when the title names it too (the Cellpose paper presents Cellpose).
-    if entry is None or surface.lower() in title.lower():
+    # A catalogue model is the paper's own only when the title names it too (the Cellpose paper presents Cellpose);
+    # a name derived from it ("Stacked DenseNet", "SPOT-1D-LM") may be the paper's own like any other.
+    if entry is None or key != entry.canonical_name or surface.lower() in title.lower():
         candidate.own_model |= _presents_own(sentence.folded, start, end)
     how = mention_reading(sentence.folded, start, end)
     if not _counts(sentence, how):
@@ -382,6 +411,7 @@ def _add(
     if full_name:
         candidate.full_names[surface] += 1
     candidate.sentences.append((record.weight + (0.5 if how == Reading.OWN_USE else 0.0), sentence))
+    candidate.windows.append(sentence.folded[max(0, start - PATTERN_WINDOW) : end + PATTERN_WINDOW])
 
 
 def _add_name_mentions(paper: _Paper, names: dict[str, NameCandidate], found: dict[str, _Candidate]) -> None:
@@ -403,6 +433,11 @@ def _add_name_mentions(paper: _Paper, names: dict[str, NameCandidate], found: di
         _add(found, hit.phrase.payload, None, surface, record, start, end, "", name.architecture)
 
 
+_COMPARISON = re.compile(
+    r"\bcompar(?:e|ed|ing|ison)\b|\boutperform\w*|\bbaselines?\b|\bcompetitors?\b|\bcompeting\b|"
+    r"\bstate-of-the-art\b|\bbenchmark\w*|\bexisting (?:methods|tools|models)\b",
+    re.IGNORECASE,
+)
 _DATABASE_SUFFIX = re.compile(r"(?<=\w)[\s-]?(?:DB|[Dd]atabase)$")
 
 
@@ -419,12 +454,14 @@ def _display_name(surface: str, entry: CatalogueEntry | None) -> str:
 
 
 def _mention(candidate: _Candidate) -> PtmMention:
-    context = " ".join(sentence.folded for _, sentence in candidate.sentences)
+    context = " | ".join(candidate.windows)
     if candidate.entry is not None:
         kind, default = candidate.entry.kind, candidate.entry.default_pattern
     else:
         kind, default = ("architecture", "conceptual") if candidate.architecture else ("tool", "deployment")
-    pattern = reuse_pattern(context, kind, default)
+        if not candidate.architecture and all(_COMPARISON.search(window) for window in candidate.windows):
+            kind = "baseline"  # a model the catalogue does not know, only ever named as what the study beats
+    pattern = reuse_pattern(context, " ".join(sentence.folded for _, sentence in candidate.sentences), kind, default)
     strongest = sorted(candidate.sentences, key=lambda pair: -pair[0])[:3]
     # The name as the paper writes it most often; in full (with its backbone) where the paper once does.
     surfaces = candidate.full_names or candidate.surfaces
