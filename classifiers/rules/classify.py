@@ -411,7 +411,9 @@ def _add(
     if full_name:
         candidate.full_names[surface] += 1
     candidate.sentences.append((record.weight + (0.5 if how == Reading.OWN_USE else 0.0), sentence))
-    candidate.windows.append(sentence.folded[max(0, start - PATTERN_WINDOW) : end + PATTERN_WINDOW])
+    first = sentence.folded.rfind(" ", 0, max(0, start - PATTERN_WINDOW)) + 1  # whole words: "pre-trained"
+    last = sentence.folded.find(" ", end + PATTERN_WINDOW)
+    candidate.windows.append(sentence.folded[first : last if last >= 0 else len(sentence.folded)])
 
 
 def _add_name_mentions(paper: _Paper, names: dict[str, NameCandidate], found: dict[str, _Candidate]) -> None:

@@ -28,7 +28,7 @@ DEPLOYMENT = re.compile(
     r"\bpredicted (?:by|with|using)\b|\bpredictions? (?:by|from|of|with|using)\b|"
     r"\bpre-?trained (?:model|weights|network)s? (?:was|were|is|are) (?:used|applied)\b|"
     r"\b(?:database|DB)\b|\bdownloaded\b|\binference\b|\bquanti[sz]ed?\b|"
-    r"\bONNX\b|\bvLLM\b|\bTorchScript\b|\bfrozen\b|\bfeature extract(?:or|ion)\b|\bembeddings? (?:were|was) "
+    r"\bONNX\b|\bvLLM\b|\bTorchScript\b|\bfrozen\b|\bfeature extract(?:ors?|ion)\b|\bembeddings? (?:were|was) "
     r"(?:extracted|computed|generated|obtained)\b|\b(?:was|were) (?:run|used|applied) (?:to|on|with)\b|"
     r"\bprovided by\b|\bavailable (?:at|from)\b|\bpublicly available (?:model|weights)\b",
     re.IGNORECASE,
@@ -45,7 +45,7 @@ CONCEPTUAL = re.compile(
 PRETRAINED = re.compile(
     r"\bpre-?trained\b|\bImageNet\b|\bcheckpoints?\b|\bweights (?:from|of|trained)\b", re.IGNORECASE
 )
-_OWN_TRAINING = re.compile(r"\btrain(?:ed|ing)?\b", re.IGNORECASE)
+_OWN_TRAINING = re.compile(r"(?<!pre-)\btrain(?:ed|ing)?\b", re.IGNORECASE)  # not "pre-trained"
 # The authors pre-train the model themselves in this study: their later fine-tuning adapts their own weights, not
 # borrowed ones (codebook: pre-training inside the same study is not reuse of weights).
 _OWN_PRETRAINING = re.compile(

@@ -388,3 +388,50 @@ def test_the_tool_a_title_presents_is_the_papers_own_with_its_settings() -> None
         title="ZentoFold: protein folding for everyone",
     )  # fmt: skip
     assert set(_ptms(doc)) == {"AlphaFold2"}
+
+
+def test_a_capitalised_variant_before_a_catalogue_name_is_its_own_model() -> None:
+    doc = _document(
+        ("methods", "The initial segmentation was performed using the Dense V-net proposed by Gibson et al. [10]."),
+        ("methods", "We developed a new deep learning architecture that we call Stacked DenseNet."),
+        ("results", "Our Stacked DenseNet model runs inference at 30 frames per second."),
+    )
+    assert set(_ptms(doc)) == {"Dense V-net"}
+
+
+# --- Reuse patterns read near each mention (SYNTHETIC sentences) ---------------------------------------------------
+
+
+def test_weights_used_without_fine_tuning_are_deployment_and_a_checkpoint_to_start_from_is_adaptation() -> None:
+    doc = _document(
+        ("methods", "We took the pre-trained ProtT5 model as is, without any further task-specific fine-tuning."),
+        ("methods", "A pre-trained protein language model (ProtBERT) is used as initialization for the training."),
+    )
+    assert _ptms(doc) == {
+        "ProtT5": (ReusePattern.DEPLOYMENT, Stage.TEST),
+        "ProtBERT": (ReusePattern.ADAPTATION, Stage.TEST),
+    }
+
+
+def test_a_cue_about_one_model_in_a_long_sentence_does_not_decide_the_others() -> None:
+    doc = _document(
+        ("methods", "We fine-tuned BERT on our abstracts, and the pre-trained deep networks we used as feature "
+                    "extractors for the images include ResNet-50 [25], Xception [27], VGG16 [28] and DenseNet-121."),
+    )  # fmt: skip
+    patterns = {name: pattern for name, (pattern, _) in _ptms(doc).items()}
+    assert patterns == {
+        "BERT": ReusePattern.ADAPTATION,
+        **dict.fromkeys(("ResNet-50", "Xception", "VGG16", "DenseNet-121"), ReusePattern.DEPLOYMENT),
+    }
+
+
+def test_an_unknown_model_only_named_as_what_the_study_beats_is_a_conceptual_baseline() -> None:
+    doc = _document(
+        ("methods", "We trained our convolutional neural network from scratch on the annotated sequences."),
+        ("results", "We compared our deep learning model with QuolixCNN [12] and ZentoPred [13], two convolutional "
+                    "neural networks, and it outperformed both."),
+    )  # fmt: skip
+    assert _ptms(doc) == {
+        "QuolixCNN": (ReusePattern.CONCEPTUAL, Stage.TEST),
+        "ZentoPred": (ReusePattern.CONCEPTUAL, Stage.TEST),
+    }
