@@ -239,12 +239,12 @@ def classify_paper(doc: PaperDocument) -> PaperLabels:
         for start, end, alias, composite in _composites(sentence.folded, record.models):
             if not_a_model_after(sentence.folded[end : end + 80]):
                 continue
-            key, end = _derived_name(sentence.folded, start, end, alias.entry.canonical_name)
+            key, end = _derived_name(sentence, start, end, alias.entry.canonical_name)
             start, key = _named_variant(sentence.folded, start, end, key)
             _add(found, key, alias.entry, sentence.text[start:end], record, start, end, title, full_name=composite)
         if record.terms or record.models:
             generic |= generic_abbreviations(sentence.folded)
-            for name in candidates(sentence.folded):
+            for name in candidates(sentence.folded, sentence.text):
                 key = name_key(name.name)
                 if key not in known and not _inside_model(name, record) and _tied(name, record):
                     names.setdefault(key, name)
@@ -312,7 +312,8 @@ def _composites(folded: str, models: list[tuple[int, int, Alias]]) -> list[tuple
     CNN) ResNet-50 FPN": a detector with its backbone): one mention, under the first name, spanning them all."""
     joined: list[tuple[int, int, Alias, bool]] = []
     for start, end, alias in sorted(models, key=lambda model: model[0]):
-        if joined and _COMPOSITE_GAP.fullmatch(folded[joined[-1][1] : start]):
+        # (two spellings of one model side by side, "skip-gram word2vec", stay two mentions of it)
+        if joined and alias.entry != joined[-1][2].entry and _COMPOSITE_GAP.fullmatch(folded[joined[-1][1] : start]):
             joined[-1] = (joined[-1][0], end, joined[-1][2], True)
         else:
             joined.append((start, end, alias, False))
@@ -352,11 +353,12 @@ def _named_variant(folded: str, start: int, end: int, key: str) -> tuple[int, st
     return prefix.start(1), name_key(folded[prefix.start(1) : end])
 
 
-def _derived_name(folded: str, start: int, end: int, canonical: str) -> tuple[str, int]:
+def _derived_name(sentence: Sentence, start: int, end: int, canonical: str) -> tuple[str, int]:
     """The key and end of a catalogue mention: its canonical name (the surface keeps a size or version suffix),
-    or a derived tool's own name."""
+    or a derived tool's own name (not across an em dash: "AlphaFold—and")."""
+    folded = sentence.folded
     extension = _EXTENSION.match(folded, end)
-    if extension is None or JOINED_WORD.match(extension.group(0)):
+    if extension is None or JOINED_WORD.match(extension.group(0)) or sentence.text[end : end + 1] == "\u2014":
         return canonical, end
     same = _SAME_MODEL_EXTENSION.match(extension.group(0))
     if same:
@@ -455,6 +457,10 @@ def _display_name(surface: str, entry: CatalogueEntry | None) -> str:
     return surface
 
 
+def _name_shaped(surface: str) -> bool:
+    return any(char.isupper() or char.isdigit() for char in surface)
+
+
 def _mention(candidate: _Candidate) -> PtmMention:
     context = " | ".join(candidate.windows)
     if candidate.entry is not None:
@@ -467,7 +473,9 @@ def _mention(candidate: _Candidate) -> PtmMention:
     strongest = sorted(candidate.sentences, key=lambda pair: -pair[0])[:3]
     # The name as the paper writes it most often; in full (with its backbone) where the paper once does.
     surfaces = candidate.full_names or candidate.surfaces
-    name = _display_name(max(surfaces.items(), key=lambda item: (item[1], len(item[0])))[0], candidate.entry)[:200]
+    # Among equals, a name-shaped spelling ("word2vec" over "skip gram"), then the longest.
+    best = max(surfaces.items(), key=lambda item: (item[1], _name_shaped(item[0]), len(item[0])))[0]
+    name = _display_name(best, candidate.entry)[:200]
     return PtmMention(
         name=name,
         reuse_pattern=pattern,

@@ -27,7 +27,7 @@ _MORPHOLOGY = re.compile(
 # A name written with a suffix that is not part of it ("DeepCNF-based", "CNN-like").
 _SUFFIX = re.compile(
     r"-(?:based|like|derived|style|type|specific|driven|inspired|powered|predicted|generated|trained|encoded|"
-    r"embedded|embeddings?|features?)\d*$",
+    r"embedded|embeddings?|features?|layers?|blocks?|modules?)\d*$",
     re.IGNORECASE,
 )
 # A word joined to a name by a dash that is punctuation ("AlphaFold—and", folded to a hyphen), or a superscript
@@ -36,10 +36,10 @@ JOINED_WORD = re.compile(r"-(?:and|or|but|the|with|which|that|from|for|to|in|of|
 _SUPERSCRIPT = re.compile(r"(?<=[a-z])(?:\d{1,3}(?:[-,]\d{1,3})+|\d{2,3})$")
 # Names of building blocks ("convBlocks") are not models.
 _BLOCK = re.compile(r"(?:Blocks?|Layers?|Modules?|Cells?)$")
-# A name followed by one of these is a data set or a library, not a model.
+# A name followed by one of these is a data set or a library, not a model; one followed by "=" is a symbol.
 _NOT_A_MODEL_AFTER = re.compile(
     r"^\s(?:database|dataset|data set|data|corpus|repository|library|package|toolkit|benchmark|consortium|project|"
-    r"challenge|competition|format|file)s?\b",
+    r"challenge|competition|format|file)s?\b|^\sas (?:the |a )?(?:[\w-]+\s)?(?:backend|framework|library)\b|^\s?=",
     re.IGNORECASE,
 )
 # After a catalogue name: a data set, a benchmark, a file format, a software library or hardware of that name
@@ -47,9 +47,15 @@ _NOT_A_MODEL_AFTER = re.compile(
 # Not "database" or "server": the AlphaFold database and the SignalP server are uses of their models (codebook).
 _NOT_A_CATALOGUED_MODEL_AFTER = re.compile(
     r"^(?:,?\s(?:and\s|or\s)?[A-Z][\w.+-]*){0,3}\s(?:datasets?|data sets?|corpus|corpora|benchmarks?|challenges?|"
-    r"competitions?|formats?|files?|librar(?:y|ies)|frameworks?|toolbox(?:es)?|disks?|drives?|storage|"
-    r"[Ii]mage [Aa]nnotator)\b|^\sas (?:the |a )?(?:backend|framework|library)\b"
+    r"competitions?|formats?|files?|librar(?:y|ies)|frameworks?|toolbox(?:es)?|disks?|drives?|storage|projects?|"
+    r"consortium|initiative|repositor(?:y|ies)|GitHub|"
+    r"[Ii]mage [Aa]nnotator)\b|^\sas (?:the |a )?(?:[\w-]+\s)?(?:backend|framework|library)\b"
 )  # case-sensitive: the names listed before the noun are capitalised
+# Before a name: it is one of the software libraries listed ("the medical imaging libraries NiBabel and SimpleITK").
+_LIBRARY_BEFORE = re.compile(
+    r"\b(?:librar(?:y|ies)|packages?|toolkits?|toolbox(?:es)?|frameworks?)\s(?:[A-Z][\w.+-]*(?:,\s|,?\sand\s|,?\sor\s))"
+    r"{0,3}$"
+)
 # Words a generic deep-learning term is made of: an acronym spelled out in these ("fully connected network (FCN)",
 # "convolutional recurrent neural networks (CRNN)") names the kind of network, not a model.
 _GENERIC = """
@@ -96,7 +102,8 @@ CUDA cuDNN NVIDIA DeepMind OpenAI Google Microsoft Facebook GitHub Python MATLAB
 SNP SNPs GWAS Transformer Transformers NumPy SciPy scikit-learn Pandas SHAP LIME DeepLIFT DeepExplain DeepChem Captum
 Grad-CAM GradCAM DGL PyG CVAE cGAN CGAN BLSTM BLSTMs ConvNet ConvNets FCN FCNs FCNN F-CNN pLM pLMs
 HuggingFace PaddlePaddle MMDetection MatConvNet OpenCV JAX Flax spaCy NLTK Scikit-Learn Lightning MoleculeNet SMILES
-ChEMBL UniProt PDB TCGA GDSC CASP CAFA CAMEO
+ChEMBL UniProt PDB TCGA GDSC CASP CAFA CAMEO SimpleITK ITK NiBabel MONAI NiftyNet DLTK CatBoost LightGBM ElasticNet
+ARI NMI AUPR DQN DDQN deep-Q
 """
 # Rounds of community benchmarks ("CASP13", "CAFA3"): experiments, not models.
 _BENCHMARK_ROUND = re.compile(r"^(?:CASP|CAFA|CAPRI|CAMEO|DREAM)\d*$")
@@ -116,11 +123,14 @@ def is_model_shaped(name: str) -> bool:
     return bool(_MORPHOLOGY.search(name))
 
 
-def candidates(folded: str) -> list[NameCandidate]:
-    """Names in one sentence that the sentence presents as a model or tool (not yet checked for deep learning)."""
+def candidates(folded: str, text: str | None = None) -> list[NameCandidate]:
+    """Names in one sentence that the sentence presents as a model or tool (not yet checked for deep learning).
+    `text` is the sentence before folding: an em dash there ends a name ("DeepFRI—a graph network")."""
     found: list[NameCandidate] = []
     for match in _NAME.finditer(folded):
         name = match.group(1)
+        if text is not None and "\u2014" in text[match.start() : match.end()]:
+            name = name[: text.index("\u2014", match.start()) - match.start()]
         if name.isalpha() and len(name) > 5 and name[1:].islower():
             continue  # a capitalised word ("Moreover", "Twofold")
         name = _SUFFIX.sub("", JOINED_WORD.sub("", name)) if "-" in name else name
@@ -133,8 +143,9 @@ def candidates(folded: str) -> list[NameCandidate]:
         if not morphology and not _SHAPE.search(name):
             continue
         after = folded[match.end() : match.end() + 90]
-        if _NOT_A_MODEL_AFTER.match(after):
-            continue
+        preceding = folded[max(0, match.start() - 80) : match.start()]
+        if _NOT_A_MODEL_AFTER.match(after) or _LIBRARY_BEFORE.search(preceding) or preceding.rstrip().endswith("="):
+            continue  # "… as the RL framework", "the libraries NiBabel and SimpleITK", "K = EVAE"
         before = folded[max(0, match.start() - 70) : match.start()].rstrip("\"'\u201c\u2018")  # ‘ItClust’
         presented = bool(
             _CITATION.match(after) or _VERSION.match(after) or _APPOSITION.match(after) or _USED.search(before)

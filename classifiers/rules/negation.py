@@ -27,7 +27,8 @@ class Reading(StrEnum):
 
 # All patterns but _OTHERS are lower case and read the lower-cased sentence (much faster than re.IGNORECASE).
 _NEGATED = re.compile(
-    r"\b(?:unlike|instead of|rather than|in contrast to|as opposed to|without (?:using|the need|requiring|relying)|"
+    r"\b(?:unlike|instead of|rather than|in contrast (?:to|with)|as opposed to|"
+    r"without (?:using|the need|requiring|relying)|never (?:been )?(?:used|applied)|"
     r"(?:do|does|did|was|were|is|are|could|can|cannot) not (?:use|used|using|require|rely|employ|involve|need|"
     r"based|apply|applied|run)|cannot be (?:used|applied|run)|"
     r"no (?:deep|neural|machine)|not (?:a |an )?(?:deep|neural)|alternative to|"
@@ -37,7 +38,8 @@ _HYPOTHETICAL = re.compile(
     r"\b(?:future (?:work|studies|research|versions?|efforts?|directions?|releases?)|in the future|"
     r"could (?:be|potentially|also|further)|would (?:be|allow|enable|benefit)|might (?:be|help|improve|allow)|"
     r"may (?:be (?:used|applied|useful|integrated|extended)|help|allow|enable)|"
-    r"promising|remains to be|we plan|we intend|is planned|will be (?:used|applied|explored|integrated|added))",
+    r"promising|remains to be|we plan|we intend|is planned|will be (?:used|applied|explored|integrated|added)|"
+    r"we (?:anticipate|expect|envision|foresee))",
 )
 # Numbers or results taken from other papers: a comparison the authors did not run.
 _REPORTED = re.compile(
@@ -64,6 +66,8 @@ _OTHERS = re.compile(
     r"various|multiple|some)\s+(?:studies|works?|research|approaches|methods|authors|groups|efforts|tools|models)\b|"
     r"\b(?:has|have|was|were) (?:been )?(?:shown|demonstrated|proven|successfully|widely|increasingly|recently|"
     r"emerged|revolutioni[sz]ed|become|achieved|gained|attracted|proposed|developed|introduced|reported|released)\b|"
+    r"\b(?:has|have) been (?:widely |successfully |extensively |recently )?(?:used|applied|implemented|employed|"
+    r"adopted|utili[sz]ed)\b|"
     r"\b(?:[A-Z][\w'-]+ et al\.?|they|the authors|these researchers|the researchers)(?:,? \(?\d{4}[a-z]?\)?)?"
     r"(?: \([^)]{0,60}\))?[^.;]{0,40}?\b(?:used|uses|applied|applies|trained|trains|developed|develops|proposed|"
     r"proposes|presented|presents|introduced|introduces|designed|showed|reported|built|created|implement|"
@@ -91,7 +95,8 @@ _EXAMPLES = re.compile(r"\b(?:inspired by|such as|e\.g\.|for example|for instanc
 # AlphaFold2", "an extension to X"), someone else's use ("a data set utilised by X"), an example in a list ("tools
 # such as X", "e.g. X"), or an alternative the authors turned down ("we chose ProtT5 over models such as X").
 _DESCRIBED_BEFORE = re.compile(
-    r"\b(?:similar to|inspired by|analogous to|unlike|in contrast to)\s[^;:]{0,50}$|"
+    r"\b(?:similar to|inspired by|analogous to|unlike|in contrast to|differs? from|different from|related to)\s"
+    r"[^;:]{0,50}$|"
     r"(?:,\s|\()(?:a|an)\s[^,;]{0,40}\b(?:implementation|version|wrapper|extension|variant|successor|port|"
     r"adaptation) (?:of|to)\s(?:the\s)?$|\(based on\s(?:the\s)?$|"
     r"\b(?:used|utili[sz]ed|employed|adopted|proposed|developed|introduced|described) by\s[^;]{0,80}$",
@@ -101,16 +106,21 @@ _EXAMPLE_BEFORE = re.compile(
     r"programs?|packages?) like)\s[^.;]{0,150}$"
 )
 _REJECTED_BEFORE = re.compile(r"\b(?:chose|choose|selected|preferred|picked)\b[^.;]{0,60}\bover\b[^.;]{0,60}$")
-# Just after it: a design likeness ("an AlexNet-like architecture", "a BERT-style loss"), numbers quoted for it
-# ("SSD (53.3% mAP)"), an aside that it is older work ("R-CNN, a previous detection algorithm"), or a building block
-# of the authors' network ("our ResNet blocks", "the BERT objective").
+# Just after it: a design likeness ("an AlexNet-like architecture", "a BERT-style loss"), numbers or results quoted
+# for it ("SSD (53.3% mAP)", "the DeepTrio results [15]"), an aside that it is older work ("R-CNN, a previous
+# detection algorithm"), or a building block of the authors' network ("our ResNet blocks", "the BERT objective").
 _LIKENESS_AFTER = re.compile(r"^-(?:like|inspired|style|type)\b")
 _NUMBERS_AFTER = re.compile(
     r"^\s?\((?:[^()]{0,40}?\d+(?:\.\d+)?\s?%|[^()]{0,40}?\b(?:m?ap|auc|auroc|accuracy|f1|mae|rmse|mse|pcc)\b"
     r"\s?(?:of|=|:)?\s?\d)"
 )
+_RESULTS_AFTER = re.compile(
+    r"^\s(?:results?|performances?|scores?|accurac(?:y|ies))\s?(?:\[\d|\(\d|\([a-z][\w'-]+ et al)"
+)
 _EARLIER_WORK_AFTER = re.compile(r"^,\s(?:a|an|the)\s(?:previous|earlier|existing|older|classical|traditional|prior)\b")
-_PART_AFTER = re.compile(r"^(?:-style|-like)?\s(?:blocks?|layers?|modules?|units?|cells?|objective|loss)\b")
+_PART_AFTER = re.compile(
+    r"^(?:\s?\([^()]{1,20}\))?(?:-style|-like)?\s(?:blocks?|layers?|modules?|units?|cells?|objective|loss)\b"
+)
 
 
 def reading(folded: str, position: int | None = None) -> Reading:
@@ -138,6 +148,7 @@ def mention_reading(folded: str, start: int, end: int) -> Reading:
         _DESCRIBED_BEFORE.search(before)
         or _LIKENESS_AFTER.match(after)
         or _NUMBERS_AFTER.match(after)
+        or _RESULTS_AFTER.match(after)
         or _EARLIER_WORK_AFTER.match(after)
         or (_EXAMPLE_BEFORE.search(before) and not _FIRST_PERSON.search(lower_same_length(folded)))
     ):

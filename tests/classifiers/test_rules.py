@@ -321,6 +321,12 @@ def test_a_paper_naming_more_models_than_the_taxonomy_allows_keeps_the_most_used
         ("The BERT objective is trained jointly with the structure loss.", "BERT", Reading.PART),
         ("TMbed and DeepQuolix (based on ESM-1b [36]) were run on all proteins.", "ESM-1b", Reading.CITED),
         ("Pereira et al. (2019) implement a modified version of a model called SegNet.", "SegNet", Reading.CITED),
+        ("However, our model differs from scVI in two notable aspects.", "scVI", Reading.CITED),
+        ("The increment is consistent with the DeepTrio results [15].", "DeepTrio", Reading.CITED),
+        ("RCNNs have been implemented to count stomata on leaves (Smith et al., 2021).", "RCNNs", Reading.CITED),
+        ("We anticipate an increase in the use of RCNNs in biology.", "RCNNs", Reading.HYPOTHETICAL),
+        ("In contrast with Eisen or MONAI, we do not implement network architectures.", "MONAI", Reading.NEGATED),
+        ("The graph convolutional network (GCN) layer aggregates.", "convolutional network", Reading.PART),
     ],
 )
 def test_the_words_around_a_mention_say_whether_it_is_used(sentence: str, name: str, expected: Reading) -> None:
@@ -346,6 +352,8 @@ def test_names_that_are_libraries_data_sets_benchmarks_links_or_blocks_are_not_m
         ("methods", "Our convolutional neural network is built from convBlocks (a convolutional layer and a ReLU)."),
         ("methods", "Code for the deep learning model: https://github.com/example/mask-r-cnn-quolix-demo."),
         ("methods", "Training ran on a node with a GPU, 512 GB of RAM and a 2 TB SSD disk."),
+        ("methods", "The deep learning pipeline reads images with the imaging libraries ZentoIO and QuolixITK."),
+        ("methods", "The deep generative model is linear in its kernels, that is KVAE = EVAE and KC = EC."),
     )  # fmt: skip
     assert classify_paper(doc).ptms.ptms == []
 
@@ -354,6 +362,7 @@ def test_punctuation_and_citations_run_into_a_name_are_not_part_of_it() -> None:
     doc = _document(
         ("methods", "Nuclei were segmented with QuolixNet12, a deep convolutional neural network, with default "
                     "parameters."),
+        ("methods", "We used the data of QuolixNet—a deep convolutional neural network (Smith et al., 2021)."),
         ("methods", "We hope that QuolixNet—and deep learning tools like it—will become routine."),
         ("methods", "This holds for other objects.PlexoNet outperforms both on the deep learning benchmark."),
     )  # fmt: skip
