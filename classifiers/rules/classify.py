@@ -222,6 +222,7 @@ def classify_paper(doc: PaperDocument) -> PaperLabels:
     found: dict[str, _Candidate] = {}
     names: dict[str, NameCandidate] = {}
     generic: set[str] = set()
+    short_names: dict[str, str] = {}  # key of a short name → key of the long name it abbreviates
     known = _catalogue_keys()
     for record in paper.sentences():
         sentence, weight = record.sentence, record.weight
@@ -244,11 +245,13 @@ def classify_paper(doc: PaperDocument) -> PaperLabels:
             _add(found, key, alias.entry, sentence.text[start:end], record, start, end, title, full_name=composite)
         if record.terms or record.models:
             generic |= generic_abbreviations(sentence.folded)
+            short_names.update(_short_names(sentence.folded))
             for name in candidates(sentence.folded, sentence.text):
                 key = name_key(name.name)
                 if key not in known and not _inside_model(name, record) and _tied(name, record):
                     names.setdefault(key, name)
     _add_name_mentions(paper, {key: name for key, name in names.items() if key not in generic}, found)
+    _merge_short_names(found, short_names)
     for key in _own_tools(title):  # "ColabFold: …": the paper's tool, and "ColabFold-AlphaFold2" a setting of it
         for name, candidate in found.items():
             candidate.own_model |= name_key(name).startswith(key)
@@ -416,6 +419,37 @@ def _add(
     first = sentence.folded.rfind(" ", 0, max(0, start - PATTERN_WINDOW)) + 1  # whole words: "pre-trained"
     last = sentence.folded.find(" ", end + PATTERN_WINDOW)
     candidate.windows.append(sentence.folded[first : last if last >= 0 else len(sentence.folded)])
+
+
+# "DeepVirFinder (18) (DVF)", "DeepMetaPSICOV (DMP)": a short name in parentheses right after a long one.
+_SHORT_NAME = re.compile(
+    r"([A-Za-z][\w.+-]*[A-Za-z0-9])\s(?:\(\d{1,3}\)\s|\[\d{1,3}(?:[,-]\d{1,3})*\]\s)?\(([A-Z][A-Za-z0-9-]{1,11})\)"
+)
+
+
+def _short_names(folded: str) -> dict[str, str]:
+    return {name_key(m.group(2)): name_key(m.group(1)) for m in _SHORT_NAME.finditer(folded)}
+
+
+def _merge_short_names(found: dict[str, _Candidate], short_names: dict[str, str]) -> None:
+    """One model under its name and its abbreviation is one entry, under the name."""
+    by_key = {name_key(key): key for key in found}
+    for candidate_key, candidate in found.items():
+        for surface in candidate.surfaces:
+            by_key.setdefault(name_key(surface), candidate_key)
+    for short, long in short_names.items():
+        short_key, long_key = by_key.get(short), by_key.get(long)
+        if short_key is None or long_key is None or short_key == long_key or short_key not in found:
+            continue
+        if long_key not in found:
+            continue
+        merged, gone = found[long_key], found.pop(short_key)
+        merged.weight += gone.weight
+        merged.own_use |= gone.own_use
+        merged.own_model |= gone.own_model
+        merged.outside_tables |= gone.outside_tables
+        merged.sentences += gone.sentences
+        merged.windows += gone.windows
 
 
 def _add_name_mentions(paper: _Paper, names: dict[str, NameCandidate], found: dict[str, _Candidate]) -> None:

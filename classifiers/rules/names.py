@@ -36,10 +36,12 @@ JOINED_WORD = re.compile(r"-(?:and|or|but|the|with|which|that|from|for|to|in|of|
 _SUPERSCRIPT = re.compile(r"(?<=[a-z])(?:\d{1,3}(?:[-,]\d{1,3})+|\d{2,3})$")
 # Names of building blocks ("convBlocks") are not models.
 _BLOCK = re.compile(r"(?:Blocks?|Layers?|Modules?|Cells?)$")
-# A name followed by one of these is a data set or a library, not a model; one followed by "=" is a symbol.
+# A name followed by one of these is a data set or a library ("the KEGG RPAIR database"), not a model; one followed
+# by "=" is a symbol.
 _NOT_A_MODEL_AFTER = re.compile(
-    r"^\s(?:database|dataset|data set|data|corpus|repository|library|package|toolkit|benchmark|consortium|project|"
-    r"challenge|competition|format|file)s?\b|^\sas (?:the |a )?(?:[\w-]+\s)?(?:backend|framework|library)\b|^\s?=",
+    r"^(?:\s[A-Z][\w-]*)?\s(?:database|dataset|data set|data|corpus|repository|library|package|toolkit|benchmark|"
+    r"consortium|project|challenge|competition|format|file|experiment|assay)s?\b|"
+    r"^\sas (?:the |a )?(?:[\w-]+\s)?(?:backend|framework|library)\b|^\s?=",
     re.IGNORECASE,
 )
 # After a catalogue name: a data set, a benchmark, a file format, a software library or hardware of that name
@@ -48,7 +50,7 @@ _NOT_A_MODEL_AFTER = re.compile(
 _NOT_A_CATALOGUED_MODEL_AFTER = re.compile(
     r"^(?:,?\s(?:and\s|or\s)?[A-Z][\w.+-]*){0,3}\s(?:datasets?|data sets?|corpus|corpora|benchmarks?|challenges?|"
     r"competitions?|formats?|files?|librar(?:y|ies)|frameworks?|toolbox(?:es)?|disks?|drives?|storage|projects?|"
-    r"consortium|initiative|repositor(?:y|ies)|GitHub|"
+    r"consortium|initiative|repositor(?:y|ies)|GitHub|experiments?|assays?|peaks?|reads|"
     r"[Ii]mage [Aa]nnotator)\b|^\sas (?:the |a )?(?:[\w-]+\s)?(?:backend|framework|library)\b"
 )  # case-sensitive: the names listed before the noun are capitalised
 # Before a name: it is one of the software libraries listed ("the medical imaging libraries NiBabel and SimpleITK").
@@ -105,8 +107,8 @@ HuggingFace PaddlePaddle MMDetection MatConvNet OpenCV JAX Flax spaCy NLTK Sciki
 ChEMBL UniProt PDB TCGA GDSC CASP CAFA CAMEO SimpleITK ITK NiBabel MONAI NiftyNet DLTK CatBoost LightGBM ElasticNet
 ARI NMI AUPR DQN DDQN deep-Q
 """
-# Rounds of community benchmarks ("CASP13", "CAFA3"): experiments, not models.
-_BENCHMARK_ROUND = re.compile(r"^(?:CASP|CAFA|CAPRI|CAMEO|DREAM)\d*$")
+# Rounds of community benchmarks ("CASP13", "CAFA3"): experiments, not models. Nucleic acids ("lncRNAs", "cfDNA").
+_BENCHMARK_ROUND = re.compile(r"^(?:CASP|CAFA|CAPRI|CAMEO|DREAM)\d*$|^[a-z]{1,5}(?:RNA|DNA)s?$")
 NOT_MODELS = frozenset(word.lower() for word in _NOT_MODELS.split())
 
 

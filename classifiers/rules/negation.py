@@ -39,7 +39,7 @@ _HYPOTHETICAL = re.compile(
     r"could (?:be|potentially|also|further)|would (?:be|allow|enable|benefit)|might (?:be|help|improve|allow)|"
     r"may (?:be (?:used|applied|useful|integrated|extended)|help|allow|enable)|"
     r"promising|remains to be|we plan|we intend|is planned|will be (?:used|applied|explored|integrated|added)|"
-    r"we (?:anticipate|expect|envision|foresee))",
+    r"we (?:anticipate|expect|envision|foresee|recommend)|(?:is|are) recommended)",
 )
 # Numbers or results taken from other papers: a comparison the authors did not run.
 _REPORTED = re.compile(
@@ -85,8 +85,7 @@ _PASSIVE_USE = re.compile(
     r"downloaded|extracted|calculated|estimated|annotated|processed|analy[sz]ed|tested|evaluated|optimi[sz]ed|"
     r"compared|benchmarked|executed|basecalled|base-called|called|aligned|assembled)\b|"
     r"\b(?:using|with the help of|by means of|(?:predicted|generated|computed|obtained|identified|called|"
-    r"basecalled|base-called|segmented|detected) (?:by|with|using|via)|compared (?:with|to|against)|"
-    r"in comparison (?:with|to)|outperform(?:s|ed|ing)?|benchmark(?:ed|ing)? against)\b",
+    r"basecalled|base-called|segmented|detected) (?:by|with|using|via))\b",
 )
 _EXAMPLES = re.compile(r"\b(?:inspired by|such as|e\.g\.|for example|for instance)\b")
 

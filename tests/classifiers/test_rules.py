@@ -327,6 +327,9 @@ def test_a_paper_naming_more_models_than_the_taxonomy_allows_keeps_the_most_used
         ("We anticipate an increase in the use of RCNNs in biology.", "RCNNs", Reading.HYPOTHETICAL),
         ("In contrast with Eisen or MONAI, we do not implement network architectures.", "MONAI", Reading.NEGATED),
         ("The graph convolutional network (GCN) layer aggregates.", "convolutional network", Reading.PART),
+        ("We recommend tools like Weka and HeuristicLab for this.", "HeuristicLab", Reading.HYPOTHETICAL),
+        ("Our deep model outperforms QuolixCNN on every data set.", "QuolixCNN", Reading.PLAIN),
+        ("We compared our deep model with QuolixCNN on every data set.", "QuolixCNN", Reading.OWN_USE),
     ],
 )
 def test_the_words_around_a_mention_say_whether_it_is_used(sentence: str, name: str, expected: Reading) -> None:
@@ -354,6 +357,8 @@ def test_names_that_are_libraries_data_sets_benchmarks_links_or_blocks_are_not_m
         ("methods", "Training ran on a node with a GPU, 512 GB of RAM and a 2 TB SSD disk."),
         ("methods", "The deep learning pipeline reads images with the imaging libraries ZentoIO and QuolixITK."),
         ("methods", "The deep generative model is linear in its kernels, that is KVAE = EVAE and KC = EC."),
+        ("methods", "For the deep learning model we curated the KEGG RPAIR database and all CLIP experiments."),
+        ("methods", "In this paper, plant lncRNAs are predicted by deep learning (PlncRNA-HDeep)."),
     )  # fmt: skip
     assert classify_paper(doc).ptms.ptms == []
 
@@ -444,3 +449,11 @@ def test_an_unknown_model_only_named_as_what_the_study_beats_is_a_conceptual_bas
         "QuolixCNN": (ReusePattern.CONCEPTUAL, Stage.TEST),
         "ZentoPred": (ReusePattern.CONCEPTUAL, Stage.TEST),
     }
+
+
+def test_a_model_and_its_abbreviation_are_one_entry_under_its_name() -> None:
+    doc = _document(
+        ("methods", "We compared our model against QuolixFinder (18) (QVF), a deep convolutional neural network."),
+        ("results", "The deep learning tool QVF v2.1 was run with default parameters on all 300 genomes."),
+    )
+    assert set(_ptms(doc)) == {"QuolixFinder"}
