@@ -300,7 +300,7 @@ _VARIANT = r"base|large|small|tiny|medium|xl|xxl|uncased|cased|v?\d+(?:\.\d+)*[a
 _DESCRIPTOR = (  # not part of the name
     r"based|like|derived|style|type|generated|predicted|trained|pretrained|encoded|embeddings?|features?|models?|"
     r"net|network|layers?|backbone|encoder|decoder|architecture|server|web|db|database|normali[sz]ed|processed|"
-    r"corrected|inspired"
+    r"corrected|inspired|tools|toolkit|package|lib|library"
 )
 _SAME_MODEL_EXTENSION = re.compile(
     rf"^((?:-(?:{_VARIANT}))*)(?:-(?:(?:{_DESCRIPTOR})\d*|{_VARIANT}))*$", re.IGNORECASE
@@ -427,13 +427,21 @@ _SHORT_NAME = re.compile(
 )
 
 
+_CITED_NAME = re.compile(r"^(.*[a-z])\d{2,3}$")
+
+
 def _short_names(folded: str) -> dict[str, str]:
     return {name_key(m.group(2)): name_key(m.group(1)) for m in _SHORT_NAME.finditer(folded)}
 
 
 def _merge_short_names(found: dict[str, _Candidate], short_names: dict[str, str]) -> None:
-    """One model under its name and its abbreviation is one entry, under the name."""
+    """One model under its name and its abbreviation is one entry, under the name; so is a name found in the text
+    with a superscript citation run into it ("DeepGO38" beside "DeepGO")."""
     by_key = {name_key(key): key for key in found}
+    for key in list(found):
+        cited = _CITED_NAME.match(key)
+        if found[key].entry is None and cited and cited.group(1) in by_key and by_key[cited.group(1)] in found:
+            short_names[key] = cited.group(1)
     for candidate_key, candidate in found.items():
         for surface in candidate.surfaces:
             by_key.setdefault(name_key(surface), candidate_key)
@@ -507,8 +515,12 @@ def _mention(candidate: _Candidate) -> PtmMention:
     strongest = sorted(candidate.sentences, key=lambda pair: -pair[0])[:3]
     # The name as the paper writes it most often; in full (with its backbone) where the paper once does.
     surfaces = candidate.full_names or candidate.surfaces
-    # Among equals, a name-shaped spelling ("word2vec" over "skip gram"), then the longest.
-    best = max(surfaces.items(), key=lambda item: (item[1], _name_shaped(item[0]), len(item[0])))[0]
+    # Spellings that differ only in case count together ("scVI", "scvi"); among equals, a name-shaped spelling
+    # ("word2vec" over "skip gram"), then the longest; within a case group, the one with capitals.
+    counts: Counter[str] = Counter()
+    for surface, count in surfaces.items():
+        counts[surface.lower()] += count
+    best = max(surfaces, key=lambda s: (counts[s.lower()], _name_shaped(s), len(s), s != s.lower()))
     name = _display_name(best, candidate.entry)[:200]
     return PtmMention(
         name=name,

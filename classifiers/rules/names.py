@@ -40,7 +40,7 @@ _BLOCK = re.compile(r"(?:Blocks?|Layers?|Modules?|Cells?)$")
 # by "=" is a symbol.
 _NOT_A_MODEL_AFTER = re.compile(
     r"^(?:\s[A-Z][\w-]*)?\s(?:database|dataset|data set|data|corpus|repository|library|package|toolkit|benchmark|"
-    r"consortium|project|challenge|competition|format|file|experiment|assay)s?\b|"
+    r"consortium|project|challenge|competition|format|file|experiment|assay|callback|function|class|object)s?\b|"
     r"^\sas (?:the |a )?(?:[\w-]+\s)?(?:backend|framework|library)\b|^\s?=",
     re.IGNORECASE,
 )
@@ -105,7 +105,7 @@ SNP SNPs GWAS Transformer Transformers NumPy SciPy scikit-learn Pandas SHAP LIME
 Grad-CAM GradCAM DGL PyG CVAE cGAN CGAN BLSTM BLSTMs ConvNet ConvNets FCN FCNs FCNN F-CNN pLM pLMs
 HuggingFace PaddlePaddle MMDetection MatConvNet OpenCV JAX Flax spaCy NLTK Scikit-Learn Lightning MoleculeNet SMILES
 ChEMBL UniProt PDB TCGA GDSC CASP CAFA CAMEO SimpleITK ITK NiBabel MONAI NiftyNet DLTK CatBoost LightGBM ElasticNet
-ARI NMI AUPR DQN DDQN deep-Q
+ARI NMI AUPR DQN DDQN deep-Q FID SSIM PSNR LPIPS QTL eQTL DTI PPI SNV CNV KEGG
 """
 # Rounds of community benchmarks ("CASP13", "CAFA3"): experiments, not models. Nucleic acids ("lncRNAs", "cfDNA").
 _BENCHMARK_ROUND = re.compile(r"^(?:CASP|CAFA|CAPRI|CAMEO|DREAM)\d*$|^[a-z]{1,5}(?:RNA|DNA)s?$")

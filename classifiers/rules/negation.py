@@ -71,11 +71,12 @@ _OTHERS = re.compile(
     r"\b(?:[A-Z][\w'-]+ et al\.?|they|the authors|these researchers|the researchers)(?:,? \(?\d{4}[a-z]?\)?)?"
     r"(?: \([^)]{0,60}\))?[^.;]{0,40}?\b(?:used|uses|applied|applies|trained|trains|developed|develops|proposed|"
     r"proposes|presented|presents|introduced|introduces|designed|showed|reported|built|created|implement|"
-    r"implements|implemented|employ|employs|employed)\b|"
+    r"implements|implemented|employ|employs|employed|provide|provides|describe|describes|"
+    r"explored|explore|explores)\b|"
     r"^In [A-Z][\w-]+ ?(?:\[\d|\([A-Z])|"
     r"\b[A-Z][\w-]+ (?:\[\d+(?:[,\u2013-]\d+)*\]|\([A-Z][\w'-]+ et al\.?,? \d{4}[a-z]?\)) (?:is|uses|builds|built|"
     r"employs|employed|applies|adopts|adopted|combines|combined|utili[sz]es|utili[sz]ed|proposed|developed|"
-    r"introduced|consists|extracts|learns|predicts|achieved|achieves|integrates|treats|takes|relies)\b",
+    r"introduced|consists|extracts|learns|predicts|achieved|achieves|integrates|treats|takes|relies|using)\b",
 )
 # A passive "was used/trained/compared", or "using X": the study's own work unless the sentence is about others'.
 _PASSIVE_USE = re.compile(

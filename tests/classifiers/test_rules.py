@@ -330,6 +330,9 @@ def test_a_paper_naming_more_models_than_the_taxonomy_allows_keeps_the_most_used
         ("We recommend tools like Weka and HeuristicLab for this.", "HeuristicLab", Reading.HYPOTHETICAL),
         ("Our deep model outperforms QuolixCNN on every data set.", "QuolixCNN", Reading.PLAIN),
         ("We compared our deep model with QuolixCNN on every data set.", "QuolixCNN", Reading.OWN_USE),
+        ("The GATMDA [41] using graph attention networks predicts associations.", "GATMDA", Reading.CITED),
+        ("Gysi et al. [5] provide an exploration of graph convolutional networks.", "graph", Reading.CITED),
+        ("NetSurfP 3.0 (Hoie et al. 2022) provided secondary structure predictions.", "NetSurfP", Reading.PLAIN),
     ],
 )
 def test_the_words_around_a_mention_say_whether_it_is_used(sentence: str, name: str, expected: Reading) -> None:
@@ -359,6 +362,8 @@ def test_names_that_are_libraries_data_sets_benchmarks_links_or_blocks_are_not_m
         ("methods", "The deep generative model is linear in its kernels, that is KVAE = EVAE and KC = EC."),
         ("methods", "For the deep learning model we curated the KEGG RPAIR database and all CLIP experiments."),
         ("methods", "In this paper, plant lncRNAs are predicted by deep learning (PlncRNA-HDeep)."),
+        ("methods", "We trained the deep model for six epochs and used the ModelCheckpoint callback of Keras."),
+        ("methods", "The deep generative model is scored with FID on the MINER DTI dataset."),
     )  # fmt: skip
     assert classify_paper(doc).ptms.ptms == []
 
@@ -457,3 +462,13 @@ def test_a_model_and_its_abbreviation_are_one_entry_under_its_name() -> None:
         ("results", "The deep learning tool QVF v2.1 was run with default parameters on all 300 genomes."),
     )
     assert set(_ptms(doc)) == {"QuolixFinder"}
+
+
+def test_a_superscript_citation_run_into_a_known_name_and_a_tools_package_are_the_same_model() -> None:
+    doc = _document(
+        ("methods", "We ran QuolixGO [12], a deep convolutional neural network, with default parameters."),
+        ("results", "Our deep model beats the CNN-based method QuolixGO38 on every ontology."),
+        ("methods", "Cells were embedded with scVI, a deep generative model; the Python package scvi-tools (v0.17.1) "
+                    "was used for it."),
+    )  # fmt: skip
+    assert set(_ptms(doc)) == {"QuolixGO", "scVI"}
