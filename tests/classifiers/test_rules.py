@@ -467,7 +467,7 @@ def test_a_model_and_its_abbreviation_are_one_entry_under_its_name() -> None:
 def test_a_superscript_citation_run_into_a_known_name_and_a_tools_package_are_the_same_model() -> None:
     doc = _document(
         ("methods", "We ran QuolixGO [12], a deep convolutional neural network, with default parameters."),
-        ("results", "Our deep model beats the CNN-based method QuolixGO38 on every ontology."),
+        ("results", "We compared our deep model with the CNN-based method QuolixGO38 on every ontology."),
         ("methods", "Cells were embedded with scVI, a deep generative model; the Python package scvi-tools (v0.17.1) "
                     "was used for it."),
     )  # fmt: skip
