@@ -29,6 +29,7 @@ from .names import (
     in_url,
     name_key,
     not_a_model_after,
+    resource_names,
 )
 from .negation import Reading, mention_reading, reading
 from .patterns import ADAPTATION, PRETRAINED, reuse_pattern
@@ -250,6 +251,7 @@ def classify_paper(doc: PaperDocument) -> PaperLabels:
                 key = name_key(name.name)
                 if key not in known and not _inside_model(name, record) and _tied(name, record):
                     names.setdefault(key, name)
+    generic |= resource_names(paper.folded)
     _add_name_mentions(paper, {key: name for key, name in names.items() if key not in generic}, found)
     _merge_short_names(found, short_names)
     for key in _own_tools(title):  # "ColabFold: …": the paper's tool, and "ColabFold-AlphaFold2" a setting of it

@@ -105,7 +105,7 @@ SNP SNPs GWAS Transformer Transformers NumPy SciPy scikit-learn Pandas SHAP LIME
 Grad-CAM GradCAM DGL PyG CVAE cGAN CGAN BLSTM BLSTMs ConvNet ConvNets FCN FCNs FCNN F-CNN pLM pLMs
 HuggingFace PaddlePaddle MMDetection MatConvNet OpenCV JAX Flax spaCy NLTK Scikit-Learn Lightning MoleculeNet SMILES
 ChEMBL UniProt PDB TCGA GDSC CASP CAFA CAMEO SimpleITK ITK NiBabel MONAI NiftyNet DLTK CatBoost LightGBM ElasticNet
-ARI NMI AUPR DQN DDQN deep-Q FID SSIM PSNR LPIPS QTL eQTL DTI PPI SNV CNV KEGG
+ARI NMI AUPR DQN DDQN deep-Q FID SSIM PSNR LPIPS QTL eQTL DTI PPI SNV CNV KEGG NER OCR
 """
 # Rounds of community benchmarks ("CASP13", "CAFA3"): experiments, not models. Nucleic acids ("lncRNAs", "cfDNA").
 _BENCHMARK_ROUND = re.compile(r"^(?:CASP|CAFA|CAPRI|CAMEO|DREAM)\d*$|^[a-z]{1,5}(?:RNA|DNA)s?$")
@@ -157,6 +157,18 @@ def candidates(folded: str, text: str | None = None) -> list[NameCandidate]:
             end = match.start() + len(name)
             found.append(NameCandidate(name, match.start(), end, morphology, _is_architecture(name)))
     return found
+
+
+# Anywhere in the paper: a name followed by "database" or "dataset" ("the IEDB database") names a resource there.
+_RESOURCE = re.compile(
+    r"\b([A-Za-z][\w.+-]*[A-Z][\w.+-]*)(?:\s[A-Z][\w-]*)?\s(?:database|dataset|data set|corpus|repository|"
+    r"knowledgebase|atlas)s?\b"
+)
+
+
+def resource_names(folded: str) -> set[str]:
+    """Keys of the names a text uses for databases and data sets: not models anywhere in it."""
+    return {name_key(match.group(1)) for match in _RESOURCE.finditer(folded)}
 
 
 def not_a_model_after(after: str) -> bool:

@@ -92,18 +92,20 @@ _EXAMPLES = re.compile(r"\b(?:inspired by|such as|e\.g\.|for example|for instanc
 
 # Cues right around one mention (lower case, read on the lower-cased sentence). Just before it: the model is
 # described or compared in design ("similar to X", "inspired by X", "ColabFold, a notebook-based implementation of
-# AlphaFold2", "an extension to X"), someone else's use ("a data set utilised by X"), an example in a list ("tools
+# AlphaFold2", "an extension to X"), someone else's use ("a data set utilised by X", "a similar idea was used in
+# X"), an example in a list ("tools
 # such as X", "e.g. X"), or an alternative the authors turned down ("we chose ProtT5 over models such as X").
 _DESCRIBED_BEFORE = re.compile(
     r"\b(?:similar to|inspired by|analogous to|unlike|in contrast to|differs? from|different from|related to)\s"
     r"[^;:]{0,50}$|"
     r"(?:,\s|\()(?:a|an)\s[^,;]{0,40}\b(?:implementation|version|wrapper|extension|variant|successor|port|"
     r"adaptation) (?:of|to)\s(?:the\s)?$|\(based on\s(?:the\s)?$|"
-    r"\b(?:used|utili[sz]ed|employed|adopted|proposed|developed|introduced|described) by\s[^;]{0,80}$",
+    r"\b(?:used|utili[sz]ed|employed|adopted|proposed|developed|introduced|described) by\s[^;]{0,80}$|"
+    r"\b(?:was|were|is|are|has been|have been) (?:also )?(?:used|proposed|introduced|applied|adopted) in\s$",
 )
 _EXAMPLE_BEFORE = re.compile(
-    r"(?:\bsuch as|\be\.g\.,?|\bfor (?:instance|example),?|\b(?:software|tools?|methods?|models?|approaches|"
-    r"programs?|packages?) like)\s[^.;]{0,150}$"
+    r"(?:\bsuch as|\be\.g\.,?|\bfor (?:instance|example),?|\b(?:software|tool|method|model|approach|program|"
+    r"package)s?,? like|\b[a-z][a-z-]*s,? like|, like)\s[^.;]{0,150}$"
 )
 _REJECTED_BEFORE = re.compile(r"\b(?:chose|choose|selected|preferred|picked)\b[^.;]{0,60}\bover\b[^.;]{0,60}$")
 # Just after it: a design likeness ("an AlexNet-like architecture", "a BERT-style loss"), numbers or results quoted

@@ -333,6 +333,8 @@ def test_a_paper_naming_more_models_than_the_taxonomy_allows_keeps_the_most_used
         ("The GATMDA [41] using graph attention networks predicts associations.", "GATMDA", Reading.CITED),
         ("Gysi et al. [5] provide an exploration of graph convolutional networks.", "graph", Reading.CITED),
         ("NetSurfP 3.0 (Hoie et al. 2022) provided secondary structure predictions.", "NetSurfP", Reading.PLAIN),
+        ("A similar idea was used in DeepQuolix [10].", "DeepQuolix", Reading.CITED),
+        ("The LM is pre-trained using bidirectional transformers like BERT.", "BERT", Reading.CITED),
     ],
 )
 def test_the_words_around_a_mention_say_whether_it_is_used(sentence: str, name: str, expected: Reading) -> None:
@@ -364,6 +366,8 @@ def test_names_that_are_libraries_data_sets_benchmarks_links_or_blocks_are_not_m
         ("methods", "In this paper, plant lncRNAs are predicted by deep learning (PlncRNA-HDeep)."),
         ("methods", "We trained the deep model for six epochs and used the ModelCheckpoint callback of Keras."),
         ("methods", "The deep generative model is scored with FID on the MINER DTI dataset."),
+        ("methods", "We collected training data for our deep neural network from the QuolixDB database."),
+        ("results", "Our deep neural network was compared to QuolixDB [28] and ZentoNet-CNN [29]."),
     )  # fmt: skip
     assert classify_paper(doc).ptms.ptms == []
 
