@@ -251,7 +251,8 @@ def classify_paper(doc: PaperDocument) -> PaperLabels:
                 key = name_key(name.name)
                 if key not in known and not _inside_model(name, record) and _tied(name, record):
                     names.setdefault(key, name)
-    generic |= resource_names(paper.folded)
+    if names:
+        generic |= resource_names(paper.folded)
     _add_name_mentions(paper, {key: name for key, name in names.items() if key not in generic}, found)
     _merge_short_names(found, short_names)
     for key in _own_tools(title):  # "ColabFold: …": the paper's tool, and "ColabFold-AlphaFold2" a setting of it
@@ -424,16 +425,20 @@ def _add(
 
 
 # "DeepVirFinder (18) (DVF)", "DeepMetaPSICOV (DMP)": a short name in parentheses right after a long one.
-_SHORT_NAME = re.compile(
-    r"([A-Za-z][\w.+-]*[A-Za-z0-9])\s(?:\(\d{1,3}\)\s|\[\d{1,3}(?:[,-]\d{1,3})*\]\s)?\(([A-Z][A-Za-z0-9-]{1,11})\)"
-)
+_SHORT_NAME = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,11})\)")
+_LONG_NAME = re.compile(r"([A-Za-z][\w.+-]*[A-Za-z0-9])\s(?:\(\d{1,3}\)\s|\[\d{1,3}(?:[,-]\d{1,3})*\]\s)?$")
 
 
 _CITED_NAME = re.compile(r"^(.*[a-z])\d{2,3}$")
 
 
 def _short_names(folded: str) -> dict[str, str]:
-    return {name_key(m.group(2)): name_key(m.group(1)) for m in _SHORT_NAME.finditer(folded)}
+    pairs = {}
+    for short in _SHORT_NAME.finditer(folded):
+        long = _LONG_NAME.search(folded, max(0, short.start() - 80), short.start())
+        if long is not None:
+            pairs[name_key(short.group(1))] = name_key(long.group(1))
+    return pairs
 
 
 def _merge_short_names(found: dict[str, _Candidate], short_names: dict[str, str]) -> None:

@@ -160,15 +160,23 @@ def candidates(folded: str, text: str | None = None) -> list[NameCandidate]:
 
 
 # Anywhere in the paper: a name followed by "database" or "dataset" ("the IEDB database") names a resource there.
-_RESOURCE = re.compile(
-    r"\b([A-Za-z][\w.+-]*[A-Z][\w.+-]*)(?:\s[A-Z][\w-]*)?\s(?:database|dataset|data set|corpus|repository|"
-    r"knowledgebase|atlas)s?\b"
-)
+# Found from the resource word back (the word is rare; a pattern starting at every name would read every word).
+_RESOURCE_WORD = re.compile(r"\s(?:database|dataset|data set|corpus|repository|knowledgebase|atlas)(?:es|s)?\b")
+_NAME_SHAPED = re.compile(r"[A-Za-z][\w.+-]*[A-Z][\w.+-]*$")
 
 
 def resource_names(folded: str) -> set[str]:
     """Keys of the names a text uses for databases and data sets: not models anywhere in it."""
-    return {name_key(match.group(1)) for match in _RESOURCE.finditer(folded)}
+    keys = set()
+    for match in _RESOURCE_WORD.finditer(folded):
+        words = folded[max(0, match.start() - 60) : match.start()].split()[-2:]
+        for word in reversed(words):  # "the IEDB database", "the KEGG RPAIR database"
+            if _NAME_SHAPED.match(word):
+                keys.add(name_key(word))
+                break
+            if not word[:1].isupper():
+                break
+    return keys
 
 
 def not_a_model_after(after: str) -> bool:
