@@ -15,7 +15,7 @@ from rich.console import Console
 
 from warehouse import tables_in
 from warehouse.children import die_with_this_process
-from warehouse.connect import connect
+from warehouse.connect import connect, warehouse_exists
 from warehouse.lock import held_lock_fds
 from warehouse.paths import PROJECT_DIR, database_path, quiet_telemetry
 
@@ -111,7 +111,7 @@ def _print_summary(lines: Iterable[str], console: Console) -> None:
 def has_papers(db_path: Path) -> bool:
     """Whether the warehouse holds papers. Opened for writing, as the build will: a process holding the file (even a
     read-only notebook) is reported at once (WarehouseBusy), not by dbt after it has parsed the project."""
-    if not db_path.exists():
+    if not warehouse_exists(db_path):
         return False
     with connect(db_path) as con:
         return "papers" in tables_in(con) and con.execute("select exists (select 1 from raw.papers)").fetchone()[0]
