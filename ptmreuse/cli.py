@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ptmreuse.dbt import NoPapers, build_warehouse
+from ptmreuse.dbt import NoPapers, ThreadsOnLake, build_warehouse
 from ptmreuse.failures import PipelineGroup
 from warehouse.lock import WriterLock
 from warehouse.paths import database_path, quiet_telemetry
@@ -314,7 +314,7 @@ def build(ctx: typer.Context) -> None:
     """Run `dbt build` on the same database; extra arguments go to dbt (e.g. `--select staging`)."""
     try:
         code = build_warehouse(database_path(), list(ctx.args), console)
-    except NoPapers as error:
+    except (NoPapers, ThreadsOnLake) as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
     if code != 0:
