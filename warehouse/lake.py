@@ -21,8 +21,6 @@ from typing import Any
 import duckdb
 from duckdb_extensions import import_extension
 
-from warehouse.secrets import redact
-
 SETTING = "PTMREUSE_WAREHOUSE"
 DATA_SETTING = "PTMREUSE_LAKE_DATA"
 PREFIX = "ducklake:postgres:"
@@ -56,21 +54,9 @@ class Lake:
             options.append("read_only")
         return f'attach if not exists {_literal(self.path)} as "{alias}" ({", ".join(options)})'
 
-    def describe(self) -> str:
-        """The lake for a message: its catalog URL with any password blanked."""
-        return redact(_without_password(self.catalog)) or self.catalog
-
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def _without_password(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    userinfo, at, host = rest.rpartition("@")
-    if at and ":" in userinfo:
-        userinfo = userinfo.split(":", 1)[0] + ":***"
-    return f"{scheme}://{userinfo}{at}{host}"
 
 
 def configured_lake() -> Lake | None:
