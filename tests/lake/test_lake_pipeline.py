@@ -21,6 +21,8 @@ from tests.support.warehouses import MARTS_MEMBERS, copy_members, dbt_env, rules
 from warehouse.connect import connect
 from warehouse.paths import PROJECT_DIR
 
+pytestmark = pytest.mark.slow  # a PostgreSQL server and two dbt builds
+
 # Columns that differ between any two runs, file or lake: when a row was made, and the ids of runs.
 VOLATILE = ("labelled_at", "built_at", "run_id", "started_at", "finished_at", "published_at", "loaded_at")
 
