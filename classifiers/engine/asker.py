@@ -101,7 +101,7 @@ def validate(call: Call, result: ChatResult) -> tuple[BaseModel | None, str, str
         return None, PARSE_ERROR, errors[:1000], True
 
 
-def _answer_kind(status: str, error: str | None) -> str:
+def answer_kind(status: str, error: str | None) -> str:
     if status == REFUSED:
         return "refused"
     return "truncated" if (error or "").startswith("truncated") else "invalid answer"
@@ -214,6 +214,60 @@ class EngineAsker:
         self.cache[key] = (status, {task.value: answer.model_dump(mode="json") for task, answer in answers.items()})
         return True
 
+    def answered(
+        self,
+        doc: PaperDocument,
+        call: Call,
+        key: str,
+        call_id: str,
+        attempt: int,
+        messages: list[dict[str, str]],
+        result: ChatResult,
+        cost: float | None,
+        started: datetime,
+    ) -> tuple[BaseModel | None, str, str | None, bool]:
+        """Validate a completion, count it and write its rows: (answer, status, error, may re-ask).
+
+        Shared by the synchronous path and the batch path (classifiers.engine.batch), so an answer that came back in
+        a batch output file is validated, stored and cached exactly like one that came back over HTTP."""
+        self.stats.calls += 1
+        self.stats.transport_errors += result.transport_retries
+        self.stats.input_tokens += result.input_tokens
+        self.stats.output_tokens += result.output_tokens
+        self.stats.cost_usd += cost or 0.0
+        answer, status, error, may_reask = validate(call, result)
+        answers = call.split(answer) if answer is not None else None
+        outcome = Outcome(status, answers=answers, result=result, cost=cost, messages=messages, error=error,
+                          transport_retries=result.transport_retries)  # fmt: skip
+        self._rows(doc, call, call.tasks, key, call_id, attempt, outcome, started)
+        if answers is not None:
+            self.stats.answered += 1
+            self.cache[key] = (OK, {task.value: part.model_dump(mode="json") for task, part in answers.items()})
+            return answer, status, error, may_reask
+        if status == REFUSED:
+            self.stats.refusals += 1
+        else:
+            self.stats.validation_errors += 1
+        return None, status, error, may_reask
+
+    def failed(
+        self,
+        doc: PaperDocument,
+        call: Call,
+        key: str,
+        call_id: str,
+        attempt: int,
+        messages: list[dict[str, str]],
+        failure: TransportFailure,
+        started: datetime,
+    ) -> None:
+        """Count a request that got no completion and write its api_error rows (not final: a rerun asks again)."""
+        self.stats.api_errors += 1
+        self.stats.failures.add(failure_kind(failure.error_class, failure.status_code, failure.message), str(failure))
+        outcome = Outcome(API_ERROR, messages=messages, error=str(failure), transport_retries=failure.transport_retries,
+                          latency_s=failure.latency_s)  # fmt: skip
+        self._rows(doc, call, call.tasks, key, call_id, attempt, outcome, started)
+
     async def skip(self, doc: PaperDocument, answers: dict[Task, BaseModel]) -> None:
         if self._decided(doc, PREFILTER, SKIPPED_PREFILTER, answers):
             self.stats.prefiltered += 1
@@ -251,33 +305,15 @@ class EngineAsker:
             except TransportFailure as failure:
                 self.budget.settle(reservation, 0, 0)
                 self.stats.transport_errors += failure.transport_retries + 1
-                self.stats.api_errors += 1
-                self.stats.failures.add(
-                    failure_kind(failure.error_class, failure.status_code, failure.message), str(failure)
-                )
-                record(Outcome(API_ERROR, messages=messages, error=str(failure),
-                               transport_retries=failure.transport_retries, latency_s=failure.latency_s))  # fmt: skip
+                self.failed(doc, call, key, call_id, attempt, messages, failure, started)
                 return None
             cost = self.budget.settle(reservation, result.input_tokens, result.output_tokens)
-            self.stats.calls += 1
-            self.stats.transport_errors += result.transport_retries
-            self.stats.input_tokens += result.input_tokens
-            self.stats.output_tokens += result.output_tokens
-            self.stats.cost_usd += cost or 0.0
-            answer, status, error, may_reask = validate(call, result)
-            answers = call.split(answer) if answer is not None else None
-            record(Outcome(status, answers=answers, result=result, cost=cost, messages=messages, error=error,
-                           transport_retries=result.transport_retries))  # fmt: skip
-            if answers is not None:
-                self.stats.answered += 1
-                self.cache[key] = (OK, {task.value: part.model_dump(mode="json") for task, part in answers.items()})
+            answer, status, error, may_reask = self.answered(doc, call, key, call_id, attempt, messages, result, cost,
+                                                             started)  # fmt: skip
+            if answer is not None:
                 return answer
-            if status == REFUSED:
-                self.stats.refusals += 1
-            else:
-                self.stats.validation_errors += 1
             if not may_reask or attempt == MAX_ATTEMPTS:
-                self.stats.failures.add(_answer_kind(status, error), error or status)
+                self.stats.failures.add(answer_kind(status, error), error or status)
                 return None
             messages = [
                 *messages,

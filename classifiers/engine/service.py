@@ -16,6 +16,10 @@ import duckdb
 from rich.console import Console
 
 from classifiers.document import PaperDocument, paper_batches
+from classifiers.engine.batch.jsonl import custom_ids
+from classifiers.engine.batch.progress import BatchProgress
+from classifiers.engine.batch.remote import BatchRemote
+from classifiers.engine.batch.runner import BatchRunner
 from classifiers.engine.budget import Budget
 from classifiers.engine.estimate import Estimate, describe, estimate_run
 from classifiers.engine.progress import RunProgress
@@ -88,11 +92,12 @@ def _protocol_and_backend(request: ClassifyRequest) -> tuple[LabelProtocol, LLMB
 
 
 def _budget(request: ClassifyRequest) -> Budget:
-    price = price_for(request.model, request.base_url) if request.model else None
+    batch = request.batch_mode == "openai"  # the Batch API has its own (lower) price
+    price = price_for(request.model, request.base_url, batch=batch) if request.model else None
     if request.max_cost_usd is not None and price is None:
         raise ClassifyError(
-            f"--max-cost needs a price for {request.model!r}: add a row to classifiers/model_prices.csv "
-            "(or use --max-tokens)."
+            f"--max-cost needs a{' batch' if batch else ''} price for {request.model!r}: add it to "
+            "classifiers/model_prices.csv (or use --max-tokens)."
         )
     return Budget(request.max_tokens_budget, request.max_cost_usd, price)
 
@@ -108,20 +113,75 @@ def classify(db_path: Path, request: ClassifyRequest, console: Console) -> RunOu
             return Estimate(papers=len(dois))
         if request.dry_run:
             return asyncio.run(_estimate(engine, paper_batches(con, dois, request.papers_per_read), console))
-        if isinstance(backend, OpenAIBackend):
-            check_server(request.base_url)
-        label = protocol.name if backend.model is None else f"{protocol.name} · {backend.model}"
-        reader = store.reader()  # papers are read in a worker thread: through a connection of their own
-        try:
-            with RunProgress(console, label, len(dois)) as progress:
-                engine.on_progress = progress.update
-                batches = paper_batches(reader, dois, request.papers_per_read)
-                outcome = asyncio.run(engine.run(batches, len(dois)))
-        finally:
-            reader.close()
+        if request.batch_mode is not None:
+            if not isinstance(backend, OpenAIBackend):
+                raise ClassifyError("--batch, --export-jsonl and --import-results need `--backend openai`.")
+            outcome = _batch(db_path, store, engine, backend, dois, request, console)
+        else:
+            outcome = _synchronous(store, engine, backend, dois, request, console)
     if outcome.status == "failed":
         raise RunFailed(outcome)
     return outcome
+
+
+def _synchronous(
+    store: LabelStore,
+    engine: ClassifierEngine,
+    backend: LLMBackend,
+    dois: list[str],
+    request: ClassifyRequest,
+    console: Console,
+) -> RunOutcome:
+    if isinstance(backend, OpenAIBackend):
+        check_server(request.base_url)
+    label = engine.protocol.name if backend.model is None else f"{engine.protocol.name} · {backend.model}"
+    reader = store.reader()  # papers are read in a worker thread: through a connection of their own
+    try:
+        with RunProgress(console, label, len(dois)) as progress:
+            engine.on_progress = progress.update
+            batches = paper_batches(reader, dois, request.papers_per_read)
+            return asyncio.run(engine.run(batches, len(dois)))
+    finally:
+        reader.close()
+
+
+def _batch(
+    db_path: Path,
+    store: LabelStore,
+    engine: ClassifierEngine,
+    backend: OpenAIBackend,
+    dois: list[str],
+    request: ClassifyRequest,
+    console: Console,
+) -> RunOutcome:
+    reader = store.reader()
+    runner = BatchRunner(engine, backend, reader, dois)
+    try:
+        if request.export_jsonl is not None:
+            outcome, files = runner.export(request.export_jsonl)
+            for path in files:
+                console.print(f"wrote {path} ({len(custom_ids(path)):,} requests)")
+            if not files:
+                console.print("no open requests: every question of this configuration is answered")
+            return outcome
+        if request.import_results:
+            outcome = runner.import_results(list(request.import_results))
+            if runner.unmatched:
+                console.print(f"[yellow]note[/yellow]: {runner.unmatched:,} result lines answer no open question "
+                              "(another model or configuration, or already stored)")  # fmt: skip
+            if runner.queued:
+                console.print(f"{len(runner.queued):,} requests of the next cascade step are open: export them "
+                              "again with --export-jsonl and run them the same way")  # fmt: skip
+            return outcome
+        remote = BatchRemote(request)
+        try:
+            with BatchProgress(console, f"{engine.protocol.name} · {backend.model}") as progress:
+                return runner.run(db_path, remote, progress)
+        finally:
+            remote.close()
+    finally:
+        reader.close()
+        asyncio.run(backend.aclose())
 
 
 async def _estimate(engine: ClassifierEngine, batches: Iterator[list[PaperDocument]], console: Console) -> Estimate:
@@ -129,6 +189,8 @@ async def _estimate(engine: ClassifierEngine, batches: Iterator[list[PaperDocume
         estimate = await estimate_run(engine.protocol, engine.asker(engine.store.final_answers()), batches)
     finally:
         await engine.backend.aclose()
-    for line in describe(estimate, engine.budget.price, engine.backend.model or "-"):
+    model = engine.backend.model or "-"
+    priced = f"{model} at the Batch API price" if engine.options.batch_mode == "openai" else model
+    for line in describe(estimate, engine.budget.price, priced):
         console.print(line)
     return estimate
