@@ -12,8 +12,8 @@ A batch is `validating` when created and `in_progress` when first looked at; it 
   "errors":  `completed`; every second request failed with HTTP 500 in the error file;
   "partial": `completed`, but the last request is in neither file;
   "fail":    `failed`, with `errors.data` and no files.
-`hold` lists steps at which the server stops (once each) until `release` is set, so a test can kill the client
-exactly there: "upload" (before the file is stored), "uploaded" (stored, not yet answered), "created" (batch
+`hold` maps steps to the occurrence (1 = the first) at which the server stops until `release` is set, so a test
+can kill the client exactly there: "upload" (before the file is stored), "uploaded" (stored, not yet answered), "created" (batch
 created, not yet answered), "poll" (a status look), "content" (a file download). `held` is set when it stops.
 Counters (`uploads`, `creations`, `answered`) show whether anything was sent or paid for twice.
 """
@@ -42,7 +42,8 @@ class BatchScript:
     outcomes: deque[str | None] = field(default_factory=deque)
     looks: int = 2  # status looks until a batch ends
     positive: bool = True
-    hold: set[str] = field(default_factory=set)
+    hold: dict[str, int] = field(default_factory=dict)  # step → the occurrence (1 = first) to stop at
+    seen: dict[str, int] = field(default_factory=dict)  # occurrences of each step so far
     held: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -57,9 +58,9 @@ class BatchScript:
     def pause(self, step: str) -> bool:
         """Stop here if the test asked to (once); True if it stopped."""
         with self.lock:
-            if step not in self.hold:
+            self.seen[step] = self.seen.get(step, 0) + 1
+            if self.hold.get(step) != self.seen[step]:
                 return False
-            self.hold.discard(step)
         self.held.set()
         self.release.wait(60)
         return True

@@ -160,7 +160,7 @@ class BatchRunner:
 
         def write() -> None:
             queued = self.round({})
-            tag = hashlib.sha256(b"".join(queued)).hexdigest()[:12] if queued else ""
+            tag = hashlib.sha256(b"".join(queued.values())).hexdigest()[:12] if queued else ""
             for index, data in enumerate(shards(queued.values()), 1):
                 path = directory / f"requests-{tag}-{index:03d}.jsonl"
                 write_atomically(path, data)
