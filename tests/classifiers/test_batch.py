@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from classifiers.engine.batch.asker import Results
 from classifiers.engine.batch.jsonl import read_results, request_line, shards
+from classifiers.engine.batch.runner import BatchRunner
 from classifiers.engine.runner import RunOutcome
 from classifiers.engine.service import RunFailed, classify
 from classifiers.llm.backend import ChatResult, TransportFailure
@@ -31,6 +33,8 @@ LABELS_SQL = """
            input_tokens, output_tokens, finish_reason, response_text
     from raw.llm_labels order by all
 """
+
+STATUS_COUNTS_SQL = "select status, count(*) from raw.llm_labels where decided_by = 'llm' group by all order by 1"
 
 
 @pytest.fixture(autouse=True)
@@ -221,3 +225,33 @@ def test_dry_run_prices_a_batch_at_the_batch_price(tmp_path: Path, capsys: pytes
     assert synchronous.input_tokens == batch.input_tokens and low > 0
     printed = capsys.readouterr().out
     assert "gpt-4o-mini at the Batch API price" in printed and f"${low:.4f}" in printed
+
+
+def test_a_crash_after_storing_a_round_before_saving_its_state_stores_nothing_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = fresh_warehouse(tmp_path)
+    collect = BatchRunner.round
+    rounds: list[int] = []
+
+    def crash_after_the_second_walk(self: BatchRunner, results: Results) -> dict[str, bytes]:
+        queued = collect(self, results)  # rows of the collected batch are committed …
+        rounds.append(len(results))
+        if len(rounds) == 2:
+            raise KeyboardInterrupt  # … and the process dies before the state says so
+        return queued
+
+    with BatchServer(BatchScript(outcomes=deque(["errors"]))) as server:
+        monkeypatch.setattr(BatchRunner, "round", crash_after_the_second_walk)
+        with pytest.raises(KeyboardInterrupt):
+            run(db, server.base_url)
+        stored = query(
+            db, "select status, count(*) from raw.llm_labels where decided_by = 'llm' group by all order by 1"
+        )
+        assert stored == [("api_error", 4), ("ok", 4)]  # two gates answered, two failed (two rows each)
+        monkeypatch.setattr(BatchRunner, "round", collect)
+        rerun = run(db, server.base_url)
+        assert server.script.creations == 2  # the collected batch was not sent again, only the extractions
+    assert rerun.stats.api_errors == 0 and rerun.stats.calls == 2  # the two extractions
+    again = query(db, STATUS_COUNTS_SQL)
+    assert again == [("api_error", 4), ("ok", 6)]  # the failures were not stored a second time
