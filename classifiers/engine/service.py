@@ -16,7 +16,6 @@ import duckdb
 from rich.console import Console
 
 from classifiers.document import PaperDocument, paper_batches
-from classifiers.engine.batch.jsonl import custom_ids
 from classifiers.engine.batch.progress import BatchProgress
 from classifiers.engine.batch.remote import BatchRemote
 from classifiers.engine.batch.runner import BatchRunner
@@ -159,8 +158,8 @@ def _batch(
     try:
         if request.export_jsonl is not None:
             outcome, files = runner.export(request.export_jsonl)
-            for path in files:
-                console.print(f"wrote {path} ({len(custom_ids(path)):,} requests)")
+            for path, requests in files:
+                console.print(f"wrote {path} ({requests:,} requests)")
             if not files:
                 console.print("no open requests: every question of this configuration is answered")
             return outcome

@@ -13,8 +13,9 @@ A batch is `validating` when created and `in_progress` when first looked at; it 
   "partial": `completed`, but the last request is in neither file;
   "fail":    `failed`, with `errors.data` and no files.
 `hold` maps steps to the occurrence (1 = the first) at which the server stops until `release` is set, so a test
-can kill the client exactly there: "upload" (before the file is stored), "uploaded" (stored, not yet answered), "created" (batch
-created, not yet answered), "poll" (a status look), "content" (a file download). `held` is set when it stops.
+can kill the client exactly there: "upload" (before the file is stored), "uploaded" (stored, not yet answered),
+"created" (batch created, not yet answered), "poll" (a status look), "content" (a file download). `held` is set
+when it stops.
 Counters (`uploads`, `creations`, `answered`) show whether anything was sent or paid for twice.
 """
 

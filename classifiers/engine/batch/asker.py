@@ -16,14 +16,16 @@ from pydantic import BaseModel
 from classifiers.document import PaperDocument
 from classifiers.engine.asker import EngineAsker, answer_kind
 from classifiers.engine.batch.jsonl import request_line
+from classifiers.engine.cache import input_hash
 from classifiers.llm.backend import ChatRequest, ChatResult, TransportFailure
 from classifiers.passages import count_tokens
 from classifiers.protocols.base import Call
 from classifiers.store import OK
 from classifiers.taxonomy import Task
 
-# custom_id (= cache key) → (where the answer came from: a batch id or an imported file, the answer or failure)
-Results = dict[str, tuple[str, ChatResult | TransportFailure]]
+# custom_id (= cache key) → (where the answer came from: a batch id or an imported file, the answer or failure,
+# the input hash of the messages sent when known)
+Results = dict[str, tuple[str, ChatResult | TransportFailure, str | None]]
 
 
 def call_id(source: str, key: str) -> str:
@@ -58,19 +60,26 @@ class BatchAsker:
         return call.prompt.messages(call.text(), self.inner.options.describe_shape)
 
     def _collect(
-        self, doc: PaperDocument, call: Call, key: str, source: str, result: ChatResult | TransportFailure
+        self,
+        doc: PaperDocument,
+        call: Call,
+        key: str,
+        source: str,
+        result: ChatResult | TransportFailure,
+        sent: str | None,
     ) -> BaseModel | None:
         inner = self.inner
         ident = call_id(source, key)
         if ident in self.recorded:
             return None  # a failure stored before a kill (answers are in the cache and never get here)
-        messages, started = self._messages(call), datetime.now(UTC)
+        started = datetime.now(UTC)
+        sent = sent or input_hash(self._messages(call))  # an imported file does not say what was sent
         if isinstance(result, TransportFailure):
-            inner.failed(doc, call, key, ident, 1, messages, result, started)
+            inner.failed(doc, call, key, ident, 1, sent, result, started)
             return None
         reservation = self.reservations.pop(key, (0, 0.0))
         cost = inner.budget.settle(reservation, result.input_tokens, result.output_tokens)
-        answer, status, error, _ = inner.answered(doc, call, key, ident, 1, messages, result, cost, started)
+        answer, status, error, _ = inner.answered(doc, call, key, ident, 1, sent, result, cost, started)
         if answer is None:  # no re-ask in batch mode: an invalid answer is final, as after a synchronous re-ask
             inner.stats.failures.add(answer_kind(status, error), error or status)
         return answer

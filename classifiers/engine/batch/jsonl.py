@@ -53,9 +53,13 @@ def shards(lines: Iterable[bytes], max_requests: int = MAX_REQUESTS, max_bytes: 
         yield b"".join(chunk)
 
 
-def custom_ids(path: Path) -> list[str]:
+def sent_messages(path: Path) -> Iterator[tuple[str, list[dict[str, str]]]]:
+    """(custom_id, messages) of each request line of a shard, read one line at a time."""
     with path.open("rb") as handle:
-        return [json.loads(line)["custom_id"] for line in handle if line.strip()]
+        for line in handle:
+            if line.strip():
+                request = json.loads(line)
+                yield request["custom_id"], request["body"]["messages"]
 
 
 def _failure(line: dict[str, Any]) -> TransportFailure | None:

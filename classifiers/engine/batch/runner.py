@@ -19,13 +19,14 @@ import duckdb
 
 from classifiers.document import paper_batches
 from classifiers.engine.batch.asker import BatchAsker, Results
-from classifiers.engine.batch.jsonl import custom_ids, read_results, shards, write_atomically
+from classifiers.engine.batch.jsonl import read_results, sent_messages, shards, write_atomically
 from classifiers.engine.batch.progress import BatchProgress
 from classifiers.engine.batch.remote import BatchRemote
 from classifiers.engine.batch.state import BatchJob, Shard, open_job
 from classifiers.engine.budget import BudgetExhausted
+from classifiers.engine.cache import input_hash
 from classifiers.engine.runner import ClassifierEngine, RunOutcome
-from classifiers.llm.backend import TransportFailure
+from classifiers.llm.backend import ChatResult, TransportFailure
 from classifiers.llm.openai_backend import OpenAIBackend
 
 FLUSH_ROWS = 2000  # rows kept in memory at most before they are appended (each append commits)
@@ -33,23 +34,22 @@ FLUSH_ROWS = 2000  # rows kept in memory at most before they are appended (each 
 
 def shard_results(job: BatchJob, shard: Shard) -> Results:
     """Every request of an ended batch: its answer, its error line, or — when the server returned neither (an
-    expired, cancelled or failed batch, a partial output) — a failure saying so."""
+    expired, cancelled or failed batch, a partial output) — a failure saying so; each with the input hash of the
+    messages the shard sent (so collecting does not select the passages again)."""
     source = shard.batch_id or shard.name
-    results: Results = {}
+    sent = {key: input_hash(messages) for key, messages in sent_messages(job.path(shard.name))}
+    answers: dict[str, ChatResult | TransportFailure] = {}
     for name in (shard.error_file, shard.output):  # an answer wins over an error line for the same request
         if name:
-            results.update((key, (source, result)) for key, result in read_results(job.path(name)))
+            answers.update(read_results(job.path(name)))
     why = f" ({shard.errors})" if shard.errors else ""
-    for key in custom_ids(job.path(shard.name)):
-        if key not in results:
-            missing = TransportFailure("MissingFromBatch", f"batch {source} ended {shard.status} without it{why}")
-            results[key] = (source, missing)
-    return results
+    missing = TransportFailure("MissingFromBatch", f"batch {source} ended {shard.status} without it{why}")
+    return {key: (source, answers.get(key, missing), digest) for key, digest in sent.items()}
 
 
 def file_results(path: Path) -> Results:
     source = "import-" + hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    return {key: (source, result) for key, result in read_results(path)}
+    return {key: (source, result, None) for key, result in read_results(path)}
 
 
 class BatchRunner:
@@ -85,7 +85,7 @@ class BatchRunner:
 
     def round(self, results: Results) -> dict[str, bytes]:
         """Walk every paper once: store what `results` answer, return the requests now open (key → line)."""
-        sources = sorted({source for source, _ in results.values()})
+        sources = sorted({source for source, *_ in results.values()})
         recorded = self.engine.store.call_ids_from(sources)
         asker = BatchAsker(self.asker, self.backend.body, results, recorded, self.tried)
         try:
@@ -153,10 +153,11 @@ class BatchRunner:
 
         return self.recorded("openai", rounds)
 
-    def export(self, directory: Path) -> tuple[RunOutcome, list[Path]]:
-        """Write the open requests as JSONL shards into `directory` (for `vllm run-batch`); nothing is sent."""
+    def export(self, directory: Path) -> tuple[RunOutcome, list[tuple[Path, int]]]:
+        """Write the open requests as JSONL shards into `directory` (for `vllm run-batch`); nothing is sent.
+        Returns the run and each file written with its number of requests."""
         directory.mkdir(parents=True, exist_ok=True)
-        written: list[Path] = []
+        written: list[tuple[Path, int]] = []
 
         def write() -> None:
             queued = self.round({})
@@ -164,7 +165,7 @@ class BatchRunner:
             for index, data in enumerate(shards(queued.values()), 1):
                 path = directory / f"requests-{tag}-{index:03d}.jsonl"
                 write_atomically(path, data)
-                written.append(path)
+                written.append((path, data.count(b"\n")))
 
         return self.recorded("export", write), written
 
