@@ -177,7 +177,7 @@ def test_error_file_expired_batch_and_partial_output_are_recorded_and_retried(tm
 def test_a_failed_batch_fails_the_run_with_its_reason_and_a_rerun_continues(tmp_path: Path) -> None:
     db = fresh_warehouse(tmp_path)
     with BatchServer(BatchScript(outcomes=deque(["fail"]))) as server:
-        with pytest.raises(RunFailed, match="scripted failure"):
+        with pytest.raises(RunFailed, match=r"scripted failure.*Fix: the batch ended without these answers"):
             run(db, server.base_url)
         statuses = query(db, "select status, count(*) from raw.llm_labels where decided_by = 'llm' group by all")
         assert statuses == [("api_error", 2 * len(POSITIVE_MEMBERS))]
@@ -255,3 +255,13 @@ def test_a_crash_after_storing_a_round_before_saving_its_state_stores_nothing_tw
     assert rerun.stats.api_errors == 0 and rerun.stats.calls == 2  # the two extractions
     again = query(db, STATUS_COUNTS_SQL)
     assert again == [("api_error", 4), ("ok", 6)]  # the failures were not stored a second time
+
+
+def test_the_budget_caps_what_is_submitted_and_a_rerun_with_more_continues(tmp_path: Path) -> None:
+    db = fresh_warehouse(tmp_path)
+    with BatchServer() as server:
+        stopped = run(db, server.base_url, max_tokens_budget=2 * (1500 + 256))  # room for about two gate requests
+        assert stopped.status == "budget_stopped" and 0 < server.script.answered < len(POSITIVE_MEMBERS)
+        finished = run(db, server.base_url)
+        assert finished.status == "finished"
+        assert server.script.answered == len(set(server.script.custom_ids)) == 2 * len(POSITIVE_MEMBERS)
