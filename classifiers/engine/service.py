@@ -10,6 +10,7 @@ import asyncio
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import duckdb
@@ -102,7 +103,8 @@ def _budget(request: ClassifyRequest) -> Budget:
 
 
 def classify(db_path: Path, request: ClassifyRequest, console: Console) -> RunOutcome | Estimate:
-    with connect(db_path) as con:
+    with ExitStack() as connections:  # a batch run closes the warehouse while it waits, and opens it again
+        con = connections.enter_context(connect(db_path))
         dois = paper_dois(con, request.limit)
         store = LabelStore(con)
         protocol, backend = _protocol_and_backend(request)
@@ -113,9 +115,12 @@ def classify(db_path: Path, request: ClassifyRequest, console: Console) -> RunOu
         if request.dry_run:
             return asyncio.run(_estimate(engine, paper_batches(con, dois, request.papers_per_read), console))
         if request.batch_mode is not None:
+            if request.batch + (request.export_jsonl is not None) + bool(request.import_results) > 1:
+                raise ClassifyError("Use one of --batch, --export-jsonl and --import-results at a time.")
             if not isinstance(backend, OpenAIBackend):
                 raise ClassifyError("--batch, --export-jsonl and --import-results need `--backend openai`.")
-            outcome = _batch(db_path, store, engine, backend, dois, request, console)
+            runner = BatchRunner(engine, backend, dois, lambda: connections.enter_context(connect(db_path)))
+            outcome = _batch(db_path, runner, request, console)
         else:
             outcome = _synchronous(store, engine, backend, dois, request, console)
     if outcome.status == "failed":
@@ -144,17 +149,7 @@ def _synchronous(
         reader.close()
 
 
-def _batch(
-    db_path: Path,
-    store: LabelStore,
-    engine: ClassifierEngine,
-    backend: OpenAIBackend,
-    dois: list[str],
-    request: ClassifyRequest,
-    console: Console,
-) -> RunOutcome:
-    reader = store.reader()
-    runner = BatchRunner(engine, backend, reader, dois)
+def _batch(db_path: Path, runner: BatchRunner, request: ClassifyRequest, console: Console) -> RunOutcome:
     try:
         if request.export_jsonl is not None:
             outcome, files = runner.export(request.export_jsonl)
@@ -174,13 +169,13 @@ def _batch(
             return outcome
         remote = BatchRemote(request)
         try:
-            with BatchProgress(console, f"{engine.protocol.name} · {backend.model}") as progress:
+            with BatchProgress(console, f"{runner.engine.protocol.name} · {request.model}") as progress:
                 return runner.run(db_path, remote, progress)
         finally:
             remote.close()
     finally:
-        reader.close()
-        asyncio.run(backend.aclose())
+        runner.close()
+        asyncio.run(runner.backend.aclose())
 
 
 async def _estimate(engine: ClassifierEngine, batches: Iterator[list[PaperDocument]], console: Console) -> Estimate:

@@ -5,7 +5,10 @@ batches, partial output, and the JSONL round trip `vllm run-batch` uses."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,7 @@ from classifiers.engine.batch.asker import Results
 from classifiers.engine.batch.jsonl import read_results, request_line, shards
 from classifiers.engine.batch.runner import BatchRunner
 from classifiers.engine.runner import RunOutcome
-from classifiers.engine.service import RunFailed, classify
+from classifiers.engine.service import ClassifyError, RunFailed, classify
 from classifiers.llm.backend import ChatResult, TransportFailure
 from classifiers.llm.prices import price_for
 from classifiers.options import ClassifyRequest
@@ -265,3 +268,28 @@ def test_the_budget_caps_what_is_submitted_and_a_rerun_with_more_continues(tmp_p
         finished = run(db, server.base_url)
         assert finished.status == "finished"
         assert server.script.answered == len(set(server.script.custom_ids)) == 2 * len(POSITIVE_MEMBERS)
+
+
+def test_the_warehouse_is_open_to_readers_while_the_batches_run(tmp_path: Path) -> None:
+    db = fresh_warehouse(tmp_path)
+    read = [sys.executable, "-c", "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True);"
+            "print(con.execute('select count(*) from raw.papers').fetchone()[0])", str(db)]  # fmt: skip
+    with BatchServer(BatchScript(hold={"poll": 2})) as server, ThreadPoolExecutor(1) as pool:
+        running = pool.submit(run, db, server.base_url)
+        assert server.script.held.wait(60)  # waiting for the first round's batch
+        reader = subprocess.run(read, capture_output=True, text=True, timeout=60)  # another process reads
+        server.script.release.set()
+        assert running.result(timeout=120).status == "finished"
+    assert reader.returncode == 0 and reader.stdout.strip() == str(len(POSITIVE_MEMBERS) + len(NEGATIVE_MEMBERS))
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"backend": "rules"}, "need `--backend openai`"),
+        ({"export_jsonl": Path("x")}, "one of --batch, --export-jsonl and --import-results"),
+    ],
+)
+def test_batch_options_are_checked(tmp_path: Path, options: dict, message: str) -> None:
+    with pytest.raises(ClassifyError, match=message):
+        run(fresh_warehouse(tmp_path), "http://127.0.0.1:9/v1", **options)

@@ -4,14 +4,16 @@
 left open; `export` writes the open requests as JSONL for `vllm run-batch`; `import_results` stores the answers of
 its output file. Each command is one run in raw.classifier_runs ("batch" in its configuration says which mode);
 rows are those of a synchronous run (classifiers.engine.asker), their call_id naming the batch or file that
-answered. Only one thread ever touches the DuckDB connections here.
+answered. Only one thread ever touches the DuckDB connections here, and the warehouse is closed while batches run.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ from classifiers.engine.cache import input_hash
 from classifiers.engine.runner import ClassifierEngine, RunOutcome
 from classifiers.llm.backend import ChatResult, TransportFailure
 from classifiers.llm.openai_backend import OpenAIBackend
+from warehouse.lock import WarehouseBusy
 
 FLUSH_ROWS = 2000  # rows kept in memory at most before they are appended (each append commits)
 
@@ -54,16 +57,40 @@ def file_results(path: Path) -> Results:
 
 class BatchRunner:
     def __init__(
-        self, engine: ClassifierEngine, backend: OpenAIBackend, reader: duckdb.DuckDBPyConnection, dois: list[str]
+        self,
+        engine: ClassifierEngine,
+        backend: OpenAIBackend,
+        dois: list[str],
+        reopen: Callable[[], duckdb.DuckDBPyConnection],
     ) -> None:
         self.engine = engine
         self.backend = backend
-        self.reader = reader  # papers are read through their own cursor; rows go through the store's connection
+        self.reader = engine.store.reader()  # papers are read through their own cursor; rows through the store's
+        self.reopen = reopen  # a new connection to the warehouse (after waiting with it closed)
         self.dois = dois
         self.asker = engine.asker(engine.store.final_answers())  # one cache for every round of this command
         self.tried: set[str] = set()
         self.unmatched = 0  # result lines that answered no open question (another configuration's, or repeated)
         self.queued: dict[str, bytes] = {}  # the requests left open after the last round
+
+    def close(self) -> None:
+        self.reader.close()
+
+    @contextmanager
+    def released(self) -> Iterator[None]:
+        """The warehouse closed while the batches run (hours, maybe): meanwhile other processes can read it."""
+        self.reader.close()
+        self.engine.store.con.close()
+        try:
+            yield
+        finally:
+            while True:
+                try:
+                    self.engine.store.con = self.reopen()
+                    break
+                except WarehouseBusy:  # someone is reading it: wait for them
+                    time.sleep(max(self.engine.options.batch_poll_s, 0.05))
+            self.reader = self.engine.store.reader()
 
     def job_configuration(self) -> dict[str, Any]:
         ctx = self.engine.context
@@ -130,9 +157,10 @@ class BatchRunner:
                 open_shards = job.pending()
                 if open_shards:
                     progress.start_round(open_shards[0].round, sum(s.requests for s in open_shards), len(open_shards))
-                    for shard in open_shards:
-                        remote.submit(job, shard)
-                    remote.wait(job, open_shards, progress.update)
+                    with self.released():
+                        for shard in open_shards:
+                            remote.submit(job, shard)
+                        remote.wait(job, open_shards, progress.update)
                 results: Results = {}
                 for shard in open_shards:
                     results.update(shard_results(job, shard))
