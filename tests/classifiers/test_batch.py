@@ -293,3 +293,13 @@ def test_the_warehouse_is_open_to_readers_while_the_batches_run(tmp_path: Path) 
 def test_batch_options_are_checked(tmp_path: Path, options: dict, message: str) -> None:
     with pytest.raises(ClassifyError, match=message):
         run(fresh_warehouse(tmp_path), "http://127.0.0.1:9/v1", **options)
+
+
+def test_the_aius_cascade_is_three_rounds_of_batches_with_the_labels_of_a_synchronous_run(tmp_path: Path) -> None:
+    db = fresh_warehouse(tmp_path)
+    expected = synchronous_labels(tmp_path / "sync", protocol="aius")
+    with BatchServer() as server:
+        outcome = run(db, server.base_url, protocol="aius")
+        assert server.script.creations == 3  # uses_dl, then uses_ptms, then the PTM list
+        assert outcome.stats.calls == server.script.answered == 3 * (len(POSITIVE_MEMBERS) + len(NEGATIVE_MEMBERS))
+    assert query(db, LABELS_SQL) == expected
