@@ -27,6 +27,35 @@
 {%- endmacro %}
 
 {#-
+    One bootstrap draw of the corrected rate for x of n, with the gold set's confusion counts tp, fn, tn, fp and a
+    row `draws` of int_monte_carlo_draws (or monte_carlo_draws()): the proportion, Se and Sp each from its Wilson
+    score confidence distribution.
+-#}
+{% macro corrected_rate_draw(x, n, tp, fn, tn, fp, draws='draws') -%}
+    {{ rogan_gladen(
+        wilson_bound(x, n, draws ~ '.z_prevalence'),
+        wilson_bound(tp, tp ~ ' + ' ~ fn, draws ~ '.z_sensitivity'),
+        wilson_bound(tn, tn ~ ' + ' ~ fp, draws ~ '.z_specificity')) }}
+{%- endmacro %}
+
+{#-
+    Seeded standard-normal draws (the SQL of int_monte_carlo_draws): one row per draw, three independent streams
+    (the sampled proportion, sensitivity, specificity). Uniforms come from DuckDB's hash of the string
+    'seed:stream:draw' (its hash of several values at once gives correlated streams), so the same seed gives the same
+    draws on every build; Φ⁻¹ turns them into normals (macros/intervals.sql).
+-#}
+{% macro monte_carlo_draws(draws=1000, seed=20261202) -%}
+    select
+        cast(range as integer) as draw,
+        {%- for stream in ['prevalence', 'sensitivity', 'specificity'] %}
+        cast({{ normal_quantile("((hash('" ~ seed ~ ':' ~ stream ~ ":' || range) >> 11)::double + 0.5)"
+                                ~ ' / 9007199254740992.0') }} as double) as z_{{ stream }}
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from range({{ draws }})
+{%- endmacro %}
+
+{#-
     A subquery: one row per `keys` of the relation `rows`, with `name`_corrected, `name`_corrected_ci_low and
     `name`_corrected_ci_high for each rate in `rates` (dicts: name, x, n, task).
 -#}
@@ -40,12 +69,7 @@
             {%- set n = rows ~ '.' ~ rate.n %}
             cast(any_value({{ rogan_gladen(x ~ ' / nullif(' ~ n ~ ', 0)', e ~ '.sensitivity', e ~ '.specificity') }})
                 as double) as {{ rate.name }}_corrected,
-            {%- set draw -%}
-                {{ rogan_gladen(
-                    wilson_bound(x, n, 'draws.z_prevalence'),
-                    wilson_bound(e ~ '.tp', e ~ '.tp + ' ~ e ~ '.fn', 'draws.z_sensitivity'),
-                    wilson_bound(e ~ '.tn', e ~ '.tn + ' ~ e ~ '.fp', 'draws.z_specificity')) }}
-            {%- endset %}
+            {%- set draw = corrected_rate_draw(x, n, e ~ '.tp', e ~ '.fn', e ~ '.tn', e ~ '.fp') %}
             cast(quantile_cont({{ draw }}, 0.025) as double) as {{ rate.name }}_corrected_ci_low,
             cast(quantile_cont({{ draw }}, 0.975) as double) as {{ rate.name }}_corrected_ci_high
             {%- if not loop.last %},{% endif %}

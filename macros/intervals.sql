@@ -6,8 +6,8 @@
                                  score confidence distribution of the proportion (used by the corrected rates).
     wilson_columns(x, n, name)   `name`_ci_low, `name`_ci_high: the 95 % Wilson interval (Wilson 1927; Newcombe
                                  1998, method 3).
-    normal_quantile(p)           the standard normal quantile Φ⁻¹(p), Acklam's rational approximation (relative
-                                 error < 1.2e-9), for 0 < p < 1.
+    normal_quantile(p)           the standard normal quantile Φ⁻¹(p), Acklam's rational approximation without the
+                                 refinement step (relative error < 1e-5; DuckDB has no erf), for 0 < p < 1.
     simultaneous_z(k)            z of Goodman's (1965) simultaneous 95 % intervals over k categories: z² is the
                                  χ²(1) quantile at 1 − 0.05/k, i.e. z = Φ⁻¹(1 − 0.05/(2k)). Wilson's formula with
                                  this z gives Goodman's interval for each category.
