@@ -15,7 +15,8 @@
 -#}
 
 {% macro rogan_gladen(p, se, sp) -%}
-    case when ({{ se }}) + ({{ sp }}) > 1 then
+    {#- DuckDB's greatest/least skip nulls: a missing p must stay null #}
+    case when ({{ p }}) is not null and ({{ se }}) + ({{ sp }}) > 1 then
         greatest(0.0, least(1.0, (({{ p }}) + ({{ sp }}) - 1) / (({{ se }}) + ({{ sp }}) - 1)))
     end
 {%- endmacro %}
@@ -94,8 +95,9 @@
         as correction_run_configuration,
     cast(case
         when (select count(*) from {{ correction_error_relation() }}) = 0 then
-            'not corrected: the configuration that fed the marts was never evaluated on gold set {{ gold_set }};'
-            || ' run `ptmreuse eval`, which rebuilds the corrected marts'
+            'not corrected: no sensitivity/specificity measured for the configuration that fed the marts on gold set'
+            || ' {{ gold_set }} (never evaluated there, or none of its papers analysed); run `ptmreuse eval`, which'
+            || ' rebuilds the corrected marts'
         when (select count(*) from {{ correction_error_relation() }} where sensitivity + specificity > 1) < 2 then
             'partly or not corrected: on gold set {{ gold_set }} a task has no gold positives or negatives, or its'
             || ' sensitivity + specificity is not above 1'

@@ -14,8 +14,13 @@
 -#}
 
 {% macro wilson_bound(x, n, z) -%}
-    case when ({{ n }}) > 0 then
-        greatest(0.0, least(1.0,
+    case
+        {#- DuckDB's greatest/least skip nulls: a missing input must give null before them #}
+        when ({{ x }}) is null or ({{ n }}) is null or ({{ z }}) is null or not (({{ n }}) > 0) then null
+        {#- the exact ends, which floating point misses by an ulp #}
+        when ({{ x }}) >= ({{ n }}) and ({{ z }}) >= 0 then 1.0
+        when ({{ x }}) <= 0 and ({{ z }}) <= 0 then 0.0
+        else greatest(0.0, least(1.0,
             ((({{ x }}) + ({{ z }}) * ({{ z }}) / 2.0) / (({{ n }}) + ({{ z }}) * ({{ z }})))
             + ({{ z }}) * sqrt(greatest(0.0, ({{ x }}) * (({{ n }}) - ({{ x }})) / ({{ n }}) + ({{ z }}) * ({{ z }}) / 4.0))
                 / (({{ n }}) + ({{ z }}) * ({{ z }}))

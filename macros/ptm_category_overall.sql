@@ -5,9 +5,11 @@
     reuse_patterns_overall and stage_impact_overall. Counting as in ptm_category_by_field_year: a PTM instance is
     one (paper, canonical PTM) pair in the category.
 
-    The shares are not corrected for classification error: correcting them needs the pattern/stage confusion
-    matrix measured on ≥ 30 matched gold entries, which `ptmreuse eval` does not record yet; share_correction_note
-    says so on every row.
+    share_of_instances_corrected: the instance shares corrected for classification error through the correction
+    matrix `ptmreuse eval` measured for the configuration that fed the marts on var correction_gold_set
+    (int_share_correction: (Pᵀ)⁻¹ from ≥ 30 matched gold entries), negative results set to 0 and the shares of a
+    scope renormalised to sum to 1. Where eval wrote no matrix the shares stay uncorrected (null) and
+    share_correction_note says why.
 -#}
 {% macro ptm_category_overall(category, categories_seed, by_field_model) %}
 
@@ -31,6 +33,15 @@ categories as (
 simultaneous as (
 
     select {{ simultaneous_z('count(*)') }} as z from categories
+
+),
+
+share_correction as (
+
+    select * from {{ ref('int_share_correction') }}
+    where category_kind = '{{ category }}'
+        and gold_set = '{{ settings().correction_gold_set }}'
+        and run_configuration = {{ selected_run_configuration() }}
 
 ),
 
@@ -106,7 +117,7 @@ counts as (
 
 ),
 
-final as (
+shares as (
 
     select
         ----------  keys
@@ -134,11 +145,8 @@ final as (
         cast(coalesce(counts.ptm_instances, 0) / totals.ptm_instances_total as double) as share_of_instances,
         {{ wilson_columns('coalesce(counts.ptm_instances, 0)', 'totals.ptm_instances_total', 'share_of_instances',
                           'simultaneous.z') }},
-        cast('not corrected for classification error: the {{ category | replace("_", " ") }} confusion matrix'
-            || ' is not measured by ptmreuse eval yet' as varchar) as share_correction_note,
-
-        ---------- settings
-        {{ mart_setting_columns(selected_run_configuration()) }}
+        totals.scope || coalesce(':' || totals.field_id, '') || coalesce(':' || totals.publication_year, '')
+            as scope_key
 
     from totals
     cross join categories
@@ -149,6 +157,55 @@ final as (
         and totals.publication_year is not distinct from counts.publication_year
         and categories.{{ category }} = counts.{{ category }}
     left join field_names on totals.field_id = field_names.field_id
+
+),
+
+---------- shares corrected through the measured confusion matrix (true = Σ coefficient × observed)
+
+corrected_raw as (
+
+    select
+        shares.scope_key,
+        share_correction.true_category,
+        greatest(0.0, sum(share_correction.coefficient * shares.share_of_instances)) as share
+    from shares
+    inner join share_correction on shares.{{ category }} = share_correction.predicted_category
+    group by shares.scope_key, share_correction.true_category
+
+),
+
+corrected as (
+
+    select scope_key, true_category, share / nullif(sum(share) over (partition by scope_key), 0) as share
+    from corrected_raw
+
+),
+
+final as (
+
+    select
+        shares.* exclude (scope_key),
+        cast(corrected.share as double) as share_of_instances_corrected,
+        cast('{{ settings().correction_gold_set }}' as varchar) as share_correction_gold_set,
+        cast((select any_value(run_configuration) from share_correction where coefficient is not null) as varchar)
+            as share_correction_run_configuration,
+        cast(case
+            when corrected.share is not null then null
+            when (select count(*) from share_correction) = 0 then
+                'not corrected for classification error: no {{ category | replace("_", " ") }} confusion matrix'
+                || ' measured for the configuration that fed the marts on gold set'
+                || ' {{ settings().correction_gold_set }}; run `ptmreuse eval`'
+            else
+                'not corrected for classification error: on gold set {{ settings().correction_gold_set }}, '
+                || coalesce((select any_value(not_corrected_reason) from share_correction), 'no correction')
+        end as varchar) as share_correction_note,
+
+        ---------- settings
+        {{ mart_setting_columns(selected_run_configuration()) }}
+
+    from shares
+    left join corrected
+        on shares.scope_key = corrected.scope_key and shares.{{ category }} = corrected.true_category
 
 )
 

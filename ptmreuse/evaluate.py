@@ -1,8 +1,8 @@
 """`ptmreuse eval` and the demo's evaluation step: score the run configurations, then build the agreement mart.
 
 The evaluation writes raw.agreement_metrics; dbt publishes it as marts.classifier_agreement (contract and tests),
-and the marts' classifier-corrected rates read the measured error from it (int_classifier_error and what follows),
-so eval builds those right away rather than leaving them stale until the next `ptmreuse build`.
+and the marts' corrected rates and shares read the measured error from it (int_classifier_error, int_share_correction
+and what follows), so eval builds those right away rather than leaving them stale until the next `ptmreuse build`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def evaluate_warehouse(
     """True when the configurations were scored and the models that read the rows were built from them."""
     if not evaluate_and_report(db_path, console, run=run, gold=gold, resamples=resamples):
         return False
-    selection = ["classifier_agreement", "int_classifier_error+"]
+    selection = ["classifier_agreement", "int_classifier_error+", "int_share_correction+"]
     if run_dbt(["build", "--select", *selection, "--quiet"], db_path, extra_env) != 0:
         console.print(
             "[red]eval:[/red] dbt could not build marts.classifier_agreement or the corrected rates: read its error"

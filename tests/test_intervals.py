@@ -44,11 +44,13 @@ def test_wilson_limits_equal_newcombes_published_values(compile_sql) -> None:  #
     sql = compile_sql(
         "select x, n, {{ wilson_columns('x', 'n', 'rate') }} from (values " + values + ") as t(x, n)"
         " union all select 0, 0, {{ wilson_columns('0', '0', 'rate') }}"
+        " union all select -1, -1, {{ wilson_columns('null', '10', 'rate') }}"
     )
     rows = {(x, n): (low, high) for x, n, low, high in fetch(sql)}
     for key, (low, high) in published.items():
         assert (round(rows[key][0], 4), round(rows[key][1], 4)) == (low, high), key
     assert rows[(0, 0)] == (None, None)  # no denominator: no interval
+    assert rows[(-1, -1)] == (None, None)  # no count: no interval
 
 
 def test_normal_quantile_matches_scipy_in_the_centre_and_both_tails(compile_sql) -> None:  # type: ignore[no-untyped-def]
@@ -82,9 +84,11 @@ def test_goodman_simultaneous_intervals_follow_the_chi_square_formula(compile_sq
 def test_rogan_gladen_is_clipped_and_undefined_without_information(compile_sql) -> None:  # type: ignore[no-untyped-def]
     sql = compile_sql(
         "select {{ rogan_gladen('0.05', '0.9', '0.9') }}, {{ rogan_gladen('0.98', '0.9', '0.9') }},"
-        " {{ rogan_gladen('0.5', '0.5', '0.5') }}, {{ rogan_gladen('0.4', '0.8', '0.9') }}"
+        " {{ rogan_gladen('0.5', '0.5', '0.5') }}, {{ rogan_gladen('0.4', '0.8', '0.9') }},"
+        " {{ rogan_gladen('null', '0.9', '0.9') }}, {{ rogan_gladen('0.4', 'null', '0.9') }}"
     )
-    assert fetch(sql) == [(0.0, 1.0, None, pytest.approx((0.4 + 0.9 - 1) / (0.8 + 0.9 - 1)))]
+    # a missing input stays missing (DuckDB's greatest/least alone would turn it into 0 or 1)
+    assert fetch(sql) == [(0.0, 1.0, None, pytest.approx((0.4 + 0.9 - 1) / (0.8 + 0.9 - 1)), None, None)]
 
 
 SYNTHETIC_REPETITIONS = 200
