@@ -115,3 +115,43 @@ def test_a_bad_correction_gold_set_stops_the_build_with_its_name(dbt: DbtRunner,
     result = dbt("build", "--select", "adoption_overall", "--vars", "{correction_gold_set: human}")
     assert result.returncode != 0
     assert "correction_gold_set must be reference-frozen" in result.stdout
+
+
+def plant_rows(db: Path, configuration: str, gold_set: str, rows: list[tuple[str, str, float | None, str]]) -> None:
+    """(task, metric, value, description) rows as `ptmreuse eval` writes them (planted by hand)."""
+    with duckdb.connect(str(db)) as con:
+        for task, metric, value, description in rows:
+            con.execute(
+                "insert into raw.agreement_metrics (run_configuration, run_id, backend, protocol, model, gold_set,"
+                " gold_is_human, task, metric, value, n, description, bootstrap_resamples, evaluated_at)"
+                " values (?, 'r', 'rules', 'rules', null, ?, false, ?, ?, ?, 40, ?, 0, ?)",
+                [configuration, gold_set, task, metric, value, description, datetime.now(UTC)],
+            )
+
+
+def test_shares_are_corrected_through_the_measured_matrix_or_say_why_not(built: Path, dbt: DbtRunner) -> None:
+    db = dbt.use(built)
+    (configuration,) = query(db, "select distinct run_configuration from marts.reuse_patterns_overall")[0]
+    patterns = ["conceptual", "adaptation", "deployment"]
+    coefficients = [[1.2, -0.1, 0.0], [-0.2, 1.1, 0.0], [0.0, 0.0, 1.0]]  # true (rows) <- predicted (columns)
+    matrix = {(t, p): coefficients[i][j] for i, t in enumerate(patterns) for j, p in enumerate(patterns)}
+    planted = [("reuse_pattern_correction", f"{t}<-{p}", v, "coefficient") for (t, p), v in matrix.items()]
+    planted.append(("stage_correction", "not_corrected", None, "only 12 matched gold entries; gold set x: y"))
+    plant_rows(db, configuration, "reference-frozen", planted)
+    result = dbt("build", "--select", "int_share_correction+")
+    assert result.returncode == 0, result.stdout[-3000:]
+
+    observed = dict(query(db, "select reuse_pattern, share_of_instances from marts.reuse_patterns_overall"
+                              " where scope = 'overall'"))  # fmt: skip
+    raw = {t: max(0.0, sum(matrix[t, p] * observed[p] for p in patterns)) for t in patterns}
+    expected = {t: v / sum(raw.values()) for t, v in raw.items()}
+    rows = query(db, "select reuse_pattern, share_of_instances_corrected, share_correction_run_configuration,"
+                     " share_correction_note from marts.reuse_patterns_overall where scope = 'overall'")  # fmt: skip
+    for pattern, corrected, named, note in rows:
+        assert corrected == pytest.approx(expected[pattern])
+        assert named == configuration and note is None
+    notes = {r[0] for r in query(db, "select share_correction_note from marts.stage_impact_overall")}
+    assert notes == {"not corrected for classification error: on gold set reference-frozen, only 12 matched gold"
+                     " entries"}  # fmt: skip
+    (values,) = query(db, "select count(share_of_instances_corrected) from marts.stage_impact_overall")[0]
+    assert values == 0
