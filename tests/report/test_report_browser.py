@@ -117,12 +117,13 @@ def test_report_without_ptm_papers_shows_no_data_panels(warehouse: Path, tmp_pat
     db = tmp_path / "no-ptms.duckdb"
     shutil.copyfile(warehouse, db)
     with duckdb.connect(str(db)) as con:
-        for mart in ("ptm_reuse", "reuse_patterns", "stage_impact", "top_ptms"):
+        for mart in ("ptm_reuse", "reuse_patterns", "stage_impact", "top_ptms", "reuse_patterns_overall",
+                     "stage_impact_overall"):  # fmt: skip
             con.execute(f"delete from marts.{mart}")
         con.execute("drop table marts.classifier_agreement")
     result = write_report(db, tmp_path / "reports")
     open_page(browser, result.index)
     assert_clean_render(browser)
     notes = [n.text for n in browser.find_elements(By.CLASS_NAME, "nodata")]
-    assert len(notes) == 6 and any("ptmreuse eval" in n for n in notes), notes  # 5 PTM figures + agreement
+    assert len(notes) == 7 and any("ptmreuse eval" in n for n in notes), notes  # 6 PTM figures + agreement
     screenshot(browser, tmp_path / "screenshot-no-data.png")
