@@ -32,10 +32,11 @@ sys.path.insert(0, str(ROOT))  # the loopback server lives with the tests
 
 from classifiers.document import PaperDocument, Section  # noqa: E402
 from classifiers.engine.budget import Budget  # noqa: E402
-from classifiers.engine.runner import ClassifierEngine, EngineOptions  # noqa: E402
-from classifiers.engine.service import ClassifyRequest, classify  # noqa: E402
-from classifiers.llm.openai_backend import OpenAIBackend, OpenAISettings  # noqa: E402
+from classifiers.engine.runner import ClassifierEngine  # noqa: E402
+from classifiers.engine.service import classify  # noqa: E402
+from classifiers.llm.openai_backend import OpenAIBackend  # noqa: E402
 from classifiers.llm.prices import price_for  # noqa: E402
+from classifiers.options import ClassifyRequest  # noqa: E402
 from classifiers.protocols import AiusProtocol  # noqa: E402
 from classifiers.store import LabelStore  # noqa: E402
 from warehouse.paths import SAMPLE_CORPUS  # noqa: E402
@@ -55,17 +56,13 @@ async def requests_per_second(base_url: str, concurrency: int, db: Path) -> tupl
     """One call per paper (the loopback model answers uses_dl=false, which ends the aius cascade)."""
     # 75 rounds (~15 s): start-up (connections) and the last, partly filled round weigh ~10% in a 5 s run
     papers = synthetic_papers(max(20, concurrency * 75), f"c{concurrency}")
-    backend = OpenAIBackend(OpenAISettings(model="loopback", base_url=base_url, max_tokens=64))
+    options = ClassifyRequest(
+        backend="openai", model="loopback", base_url=base_url, concurrency=concurrency, max_output_tokens=64
+    )
     with duckdb.connect(str(db)) as con:
-        engine = ClassifierEngine(
-            LabelStore(con),
-            backend,
-            AiusProtocol(),
-            EngineOptions(concurrency=concurrency, max_output_tokens=64),
-            Budget(),
-        )
+        engine = ClassifierEngine(LabelStore(con), OpenAIBackend(options), AiusProtocol(), options, Budget())
         started = time.perf_counter()
-        outcome = await engine.run(papers, len(papers))
+        outcome = await engine.run(iter([papers]), len(papers))
         elapsed = time.perf_counter() - started
     return outcome.stats.calls / elapsed, outcome.stats.calls
 

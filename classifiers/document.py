@@ -48,10 +48,10 @@ _SECTIONS_SQL = """
 """
 
 
-def load_documents(
+def paper_batches(
     con: duckdb.DuckDBPyConnection, dois: list[str] | None = None, batch_size: int = 200
-) -> Iterator[PaperDocument]:
-    """Yield papers (with their sections) in DOI order, a batch at a time so memory stays flat."""
+) -> Iterator[list[PaperDocument]]:
+    """Papers (with their sections) in DOI order, `batch_size` at a time so memory stays flat."""
     where = "where doi in (select unnest(?::varchar[]))" if dois is not None else ""
     params = [dois] if dois is not None else []
     papers = con.execute(_PAPERS_SQL.format(where=where), params).fetchall()
@@ -60,5 +60,7 @@ def load_documents(
         by_doi: dict[str, list[Section]] = {row[0]: [] for row in batch}
         for doi, ordinal, heading, section_type, kind, text in con.execute(_SECTIONS_SQL, [list(by_doi)]).fetchall():
             by_doi[doi].append(Section(ordinal, heading, section_type, kind, text))
-        for doi, title, abstract, content_hash in batch:
-            yield PaperDocument(doi, title, abstract, content_hash, tuple(by_doi[doi]))
+        yield [
+            PaperDocument(doi, title, abstract, content_hash, tuple(by_doi[doi]))
+            for doi, title, abstract, content_hash in batch
+        ]

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-GROUNDING_VERSION = "1"
 ALIGNED_SHARE = 0.85  # share of the quote's words that must align, in order, with one stretch of the paper
 _CANDIDATES = 5  # stretches of the paper tried per quote (the ones sharing most word pairs with it)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)

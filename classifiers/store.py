@@ -2,13 +2,16 @@
 
 Rows carry full provenance (run, protocol, backend, model, prompt version and hash, parameters, input hash, tokens,
 cost, latency) so any number can be traced to the configuration that produced it. Paper text is never copied here
-(papers are keyed by DOI and content hash), and neither are API keys. Writes are plain DuckDB appends through the one
-connection a run holds (DuckDB allows one writer per file); each append commits, so a killed run keeps what it wrote.
+(papers are keyed by DOI and content hash), and neither are secrets: every text a model or server sent back (answer,
+parsed answer, error) passes through `warehouse.secrets.redact` on its way in. The store owns its connection: a lock
+lets one thread use it at a time (the periodic flush runs in a worker thread), and readers take their own cursor.
+Each append commits, so a killed run keeps what it wrote.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +20,7 @@ from typing import Any
 import duckdb
 
 from warehouse.raw_schema import create_raw_tables, raw_table
+from warehouse.secrets import redact, redact_json
 
 OK = "ok"
 PARSE_ERROR = "parse_error"
@@ -79,25 +83,33 @@ def _json(value: Any) -> str | None:
 
 
 class LabelStore:
-    """Appends label rows and run records through one DuckDB connection."""
+    """Appends label rows and run records through one DuckDB connection, one thread at a time."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
+        self._lock = threading.Lock()  # DuckDB refuses (or mixes up results of) concurrent calls on one connection
         create_label_tables(con)
         self.rows_written = 0
+
+    def reader(self) -> duckdb.DuckDBPyConnection:
+        """A connection of its own to the same database, for a thread that reads while this store writes."""
+        return self.con.cursor()
 
     def append(self, rows: Iterable[LabelRow]) -> int:
         records = []
         for row in rows:
             record = asdict(row)
             record["parameters"] = _json(row.parameters)
-            record["parsed"] = _json(row.parsed)
+            record["parsed"] = _json(redact_json(row.parsed))  # an answer may quote anything, a key included
+            record["response_text"] = redact(row.response_text)
+            record["error"] = redact(row.error)
             records.append(record)
         if not records:
             return 0
         batch = raw_table("llm_labels").to_arrow(records)  # noqa: F841 — read by DuckDB's replacement scan
-        self.con.execute("insert into raw.llm_labels by name select * from batch")
-        self.rows_written += len(records)
+        with self._lock:
+            self.con.execute("insert into raw.llm_labels by name select * from batch")
+            self.rows_written += len(records)
         return len(records)
 
     def final_answers(self) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -105,15 +117,16 @@ class LabelStore:
 
         The latest final attempt wins, so a re-ask that succeeded shadows the parse error before it.
         """
-        rows = self.con.execute(
-            """
-            select cache_key, status, task, parsed
-            from raw.llm_labels
-            where status in (select unnest(?::varchar[]))
-            qualify rank() over (partition by cache_key order by finished_at desc, attempt desc) = 1
-            """,
-            [list(FINAL_STATUSES)],
-        ).fetchall()
+        with self._lock:
+            rows = self.con.execute(
+                """
+                select cache_key, status, task, parsed
+                from raw.llm_labels
+                where status in (select unnest(?::varchar[]))
+                qualify rank() over (partition by cache_key order by finished_at desc, attempt desc) = 1
+                """,
+                [list(FINAL_STATUSES)],
+            ).fetchall()
         answers: dict[str, tuple[str, dict[str, Any]]] = {}
         for key, status, task, parsed in rows:
             entry = answers.setdefault(key, (status, {}))
@@ -121,13 +134,14 @@ class LabelStore:
         return answers
 
     def start_run(self, run_id: str, backend: str, protocol: str, model: str | None, configuration: dict) -> None:
-        # DuckDB admits one writer per file, so a run still marked running here was killed: say so.
-        self.con.execute("update raw.classifier_runs set status = 'interrupted' where status = 'running'")
-        self.con.execute(
-            "insert into raw.classifier_runs (run_id, backend, protocol, model, configuration, started_at, status)"
-            " values (?, ?, ?, ?, ?, ?, 'running')",
-            [run_id, backend, protocol, model, _json(configuration), datetime.now(UTC)],
-        )
+        with self._lock:
+            # DuckDB admits one writer per file, so a run still marked running here was killed: say so.
+            self.con.execute("update raw.classifier_runs set status = 'interrupted' where status = 'running'")
+            self.con.execute(
+                "insert into raw.classifier_runs (run_id, backend, protocol, model, configuration, started_at, status)"
+                " values (?, ?, ?, ?, ?, ?, 'running')",
+                [run_id, backend, protocol, model, redact(_json(configuration)), datetime.now(UTC)],
+            )
 
     def finish_run(self, run_id: str, status: str, counts: dict[str, Any], error: str | None = None) -> None:
         columns = (
@@ -143,7 +157,9 @@ class LabelStore:
             "validation_errors",
         )
         assignments = ", ".join(f"{column} = ?" for column in columns)
-        self.con.execute(
-            f"update raw.classifier_runs set finished_at = ?, status = ?, error = ?, {assignments} where run_id = ?",
-            [datetime.now(UTC), status, error, *(counts.get(column) for column in columns), run_id],
-        )
+        with self._lock:
+            self.con.execute(
+                "update raw.classifier_runs set finished_at = ?, status = ?, error = ?, "
+                f"{assignments} where run_id = ?",
+                [datetime.now(UTC), status, redact(error), *(counts.get(column) for column in columns), run_id],
+            )

@@ -1,4 +1,7 @@
-"""The dlt pipeline every source loads through: dataset `raw` of the warehouse, tuned for full-text rows."""
+"""The dlt pipeline every source loads through: a dataset of the warehouse (`raw` unless told), state beside it.
+
+dlt's own settings (writer buffer, compression, job clean-up) live in the project's `.dlt/config.toml`.
+"""
 
 from __future__ import annotations
 
@@ -10,24 +13,24 @@ from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from warehouse.paths import dlt_pipelines_dir
 
 RAW_DATASET = "raw"
-WRITER_BUFFER_ROWS = 100
-DUCKDB_LOAD_MEMORY = "256MB"
+# DuckDB's cache while loading is capped, so memory stays flat whatever the corpus size. Loaders bound their
+# chunks to fit it (ingestion/jats/pipeline.py); the cap itself must hold what a checkpoint pins: one vector of
+# 2,048 rows, i.e. 2,048 full texts (~250 MB for papers at the 99th percentile of length, ~120 KB).
+DUCKDB_LOAD_MEMORY = "512MB"
 
 
-def make_pipeline(db_path: Path, name: str) -> dlt.Pipeline:
-    """A dlt pipeline writing dataset `raw` of the DuckDB file at `db_path` (state kept beside that file)."""
+def duckdb_load_config() -> dict[str, str]:
+    """DuckDB settings for every connection that loads (one process must open the file with one configuration)."""
+    return {"memory_limit": DUCKDB_LOAD_MEMORY}
+
+
+def make_pipeline(db_path: Path, name: str, dataset: str = RAW_DATASET) -> dlt.Pipeline:
+    """A dlt pipeline writing `dataset` of the DuckDB file at `db_path` (state kept beside that file)."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    # Memory stays flat whatever the corpus size: dlt flushes to disk every few hundred rows (its default, 5,000
-    # full-text rows, is hundreds of MB) and DuckDB's cache during the load is capped.
-    dlt.config["data_writer.buffer_max_items"] = WRITER_BUFFER_ROWS
-    # Load files are transient (DuckDB reads them once): written uncompressed and deleted after loading.
-    # For full texts this writes several times faster than the default snappy.
-    dlt.config["data_writer.compression"] = "none"
-    dlt.config["load.delete_completed_jobs"] = True
-    credentials = DuckDbCredentials(str(db_path), global_config={"memory_limit": DUCKDB_LOAD_MEMORY})
+    credentials = DuckDbCredentials(str(db_path), global_config=duckdb_load_config())
     return dlt.pipeline(
         pipeline_name=name,
         destination=dlt.destinations.duckdb(credentials),
-        dataset_name=RAW_DATASET,
+        dataset_name=dataset,
         pipelines_dir=str(dlt_pipelines_dir(db_path)),
     )

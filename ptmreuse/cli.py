@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +14,9 @@ from ptmreuse.dbt import NoPapers, build_warehouse
 from ptmreuse.failures import PipelineGroup
 from warehouse.lock import WriterLock
 from warehouse.paths import database_path, quiet_telemetry
+
+if TYPE_CHECKING:
+    from classifiers.engine.runner import RunOutcome
 
 EPILOG = (
     "Environment: PTMREUSE_DB is the warehouse file every command (and dbt) uses (default data/warehouse.duckdb); "
@@ -55,12 +58,14 @@ def _before_every_command(
 
 @ingest_app.command("jats")
 def ingest_jats(
-    path: Annotated[Path, typer.Argument(exists=True, help="A directory of JATS XML files, or a zip of them.")],
+    path: Annotated[
+        Path, typer.Argument(exists=True, help="A directory of JATS XML files, a zip of them, or one file.")
+    ],
     max_file_mb: Annotated[float, typer.Option(help="Refuse files larger than this (MB).")] = 25.0,
 ) -> None:
-    """Load JATS articles (a directory or a zip) into raw.papers and raw.paper_sections."""
+    """Load JATS articles (a directory, a zip or one file) into raw.papers and raw.paper_sections."""
     from ingestion.jats.files import CorpusError
-    from ingestion.jats.pipeline import ingest_jats_corpus
+    from ingestion.jats.pipeline import LoadFailed, ingest_jats_corpus
     from ptmreuse.ingest_summaries import print_ingest_summary
 
     quiet_telemetry()
@@ -69,6 +74,9 @@ def ingest_jats(
     except CorpusError as error:
         console.print(f"[red]cannot read the corpus[/red]: {error}")
         raise typer.Exit(2) from error
+    except LoadFailed as error:
+        console.print(f"[red]load failed[/red]: {error}")
+        raise typer.Exit(1) from error
     print_ingest_summary(summary, console)
 
 
@@ -175,6 +183,13 @@ def classify(
         str, typer.Option(help="compact (prefilter + passages, ≤2 calls) or aius (the study's cascade).")
     ] = "compact",
     model: Annotated[str | None, typer.Option(help="Model name the server serves (openai backend).")] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="The server's OpenAI-compatible URL (default: $OPENAI_BASE_URL, else http://127.0.0.1:8080/v1); "
+            "the API key is read from OPENAI_API_KEY."
+        ),
+    ] = None,
     structured_output: Annotated[
         str, typer.Option(help="json_schema (OpenAI strict), json_object_schema (llama.cpp) or json_object.")
     ] = "json_schema",
@@ -189,11 +204,14 @@ def classify(
     tpm: Annotated[float | None, typer.Option(help="Tokens-per-minute limit.")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds per request attempt.")] = 120.0,
 ) -> None:
-    """Label papers (uses_dl, uses_ptms, PTM list) into raw.llm_labels; reruns reuse finished labels."""
+    """Label papers (uses_dl, uses_ptms, PTM list) into raw.llm_labels; reruns reuse finished labels.
+
+    Exits 1 if the run failed (most model calls failed, or a step broke), naming the commonest error and its fix.
+    """
     from classifiers.engine.runner import RunOutcome
-    from classifiers.engine.service import ClassifyError, ClassifyRequest
+    from classifiers.engine.service import ClassifyError, RunFailed
     from classifiers.engine.service import classify as run_classify
-    from classifiers.llm.schemas import StructuredOutput
+    from classifiers.options import ClassifyRequest, StructuredOutput
 
     try:
         request = ClassifyRequest(
@@ -211,21 +229,34 @@ def classify(
             requests_per_minute=rpm,
             tokens_per_minute=tpm,
             timeout_s=timeout,
+            **({"base_url": base_url} if base_url else {}),
         )
         outcome = run_classify(database_path(), request, console)
+    except RunFailed as failed:
+        _print_run(failed.outcome)
+        console.print(f"[red]classify failed:[/red] {escape(failed.outcome.error or '')}")
+        console.print("Finished labels are saved; fix the cause and re-run: answered calls are not asked again.")
+        raise typer.Exit(1) from failed
     except (ClassifyError, ValueError) as error:
-        console.print(f"[red]classify:[/red] {error}")
+        console.print(f"[red]classify:[/red] {escape(str(error))}")
         raise typer.Exit(2) from error
     if isinstance(outcome, RunOutcome):
-        s = outcome.stats
-        console.print(
-            f"run {outcome.run_id} {outcome.status}: {s.papers_done}/{s.papers_total} papers, {s.calls} calls,"
-            f" {s.cache_hits} cached, {s.prefiltered} prefiltered, {s.rows_written} rows,"
-            f" {s.input_tokens + s.output_tokens:,} tokens, ${s.cost_usd:.4f}, {s.api_errors} api errors,"
-            f" {s.validation_errors} validation errors"
-        )
+        _print_run(outcome)
+        if outcome.stats.failures.count:
+            summary = outcome.stats.failures.summary(outcome.stats.asked, request)
+            console.print(f"[yellow]note[/yellow]: {escape(summary)}")
         if outcome.status == "budget_stopped":
             console.print("Budget reached: raise --max-cost/--max-tokens and rerun; finished labels are kept.")
+
+
+def _print_run(outcome: RunOutcome) -> None:
+    s = outcome.stats
+    console.print(
+        f"run {outcome.run_id} {outcome.status}: {s.papers_done}/{s.papers_total} papers, {s.calls} calls,"
+        f" {s.cache_hits} cached, {s.prefiltered} prefiltered, {s.rows_written} rows,"
+        f" {s.input_tokens + s.output_tokens:,} tokens, ${s.cost_usd:.4f}, {s.api_errors} api errors,"
+        f" {s.validation_errors} validation errors"
+    )
 
 
 @app.command()

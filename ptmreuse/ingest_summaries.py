@@ -20,6 +20,9 @@ def print_ingest_summary(stats: IngestStats, console: Console) -> None:
     if stats.rejects_by_reason:
         reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(stats.rejects_by_reason.items()))
         console.print(f"  rejects by reason: {reasons} — details in raw.ingest_rejects (file, reason, error)")
+    if stats.skipped:
+        skipped = ", ".join(f"{reason} {count}" for reason, count in sorted(stats.skipped.items()))
+        console.print(f"  skipped (not JATS files): {skipped}")
 
 
 def print_openalex_summary(stats: OpenAlexStats, console: Console) -> None:

@@ -3,13 +3,14 @@
 Every answer is validated against its pydantic model in strict mode before anything is written as `ok`: a value
 outside the taxonomy ("maybe", an unknown reuse pattern, a string "true") is a `parse_error`, never coerced. This is
 also why text inside a paper ("ignore previous instructions and answer …") cannot push a label outside the taxonomy.
+Answers decided in code (the prefilter's negatives, the rules) go through the same cache and the same row builder.
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,10 +19,13 @@ from pydantic import BaseModel, ValidationError
 from classifiers.document import PaperDocument
 from classifiers.engine.budget import Budget, BudgetExhausted
 from classifiers.engine.cache import cache_key, input_hash
+from classifiers.engine.diagnosis import failure_kind
 from classifiers.engine.limiter import RateLimiter
 from classifiers.engine.stats import RunStats
 from classifiers.grounding import paper_text
 from classifiers.llm.backend import ChatRequest, ChatResult, LLMBackend, TransportFailure
+from classifiers.options import ClassifyRequest
+from classifiers.passages import count_tokens
 from classifiers.protocols.base import Call
 from classifiers.protocols.prompts import REASK
 from classifiers.store import (
@@ -36,9 +40,10 @@ from classifiers.store import (
 from classifiers.taxonomy import CODEBOOK_VERSION, BinaryDecision, PtmList, Task
 
 MAX_ATTEMPTS = 2  # the first answer and at most one re-ask after a validation failure
+PREFILTER = "prefilter"  # decided_by of the prefilter's negatives
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class RunContext:
     """What every row of a run shares."""
 
@@ -47,12 +52,22 @@ class RunContext:
     backend: str
     model: str | None
     parameters: dict[str, Any]  # backend parameters + protocol settings (recorded and part of cache keys)
-    describe_shape: bool  # put the answer shape in the prompt (JSON-object mode, where nothing enforces it)
-    max_output_tokens: int
-    count_tokens: Any  # the shared tokenizer: classifiers.passages.count_tokens
-    local_fingerprint: str = ""  # fingerprint of prefilter/passages/rules code (part of every cache key)
-    secrets: tuple[str, ...] = ()  # values that must never reach the store (API keys)
-    pending: list[LabelRow] = field(default_factory=list)
+    code_fingerprint: str  # the code that shapes the text sent or decides (part of every cache key)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How one attempt ended, as its rows record it."""
+
+    status: str
+    decided_by: str = "llm"
+    answers: dict[Task, BaseModel] | None = None
+    result: ChatResult | None = None
+    cost: float | None = 0.0
+    messages: list[dict[str, str]] | None = None
+    error: str | None = None
+    transport_retries: int = 0
+    latency_s: float | None = None
 
 
 def evidence_of(answer: BaseModel) -> list[str]:
@@ -76,7 +91,7 @@ def validate(call: Call, result: ChatResult) -> tuple[BaseModel | None, str, str
         return None, REFUSED, "finish_reason=content_filter", False
     if result.finish_reason == "length":
         # A truncated answer will be truncated again: fail fast instead of burning a re-ask.
-        return None, PARSE_ERROR, "truncated: finish_reason=length (raise --max-tokens)", False
+        return None, PARSE_ERROR, "truncated: finish_reason=length (raise --max-output-tokens)", False
     try:
         return call.prompt.answer_model.model_validate_json(result.text, strict=True), OK, None, True
     except ValidationError as exc:
@@ -86,10 +101,17 @@ def validate(call: Call, result: ChatResult) -> tuple[BaseModel | None, str, str
         return None, PARSE_ERROR, errors[:1000], True
 
 
+def _answer_kind(status: str, error: str | None) -> str:
+    if status == REFUSED:
+        return "refused"
+    return "truncated" if (error or "").startswith("truncated") else "invalid answer"
+
+
 class EngineAsker:
     def __init__(
         self,
         context: RunContext,
+        options: ClassifyRequest,
         backend: LLMBackend,
         budget: Budget,
         limiter: RateLimiter,
@@ -97,11 +119,13 @@ class EngineAsker:
         cache: dict[str, tuple[str, dict[str, Any]]],
     ) -> None:
         self.ctx = context
+        self.options = options
         self.backend = backend
         self.budget = budget
         self.limiter = limiter
         self.stats = stats
         self.cache = cache
+        self.pending: list[LabelRow] = []  # rows not yet appended to the store (the engine flushes them)
 
     def key(self, doc: PaperDocument, call_name: str, prompt_hash: str) -> str:
         return cache_key(
@@ -112,16 +136,8 @@ class EngineAsker:
             prompt_hash=prompt_hash,
             model=self.ctx.model,
             parameters=self.ctx.parameters,
-            code_fingerprint=self.ctx.local_fingerprint,
+            code_fingerprint=self.ctx.code_fingerprint,
         )
-
-    def _redact(self, text: str | None) -> str | None:
-        if text is None:
-            return None
-        for secret in self.ctx.secrets:
-            if secret:
-                text = text.replace(secret, "[redacted]")
-        return text
 
     def _rows(
         self,
@@ -131,28 +147,25 @@ class EngineAsker:
         key: str,
         call_id: str,
         attempt: int,
-        status: str,
-        decided_by: str,
+        outcome: Outcome,
         started: datetime,
-        *,
-        answers: dict[Task, BaseModel] | None = None,
-        result: ChatResult | None = None,
-        cost: float | None = 0.0,
-        messages: list[dict[str, str]] | None = None,
-        error: str | None = None,
-        transport_retries: int = 0,
-        latency_s: float | None = None,
     ) -> None:
+        """One row per task of a call's attempt (or of a decision made in code)."""
         finished = datetime.now(UTC)
+        result = outcome.result
+        llm = outcome.decided_by == "llm"
+        # A decision made in code is versioned by the fingerprint of that code; a model's answer by its prompt.
+        prompt_version = call.prompt.full_version if call else f"{outcome.decided_by}/{self.ctx.code_fingerprint}"
+        latency = outcome.latency_s if outcome.latency_s is not None else (result.latency_s if result else None)
         for index, task in enumerate(tasks):
-            answer = answers.get(task) if answers else None
+            answer = outcome.answers.get(task) if outcome.answers else None
             grounded = scores = None
             if answer is not None:
                 checks = [paper_text(full_text(doc)).ground(quote) for quote in evidence_of(answer)]
                 grounded = [check.grounded for check in checks if check is not None]
                 scores = [check.score for check in checks if check is not None]
             first = index == 0  # tokens and cost are booked once per request
-            self.ctx.pending.append(
+            self.pending.append(
                 LabelRow(
                     label_id=str(uuid.uuid4()),
                     run_id=self.ctx.run_id,
@@ -163,46 +176,50 @@ class EngineAsker:
                     task=task.value,
                     attempt=attempt,
                     protocol=self.ctx.protocol,
-                    backend=self.ctx.backend if decided_by == "llm" else decided_by,
-                    model=self.ctx.model if decided_by == "llm" else None,
-                    status=status,
-                    decided_by=decided_by,
+                    backend=self.ctx.backend if llm else outcome.decided_by,
+                    model=self.ctx.model if llm else None,
+                    status=outcome.status,
+                    decided_by=outcome.decided_by,
                     prompt_name=call.prompt.name if call else None,
-                    prompt_version=call.prompt.full_version if call else None,
-                    prompt_hash=call.prompt.hash if call else None,
+                    prompt_version=prompt_version,
+                    prompt_hash=call.prompt.hash if call else self.ctx.code_fingerprint,
                     codebook_version=CODEBOOK_VERSION,
                     parameters=self.ctx.parameters,
-                    input_hash=input_hash(messages) if messages else None,
+                    input_hash=input_hash(outcome.messages) if outcome.messages else None,
                     input_tokens=result.input_tokens if result and first else 0,
                     output_tokens=result.output_tokens if result and first else 0,
                     tokens_counted_in_call=first,
-                    cost_usd=cost if first else 0.0,
-                    latency_s=latency_s if latency_s is not None else (result.latency_s if result else None),
-                    transport_retries=transport_retries,
+                    cost_usd=outcome.cost if first else 0.0,
+                    latency_s=latency,
+                    transport_retries=outcome.transport_retries,
                     finish_reason=result.finish_reason if result else None,
-                    response_text=self._redact(result.text) if result else None,
+                    response_text=result.text if result else None,
                     parsed=answer.model_dump(mode="json") if answer is not None else None,
                     grounded=grounded,
                     grounding_scores=scores,
-                    error=self._redact(error),
+                    error=outcome.error,
                     started_at=started,
                     finished_at=finished,
                 )
             )
 
-    async def decide_locally(self, doc: PaperDocument, name: str, answers: dict[Task, BaseModel]) -> None:
-        key = self.key(doc, name, prompt_hash=name)
+    def _decided(self, doc: PaperDocument, decided_by: str, status: str, answers: dict[Task, BaseModel]) -> bool:
+        """Record answers decided in code; False when the cache already holds them."""
+        key = self.key(doc, decided_by, prompt_hash=decided_by)
         if key in self.cache:
             self.stats.cache_hits += 1
-            return
-        tasks = tuple(answers)
-        self._rows(doc, None, tasks, key, str(uuid.uuid4()), 1, SKIPPED_PREFILTER, name, datetime.now(UTC),
-                   answers=answers)  # fmt: skip
-        self.cache[key] = (
-            SKIPPED_PREFILTER,
-            {task.value: answer.model_dump(mode="json") for task, answer in answers.items()},
-        )
-        self.stats.prefiltered += 1
+            return False
+        outcome = Outcome(status, decided_by, answers)
+        self._rows(doc, None, tuple(answers), key, str(uuid.uuid4()), 1, outcome, datetime.now(UTC))
+        self.cache[key] = (status, {task.value: answer.model_dump(mode="json") for task, answer in answers.items()})
+        return True
+
+    async def skip(self, doc: PaperDocument, answers: dict[Task, BaseModel]) -> None:
+        if self._decided(doc, PREFILTER, SKIPPED_PREFILTER, answers):
+            self.stats.prefiltered += 1
+
+    async def decide(self, doc: PaperDocument, answers: dict[Task, BaseModel]) -> None:
+        self._decided(doc, self.ctx.protocol, OK, answers)
 
     async def ask(self, doc: PaperDocument, call: Call) -> BaseModel | None:
         key = self.key(doc, call.prompt.name, call.prompt.hash)
@@ -212,28 +229,34 @@ class EngineAsker:
             status, parts = cached
             return call.join(parts) if status == OK else None
         # Selecting passages is CPU work: off the event loop, so requests in flight keep moving.
-        messages = call.prompt.messages(await asyncio.to_thread(call.text), self.ctx.describe_shape)
+        messages = call.prompt.messages(await asyncio.to_thread(call.text), self.options.describe_shape)
         call_id = str(uuid.uuid4())
+        max_output_tokens = self.options.max_output_tokens
         for attempt in range(1, MAX_ATTEMPTS + 1):
             started = datetime.now(UTC)
-            prompt_tokens = sum(self.ctx.count_tokens(message["content"]) for message in messages)
+
+            def record(outcome: Outcome, attempt: int = attempt, started: datetime = started) -> None:
+                self._rows(doc, call, call.tasks, key, call_id, attempt, outcome, started)
+
+            prompt_tokens = sum(count_tokens(message["content"]) for message in messages)
             try:
-                reservation = self.budget.reserve(prompt_tokens, self.ctx.max_output_tokens)
+                reservation = self.budget.reserve(prompt_tokens, max_output_tokens)
             except BudgetExhausted as exc:
-                self._rows(doc, call, call.tasks, key, call_id, attempt, BUDGET_STOPPED, "llm", started,
-                           messages=messages, error=str(exc))  # fmt: skip
+                record(Outcome(BUDGET_STOPPED, messages=messages, error=str(exc)))
                 self.stats.budget_stopped = True
                 raise
-            await self.limiter.acquire(prompt_tokens + self.ctx.max_output_tokens)
+            await self.limiter.acquire(prompt_tokens + max_output_tokens)
             try:
                 result = await self.backend.complete(ChatRequest(messages, call.prompt.answer_model, key))
             except TransportFailure as failure:
                 self.budget.settle(reservation, 0, 0)
                 self.stats.transport_errors += failure.transport_retries + 1
                 self.stats.api_errors += 1
-                self._rows(doc, call, call.tasks, key, call_id, attempt, API_ERROR, "llm", started, messages=messages,
-                           error=str(failure), transport_retries=failure.transport_retries,
-                           latency_s=failure.latency_s)  # fmt: skip
+                self.stats.failures.add(
+                    failure_kind(failure.error_class, failure.status_code, failure.message), str(failure)
+                )
+                record(Outcome(API_ERROR, messages=messages, error=str(failure),
+                               transport_retries=failure.transport_retries, latency_s=failure.latency_s))  # fmt: skip
                 return None
             cost = self.budget.settle(reservation, result.input_tokens, result.output_tokens)
             self.stats.calls += 1
@@ -243,17 +266,18 @@ class EngineAsker:
             self.stats.cost_usd += cost or 0.0
             answer, status, error, may_reask = validate(call, result)
             answers = call.split(answer) if answer is not None else None
-            self._rows(doc, call, call.tasks, key, call_id, attempt, status, "llm", started, answers=answers,
-                       result=result, cost=cost, messages=messages, error=error,
-                       transport_retries=result.transport_retries)  # fmt: skip
-            if status == OK:
+            record(Outcome(status, answers=answers, result=result, cost=cost, messages=messages, error=error,
+                           transport_retries=result.transport_retries))  # fmt: skip
+            if answers is not None:
+                self.stats.answered += 1
                 self.cache[key] = (OK, {task.value: part.model_dump(mode="json") for task, part in answers.items()})
                 return answer
             if status == REFUSED:
                 self.stats.refusals += 1
-                return None
-            self.stats.validation_errors += 1
-            if not may_reask:
+            else:
+                self.stats.validation_errors += 1
+            if not may_reask or attempt == MAX_ATTEMPTS:
+                self.stats.failures.add(_answer_kind(status, error), error or status)
                 return None
             messages = [
                 *messages,

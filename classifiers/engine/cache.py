@@ -2,14 +2,14 @@
 
 A call whose key already has a final row in raw.llm_labels is answered from the store, so re-running a finished
 configuration makes no calls and adding papers labels only the new ones. Any change to the paper's content, the
-prompt text or schema (via its hash), the model or an answer-changing parameter gives a new key.
+prompt text or schema (via its hash), the model, an answer-changing parameter or the code that shapes the text sent
+(classifiers.engine.fingerprint) gives a new key.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 from typing import Any
 
 # Parameters that say where or how a request travelled, not what was asked: provenance, not cache identity.
@@ -41,7 +41,7 @@ def cache_key(
             "prompt_hash": prompt_hash,
             "model": model,
             "parameters": identity,
-            "code": code_fingerprint,  # prefilter / passage selection / rules code that shapes the input
+            "code": code_fingerprint,  # the code that shapes the text sent or decides (engine.fingerprint)
         }
     )
 
@@ -49,22 +49,3 @@ def cache_key(
 def input_hash(messages: list[dict[str, str]]) -> str:
     """Hash of the exact messages sent (so identical inputs can be found without storing the text)."""
     return _digest(messages)
-
-
-def code_fingerprint(*paths: Path) -> str:
-    """Hash of source and seed files behind a local decision (prefilter, rules): edit them and the key changes."""
-    digest = hashlib.sha256()
-    for path in sorted(p for root in paths for p in ([root] if root.is_file() else root.rglob("*")) if p.is_file()):
-        if path.suffix in (".py", ".csv"):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def local_fingerprint() -> str:
-    """The code and seeds behind local steps: prefilter, passage selection, the rules classifier."""
-    import classifiers
-
-    package = Path(classifiers.__file__).resolve().parent
-    project = package.parent
-    return code_fingerprint(package / "prefilter.py", package / "rules", *sorted((project / "seeds").glob("ptm_*.csv")))

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from classifiers.document import PaperDocument
 from classifiers.engine.asker import EngineAsker
 from classifiers.llm.prices import Price
+from classifiers.passages import count_tokens
 from classifiers.protocols.base import Call, LabelProtocol
 from classifiers.taxonomy import Task
 
@@ -46,24 +47,28 @@ class EstimatingAsker:
             self.estimate.cached_calls += 1
             status, parts = self.inner.cache[key]
             return call.join(parts) if status == "ok" else None
-        messages = call.prompt.messages(call.text(), self.inner.ctx.describe_shape)
+        messages = call.prompt.messages(call.text(), self.inner.options.describe_shape)
         self.estimate.calls += 1
-        self.estimate.input_tokens += sum(self.inner.ctx.count_tokens(m["content"]) for m in messages)
-        self.estimate.max_output_tokens += self.inner.ctx.max_output_tokens
+        self.estimate.input_tokens += sum(count_tokens(m["content"]) for m in messages)
+        self.estimate.max_output_tokens += self.inner.options.max_output_tokens
         return call.positive_placeholder()
 
-    async def decide_locally(self, doc: PaperDocument, name: str, answers: dict[Task, BaseModel]) -> None:
+    async def skip(self, doc: PaperDocument, answers: dict[Task, BaseModel]) -> None:
         self.estimate.prefiltered += 1
+
+    async def decide(self, doc: PaperDocument, answers: dict[Task, BaseModel]) -> None:
+        return None  # decided in code: no call, no tokens
 
 
 async def estimate_run(
-    protocol: LabelProtocol, engine_asker: EngineAsker, documents: Iterable[PaperDocument]
+    protocol: LabelProtocol, engine_asker: EngineAsker, batches: Iterable[list[PaperDocument]]
 ) -> Estimate:
     estimate = Estimate()
     asker = EstimatingAsker(engine_asker, estimate)
-    for doc in documents:
-        estimate.papers += 1
-        await protocol.label(doc, asker)
+    for batch in batches:
+        for doc in batch:
+            estimate.papers += 1
+            await protocol.label(doc, asker)
     return estimate
 
 

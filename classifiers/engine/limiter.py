@@ -1,4 +1,8 @@
-"""Requests-per-minute and tokens-per-minute limits, as two token buckets that refill continuously."""
+"""Requests-per-minute and tokens-per-minute limits, as two token buckets that refill continuously.
+
+Kept beside the openai SDK's retries because the SDK only reacts to a 429 (it waits and retries) and never paces
+requests before one: these limits keep a large run under an account's rpm/tpm instead of collecting 429s.
+"""
 
 from __future__ import annotations
 

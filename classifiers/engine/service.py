@@ -1,6 +1,7 @@
-"""`ptmreuse classify` as a function: open the warehouse, check the server, then estimate or run.
+"""`ptmreuse classify` as a function: open the warehouse, pick protocol and backend, then estimate or run.
 
-Errors a user can fix are raised as `ClassifyError` with the next step to take; the CLI prints them.
+Errors a user can fix are raised as `ClassifyError` with the next step to take; a run that failed (a background
+task died, or most calls failed: see classifiers.engine.diagnosis) raises `RunFailed` after it was recorded.
 """
 
 from __future__ import annotations
@@ -9,61 +10,48 @@ import asyncio
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 from rich.console import Console
 
-from classifiers.document import PaperDocument, load_documents
+from classifiers.document import PaperDocument, paper_batches
 from classifiers.engine.budget import Budget
 from classifiers.engine.estimate import Estimate, describe, estimate_run
 from classifiers.engine.progress import RunProgress
-from classifiers.engine.rules_run import run_rules
-from classifiers.engine.runner import ClassifierEngine, EngineOptions, RunOutcome
-from classifiers.llm.openai_backend import OpenAIBackend, OpenAISettings, api_key
+from classifiers.engine.runner import ClassifierEngine, RunOutcome
+from classifiers.llm.backend import LLMBackend, NoBackend
+from classifiers.llm.openai_backend import OpenAIBackend, api_key
 from classifiers.llm.prices import price_for
-from classifiers.llm.retry import RetryPolicy
-from classifiers.llm.schemas import StructuredOutput
-from classifiers.protocols import DEFAULT_TOKEN_BUDGET, make_protocol
-from classifiers.store import LabelStore, create_label_tables
+from classifiers.options import ClassifyRequest
+from classifiers.protocols import make_protocol
+from classifiers.protocols.base import LabelProtocol
+from classifiers.protocols.rules import RulesProtocol
+from classifiers.store import LabelStore
 from warehouse import tables_in
+from warehouse.connect import connect
 
 
 class ClassifyError(Exception):
     """A problem the user can fix; the message says how."""
 
 
-@dataclass(slots=True)
-class ClassifyRequest:
-    backend: str = "rules"
-    protocol: str = "compact"
-    model: str | None = None
-    base_url: str | None = None
-    structured_output: StructuredOutput = StructuredOutput.JSON_SCHEMA
-    concurrency: int = 8
-    limit: int | None = None
-    dry_run: bool = False
-    max_cost_usd: float | None = None
-    max_tokens_budget: int | None = None
-    token_budget: int = DEFAULT_TOKEN_BUDGET
-    temperature: float = 0.0
-    seed: int | None = 42
-    max_output_tokens: int = 1024
-    requests_per_minute: float | None = None
-    tokens_per_minute: float | None = None
-    timeout_s: float = 120.0
-    max_attempts: int = 5
-    retry_base_wait_s: float = 1.0
+class RunFailed(ClassifyError):
+    """The run was recorded as failed; `outcome` says what it did before."""
+
+    def __init__(self, outcome: RunOutcome) -> None:
+        self.outcome = outcome
+        super().__init__(f"run {outcome.run_id} failed: {outcome.error}")
 
 
 def paper_dois(con: duckdb.DuckDBPyConnection, limit: int | None) -> list[str]:
-    if "papers" not in tables_in(con):
+    sql = "select doi from raw.papers order by doi" + (" limit ?" if limit is not None else "")
+    dois = [] if "papers" not in tables_in(con) else con.execute(sql, [limit] if limit else []).fetchall()
+    if not dois:
         raise ClassifyError(
             "No papers in the warehouse. Load some first: `ptmreuse ingest jats corpus/sample-jats.zip`."
         )
-    sql = "select doi from raw.papers order by doi" + (" limit ?" if limit is not None else "")
-    return [doi for (doi,) in con.execute(sql, [limit] if limit is not None else []).fetchall()]
+    return [doi for (doi,) in dois]
 
 
 def check_server(base_url: str) -> None:
@@ -82,80 +70,65 @@ def check_server(base_url: str) -> None:
         raise ClassifyError(
             f"No OpenAI-compatible server answers at {base_url} ({type(exc).__name__}).\n"
             "Start a local one, e.g. `.venv/bin/python -m llama_cpp.server --model <file.gguf> --port 8080` and\n"
-            "`export OPENAI_BASE_URL=http://127.0.0.1:8080/v1`; or point OPENAI_BASE_URL and OPENAI_API_KEY at a\n"
-            "hosted API; or label without a server: `ptmreuse classify --backend rules`."
+            "pass `--base-url http://127.0.0.1:8080/v1` (or set OPENAI_BASE_URL); or point them and OPENAI_API_KEY\n"
+            "at a hosted API; or label without a server: `ptmreuse classify --backend rules`."
         ) from exc
 
 
-def _documents(con: duckdb.DuckDBPyConnection, dois: list[str]) -> Iterator[PaperDocument]:
-    return load_documents(con, dois)
-
-
-def classify(db_path: Path, request: ClassifyRequest, console: Console) -> RunOutcome | Estimate:
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(db_path)) as con:  # the run's one connection: reads papers, appends labels
-        create_label_tables(con)
-        dois = paper_dois(con, request.limit)
-        store = LabelStore(con)
-        if request.backend == "rules":
-            if request.dry_run:
-                console.print(f"rules backend: {len(dois):,} papers, no calls, no tokens, no cost.")
-                return Estimate(papers=len(dois))
-            with RunProgress(console, "rules", len(dois)) as progress:
-                return run_rules(store, _documents(con, dois), len(dois), progress.update)
-        if request.backend != "openai":
-            raise ClassifyError(f"Unknown backend {request.backend!r}: use `--backend rules` or `--backend openai`.")
-        return asyncio.run(_classify_llm(con, store, dois, request, console))
-
-
-async def _classify_llm(
-    con: duckdb.DuckDBPyConnection, store: LabelStore, dois: list[str], request: ClassifyRequest, console: Console
-) -> RunOutcome | Estimate:
+def _protocol_and_backend(request: ClassifyRequest) -> tuple[LabelProtocol, LLMBackend]:
+    if request.backend == "rules":
+        return RulesProtocol(), NoBackend("rules")
+    if request.backend != "openai":
+        raise ClassifyError(f"Unknown backend {request.backend!r}: use `--backend rules` or `--backend openai`.")
     if not request.model:
         raise ClassifyError(
             "Pass --model NAME (the model your server serves, e.g. gpt-4o-mini, or any name for llama.cpp)."
         )
-    settings = OpenAISettings(
-        model=request.model,
-        structured_output=request.structured_output,
-        temperature=request.temperature,
-        seed=request.seed,
-        max_tokens=request.max_output_tokens,
-        retry=RetryPolicy(
-            max_attempts=request.max_attempts, base_wait_s=request.retry_base_wait_s, timeout_s=request.timeout_s
-        ),
-        **({"base_url": request.base_url} if request.base_url else {}),
-    )
-    price = price_for(settings.model, settings.base_url)
+    return make_protocol(request.protocol, request.token_budget), OpenAIBackend(request)
+
+
+def _budget(request: ClassifyRequest) -> Budget:
+    price = price_for(request.model, request.base_url) if request.model else None
     if request.max_cost_usd is not None and price is None:
         raise ClassifyError(
-            f"--max-cost needs a price for {settings.model!r}: add a row to classifiers/model_prices.csv "
+            f"--max-cost needs a price for {request.model!r}: add a row to classifiers/model_prices.csv "
             "(or use --max-tokens)."
         )
-    protocol = make_protocol(request.protocol, request.token_budget)
-    options = EngineOptions(
-        concurrency=request.concurrency,
-        requests_per_minute=request.requests_per_minute,
-        tokens_per_minute=request.tokens_per_minute,
-        max_tokens_budget=request.max_tokens_budget,
-        max_cost_usd=request.max_cost_usd,
-        describe_shape=request.structured_output is StructuredOutput.JSON_OBJECT,
-        max_output_tokens=request.max_output_tokens,
-    )
-    budget = Budget(request.max_tokens_budget, request.max_cost_usd, price)
-    backend = OpenAIBackend(settings)
-    engine = ClassifierEngine(store, backend, protocol, options, budget)
-    if request.dry_run:
-        from classifiers.engine.asker import EngineAsker
-        from classifiers.engine.limiter import RateLimiter
+    return Budget(request.max_tokens_budget, request.max_cost_usd, price)
 
-        asker = EngineAsker(engine.context, backend, budget, RateLimiter(), engine.stats, store.final_answers())
-        estimate = await estimate_run(protocol, asker, _documents(con, dois))
-        await backend.aclose()
-        for line in describe(estimate, price, settings.model):
-            console.print(line)
-        return estimate
-    check_server(settings.base_url)
-    with RunProgress(console, f"{protocol.name} · {settings.model}", len(dois)) as progress:
-        engine.on_progress = progress.update
-        return await engine.run(_documents(con, dois), len(dois))
+
+def classify(db_path: Path, request: ClassifyRequest, console: Console) -> RunOutcome | Estimate:
+    with connect(db_path) as con:
+        dois = paper_dois(con, request.limit)
+        store = LabelStore(con)
+        protocol, backend = _protocol_and_backend(request)
+        engine = ClassifierEngine(store, backend, protocol, request, _budget(request))
+        if request.dry_run and isinstance(backend, NoBackend):
+            console.print(f"{backend.name} backend: {len(dois):,} papers, no calls, no tokens, no cost.")
+            return Estimate(papers=len(dois))
+        if request.dry_run:
+            return asyncio.run(_estimate(engine, paper_batches(con, dois, request.papers_per_read), console))
+        if isinstance(backend, OpenAIBackend):
+            check_server(request.base_url)
+        label = protocol.name if backend.model is None else f"{protocol.name} · {backend.model}"
+        reader = store.reader()  # papers are read in a worker thread: through a connection of their own
+        try:
+            with RunProgress(console, label, len(dois)) as progress:
+                engine.on_progress = progress.update
+                batches = paper_batches(reader, dois, request.papers_per_read)
+                outcome = asyncio.run(engine.run(batches, len(dois)))
+        finally:
+            reader.close()
+    if outcome.status == "failed":
+        raise RunFailed(outcome)
+    return outcome
+
+
+async def _estimate(engine: ClassifierEngine, batches: Iterator[list[PaperDocument]], console: Console) -> Estimate:
+    try:
+        estimate = await estimate_run(engine.protocol, engine.asker(engine.store.final_answers()), batches)
+    finally:
+        await engine.backend.aclose()
+    for line in describe(estimate, engine.budget.price, engine.backend.model or "-"):
+        console.print(line)
+    return estimate

@@ -1,1 +1,1 @@
-"""LLM transport: the backend interface, the OpenAI-compatible backend, wire schemas, retry policy and prices."""
+"""LLM transport: the backend interface, the OpenAI-compatible backend (the SDK retries), wire schemas, prices."""

@@ -7,7 +7,7 @@ and resolving each future when the batch's output arrives (the engine already ke
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pydantic import BaseModel
@@ -29,19 +29,17 @@ class ChatResult:
     output_tokens: int
     latency_s: float
     transport_retries: int = 0
-    response_model: str | None = None  # the model name the server says it used
 
 
 @dataclass(slots=True)
 class TransportFailure(Exception):
-    """The request could not be completed within the retry policy (or was not retryable)."""
+    """The request could not be completed within the retries (or was not retryable)."""
 
     error_class: str
     message: str
     transport_retries: int = 0
     latency_s: float = 0.0
     status_code: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.error_class}: {self.message}"
@@ -49,7 +47,7 @@ class TransportFailure(Exception):
 
 class LLMBackend(Protocol):
     name: str
-    model: str
+    model: str | None
 
     def parameters(self) -> dict[str, Any]:
         """Everything that changes the answer (temperature, seed, max tokens, structured-output mode …)."""
@@ -58,3 +56,21 @@ class LLMBackend(Protocol):
     async def complete(self, request: ChatRequest) -> ChatResult: ...
 
     async def aclose(self) -> None: ...
+
+
+class NoBackend:
+    """The backend of a protocol that decides in code (the rules): nothing to call, no parameters."""
+
+    model: str | None = None
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def parameters(self) -> dict[str, Any]:
+        return {}
+
+    async def complete(self, request: ChatRequest) -> ChatResult:
+        raise TypeError(f"the {self.name} backend makes no model calls")
+
+    async def aclose(self) -> None:
+        return None

@@ -1,119 +1,109 @@
-"""The `openai` backend: AsyncOpenAI against any OpenAI-compatible server (OpenAI, llama.cpp, vLLM, Ollama …)."""
+"""The `openai` backend: AsyncOpenAI against any OpenAI-compatible server (OpenAI, llama.cpp, vLLM, Ollama …).
+
+Retries are the SDK's own (`max_retries`): 408, 409, 429 and 5xx answers, timeouts and connection errors, with
+exponential backoff or the server's `Retry-After`; other 4xx fail at once (a bad request or a refused key will not
+get better by asking again).
+"""
 
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
+import httpx2
 import openai
 from openai import AsyncOpenAI
-from openai.types.chat import ChatCompletion
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from classifiers.llm.backend import ChatRequest, ChatResult, TransportFailure
-from classifiers.llm.retry import RetryPolicy
-from classifiers.llm.schemas import StructuredOutput, response_format
+from classifiers.llm.schemas import response_format
+from classifiers.options import ClassifyRequest
 
-DEFAULT_BASE_URL = "http://127.0.0.1:8080/v1"
-
-
-@dataclass(frozen=True, slots=True)
-class OpenAISettings:
-    model: str
-    base_url: str = field(default_factory=lambda: os.environ.get("OPENAI_BASE_URL", DEFAULT_BASE_URL))
-    structured_output: StructuredOutput = StructuredOutput.JSON_SCHEMA
-    temperature: float = 0.0
-    seed: int | None = 42
-    max_tokens: int = 1024
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
+_RETRY_COUNT_HEADER = "x-stainless-retry-count"  # the SDK stamps each attempt with the retries before it
 
 
 def api_key() -> str:
-    # Local servers ignore the key, but the client insists on one; the key is never stored or logged.
+    # Local servers ignore the key, but the client insists on one; the store redacts it (warehouse.secrets).
     return os.environ.get("OPENAI_API_KEY") or "not-needed-for-local-servers"
+
+
+def _retries(request: httpx2.Request | None) -> int:
+    try:
+        return int(request.headers.get(_RETRY_COUNT_HEADER, 0)) if request is not None else 0
+    except ValueError:
+        return 0
 
 
 class OpenAIBackend:
     name = "openai"
 
-    def __init__(self, settings: OpenAISettings) -> None:
-        self.settings = settings
-        self.model = settings.model
+    def __init__(self, options: ClassifyRequest) -> None:
+        if not options.model:
+            raise ValueError("the openai backend needs a model name")
+        self.options = options
+        self.model: str | None = options.model
         self._client = AsyncOpenAI(
-            api_key=api_key(),
-            base_url=settings.base_url,
-            max_retries=0,  # our RetryPolicy is the only retry layer
-            timeout=settings.retry.timeout_s,
+            api_key=api_key(), base_url=options.base_url, max_retries=options.max_retries, timeout=options.timeout_s
         )
 
     def parameters(self) -> dict[str, Any]:
-        s = self.settings
+        o = self.options
         return {
-            "base_url": s.base_url,
-            "structured_output": s.structured_output.value,
-            "temperature": s.temperature,
-            "seed": s.seed,
-            "max_tokens": s.max_tokens,
+            "base_url": o.base_url,
+            "structured_output": o.structured_output.value,
+            "temperature": o.temperature,
+            "seed": o.seed,
+            "max_tokens": o.max_output_tokens,
         }
 
-    async def _create(self, request: ChatRequest) -> ChatCompletion:
-        s = self.settings
+    def _body(self, request: ChatRequest) -> dict[str, Any]:
+        o = self.options
         body: dict[str, Any] = {
-            "model": s.model,
+            "model": o.model,
             "messages": request.messages,
-            "temperature": s.temperature,
-            "max_tokens": s.max_tokens,
+            "temperature": o.temperature,
+            "max_tokens": o.max_output_tokens,
             # The llama.cpp form ({"type": "json_object", "schema": …}) is not in the SDK's types anyway.
-            "response_format": response_format(request.answer_model, s.structured_output),
+            "response_format": response_format(request.answer_model, o.structured_output),
         }
-        if s.seed is not None:
-            body["seed"] = s.seed
-        # The SDK's documented raw `post` sends the body as it is: `chat.completions.create` first runs a recursive
-        # type transform over messages and schema that costs ~2-4 ms of CPU per call, which caps throughput at high
-        # concurrency. Same endpoint, same errors, same parsed ChatCompletion.
-        return await self._client.post("/chat/completions", body=body, cast_to=ChatCompletion)
+        if o.seed is not None:
+            body["seed"] = o.seed
+        return body
 
     async def complete(self, request: ChatRequest) -> ChatResult:
-        policy = self.settings.retry
-        retries = 0
         started = time.perf_counter()
-
-        def before_sleep(state: Any) -> None:
-            nonlocal retries
-            retries += 1
-
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(policy.max_attempts),
-            retry=retry_if_exception(policy.is_retryable),
-            wait=lambda state: policy.wait_s(state.attempt_number, state.outcome.exception()),
-            before_sleep=before_sleep,
-            reraise=True,
-        )
         try:
-            response = await retrying(self._create, request)
+            # The SDK's documented raw `post` (cast to the HTTP response) sends the body as it is and keeps the
+            # request, whose headers count the retries: `chat.completions.create` would first run a recursive type
+            # transform over messages and schema (~2-4 ms of CPU per call, which caps throughput at high
+            # concurrency). Same endpoint, same retries and errors.
+            response = await self._client.post("/chat/completions", body=self._body(request), cast_to=httpx2.Response)
         except openai.APIStatusError as exc:
             raise TransportFailure(
-                type(exc).__name__, _short(exc), retries, time.perf_counter() - started, exc.status_code
+                type(exc).__name__, _short(exc), _retries(exc.request), time.perf_counter() - started, exc.status_code
             ) from exc
-        except (openai.APIError, ValueError) as exc:  # timeouts, connection errors, undecodable bodies
-            raise TransportFailure(type(exc).__name__, _short(exc), retries, time.perf_counter() - started) from exc
+        except openai.APIError as exc:  # timeouts and connection errors, after the SDK's retries
+            raise TransportFailure(
+                type(exc).__name__, _short(exc), _retries(exc.request), time.perf_counter() - started
+            ) from exc
         latency = time.perf_counter() - started
-        if not response.choices:
-            raise TransportFailure("EmptyResponse", "the server returned no choices", retries, latency)
-        choice = response.choices[0]
-        usage = response.usage
-        return ChatResult(
-            text=choice.message.content or "",
-            finish_reason=choice.finish_reason,
-            refusal=getattr(choice.message, "refusal", None),
-            input_tokens=usage.prompt_tokens if usage else 0,
-            output_tokens=usage.completion_tokens if usage else 0,
-            latency_s=latency,
-            transport_retries=retries,
-            response_model=response.model,
-        )
+        retries = _retries(response.request)
+        try:
+            completion = response.json()
+            choice = completion["choices"][0]
+            message = choice["message"]
+            usage = completion.get("usage") or {}
+            return ChatResult(
+                text=message.get("content") or "",
+                finish_reason=choice.get("finish_reason"),
+                refusal=message.get("refusal"),
+                input_tokens=int(usage.get("prompt_tokens") or 0),
+                output_tokens=int(usage.get("completion_tokens") or 0),
+                latency_s=latency,
+                transport_retries=retries,
+            )
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:  # not a chat completion
+            raise TransportFailure("UnexpectedResponse", _short(exc) or response.text[:200], retries, latency) from exc
 
     async def aclose(self) -> None:
         await self._client.close()

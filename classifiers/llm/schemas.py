@@ -11,18 +11,12 @@ wire schema may be looser, and must be for two servers:
 from __future__ import annotations
 
 import copy
-from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
 
-
-class StructuredOutput(StrEnum):
-    JSON_SCHEMA = "json_schema"  # OpenAI strict structured outputs
-    JSON_OBJECT_SCHEMA = "json_object_schema"  # llama.cpp server: {"type": "json_object", "schema": …}
-    JSON_OBJECT = "json_object"  # JSON mode only; the shape is described in the prompt
-
+from classifiers.options import StructuredOutput
 
 _DROPPED_KEYWORDS = {"default", "title", "maxLength", "minLength", "maxItems", "minItems", "pattern", "format"}
 

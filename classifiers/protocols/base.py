@@ -79,8 +79,12 @@ class Asker(Protocol):
         """The validated answer, or None when the call failed (error row written; the cascade stops)."""
         ...
 
-    async def decide_locally(self, doc: PaperDocument, name: str, answers: dict[Task, BaseModel]) -> None:
-        """Record answers decided without an LLM (the prefilter), through the same store and cache."""
+    async def skip(self, doc: PaperDocument, answers: dict[Task, BaseModel]) -> None:
+        """Record negatives the prefilter decided without a call (status skipped_prefilter, decided_by prefilter)."""
+        ...
+
+    async def decide(self, doc: PaperDocument, answers: dict[Task, BaseModel]) -> None:
+        """Record answers the protocol's own code decided (the rules: status ok, decided_by = the protocol)."""
         ...
 
 

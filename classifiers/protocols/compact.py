@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from classifiers.document import PaperDocument
+from classifiers.passages import select_passages
+from classifiers.prefilter import has_dl_vocabulary
 from classifiers.protocols.base import Asker, Call, GateAnswer
 from classifiers.protocols.prompts import (
     PTM_LIST_DEFINITION,
@@ -45,8 +47,6 @@ _NO = BinaryDecision(answer=False)
 
 
 def passages_text(doc: PaperDocument, token_budget: int) -> str:
-    from classifiers.passages import select_passages
-
     return "\n\n".join(
         f"[{passage.heading}]\n{passage.text}" if passage.heading else passage.text
         for passage in select_passages(doc, token_budget)
@@ -74,14 +74,13 @@ class CompactProtocol:
         return [GATE, EXTRACT]
 
     def settings(self) -> dict[str, Any]:
-        # Passage selection and the prefilter are code: the engine adds a fingerprint of that code to every key.
+        # Passage selection and the prefilter are code: the engine adds a fingerprint of that code to every key
+        # (classifiers.engine.fingerprint).
         return {"token_budget": self.token_budget}
 
     async def label(self, doc: PaperDocument, asker: Asker) -> None:
-        from classifiers.prefilter import has_dl_vocabulary
-
         if not has_dl_vocabulary(doc):
-            await asker.decide_locally(doc, "prefilter", {Task.USES_DL: _NO, Task.USES_PTMS: _NO})
+            await asker.skip(doc, {Task.USES_DL: _NO, Task.USES_PTMS: _NO})
             return
         text = _Once(lambda: passages_text(doc, self.token_budget))  # shared by both calls, computed once
         gate = await asker.ask(doc, Call(GATE, (Task.USES_DL, Task.USES_PTMS), text))

@@ -1,25 +1,47 @@
-"""Read JATS files out of a directory or a zip, one at a time, with size and zip-bomb guards.
+"""List and read the JATS files of a corpus — a directory, a zip, or one XML file — with size and zip-bomb guards.
 
-Memory holds one file at a time: nothing here reads a whole corpus, so a 2 GB zip costs what its largest
-article costs. A member's declared size is checked before reading and its real size while reading (a zip can
-lie about its sizes), so an oversized or bomb-like member is refused without being inflated.
+Memory holds one file at a time: nothing here reads a whole corpus, so a 2 GB zip costs what its largest article
+costs. The listing decides, before anything is inflated, what every entry of the corpus is:
+
+- a candidate to read and parse (a regular `.xml`/`.nxml` file);
+- a refusal, which becomes a reject row: an oversized member, a member compressed beyond any real article, a zip
+  whose members together would inflate beyond any real corpus, a member whose data overlaps another's (the shape
+  of a zip bomb that points many entries at one payload), a repeated member name, a FIFO or device file;
+- a counted skip, shown in the summary: a file that is not JATS (images, PDFs, READMEs) or a hidden one (`.git`,
+  macOS `__MACOSX/._*` resource forks).
+
+A zip member cannot inflate beyond its declared size (zipfile stops there and checks the CRC), so the declared
+sizes bound the work; a member is also read with a cap in case a header lies.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 JATS_SUFFIXES = (".xml", ".nxml")
 DEFAULT_MAX_FILE_BYTES = 25 * 1024 * 1024
-# Real JATS compresses 4-12x; a ratio this high only comes from repeated filler (a zip bomb).
+# Real JATS compresses 4-12x; a ratio this high only comes from repeated filler (a zip bomb). It bounds each
+# large member, and the whole archive: its admitted members may inflate to at most this many times its size.
 MAX_COMPRESSION_RATIO = 100
 _RATIO_CHECK_ABOVE_BYTES = 1024 * 1024
+_LOCAL_HEADER_BYTES = 30  # fixed part of a zip local file header: a member's data starts at least this far in
 _CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A file to read: `name` as reported, `key` how to find it (zip entry index or path), `size` in bytes."""
+
+    name: str
+    key: int | str
+    size: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +59,27 @@ class UnreadableFile:
     content_hash: str | None = None
 
 
+@dataclass(slots=True)
+class Listing:
+    """Every entry of a corpus in a stable order (candidates and refusals), and what was skipped, by reason."""
+
+    entries: list[Entry | UnreadableFile] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+
 class CorpusError(Exception):
     """The corpus itself (not one article) cannot be read."""
 
 
+def _hidden(parts: list[str]) -> bool:
+    return any(part.startswith(".") or part == "__MACOSX" for part in parts)
+
+
 def _is_jats(name: str) -> bool:
-    return name.lower().endswith(JATS_SUFFIXES) and not name.rsplit("/", 1)[-1].startswith(".")
+    return name.lower().endswith(JATS_SUFFIXES)
 
 
 def _bounded_read(stream: BinaryIO, limit: int) -> bytes | None:
@@ -62,82 +99,168 @@ def _too_large(name: str, size: int | str, limit: int) -> UnreadableFile:
 
 
 class Corpus:
-    """A directory or a zip of JATS files: list the candidates, then read any of them by name."""
+    """A directory, a zip or a single JATS file: list its entries once, then read any candidate."""
 
     def __init__(self, path: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> None:
         self.path = Path(path)
         self.max_file_bytes = max_file_bytes
         self._zip: zipfile.ZipFile | None = None
+        self._listing: Listing | None = None
         if self.path.is_dir():
             return
         if not self.path.exists():
-            raise CorpusError(f"{self.path} does not exist: give a directory of JATS files or a zip of them")
+            raise CorpusError(f"{self.path} does not exist: give a directory of JATS files, a zip of them, or one file")
+        if not self.path.is_file():
+            raise CorpusError(f"{self.path} is not a regular file: give a directory, a zip or a JATS file")
+        if zipfile.is_zipfile(self.path):
+            try:
+                self._zip = zipfile.ZipFile(self.path)
+            except (zipfile.BadZipFile, OSError) as error:
+                raise CorpusError(f"{self.path} is a damaged zip file ({error})") from error
+        elif not _is_jats(self.path.name):
+            raise CorpusError(f"{self.path} is neither a directory, a JATS file (.xml, .nxml) nor a readable zip file")
+
+    def listing(self) -> Listing:
+        """What each entry of the corpus is (computed once); CorpusError when it holds no JATS file at all."""
+        if self._listing is None:
+            if self._zip is not None:
+                listing = self._list_zip(self._zip)
+            elif self.path.is_dir():
+                listing = self._list_directory()
+            else:
+                listing = Listing([self._sized(Entry(self.path.name, str(self.path), self.path.stat().st_size))])
+            if not listing.entries:
+                skipped = ", ".join(f"{count} {reason}" for reason, count in sorted(listing.skipped.items()))
+                raise CorpusError(
+                    f"{self.path} holds no JATS files (.xml, .nxml){f'; skipped: {skipped}' if skipped else ''}"
+                )
+            self._listing = listing
+        return self._listing
+
+    def _sized(self, entry: Entry) -> Entry | UnreadableFile:
+        return _too_large(entry.name, entry.size, self.max_file_bytes) if entry.size > self.max_file_bytes else entry
+
+    def _list_directory(self) -> Listing:
+        listing = Listing()
+        for folder, dirs, files in os.walk(self.path):
+            relative = Path(folder).relative_to(self.path)
+            for name in sorted(dirs):
+                if _hidden([name]):
+                    listing.skip("hidden")
+                elif (Path(folder) / name).is_symlink():  # os.walk does not follow it: say so
+                    listing.skip("linked_directory")
+            dirs[:] = sorted(d for d in dirs if not _hidden([d]))
+            for name in sorted(files):
+                if _hidden([name]):
+                    listing.skip("hidden")
+                elif not _is_jats(name):
+                    listing.skip("not_jats")
+                else:
+                    listing.entries.append(self._list_file(Path(folder) / name, (relative / name).as_posix()))
+        return listing
+
+    def _list_file(self, file: Path, name: str) -> Entry | UnreadableFile:
         try:
-            self._zip = zipfile.ZipFile(self.path)
-        except (zipfile.BadZipFile, OSError) as error:
-            raise CorpusError(f"{self.path} is neither a directory nor a readable zip file ({error})") from error
+            info = file.stat()  # follows a symlink to the file it names
+        except OSError as error:
+            return UnreadableFile(name, "unreadable", str(error))
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            return UnreadableFile(name, "not_a_file", f"not a regular file (mode {stat.filemode(info.st_mode)})")
+        return self._sized(Entry(name, name, info.st_size))
 
-    def names(self) -> list[str]:
-        """Candidate files in a stable order (zip order, or sorted paths for a directory)."""
-        if self._zip is not None:
-            return [i.filename for i in self._zip.infolist() if not i.is_dir() and _is_jats(i.filename)]
-        files = (p for p in self.path.rglob("*") if p.is_file() and _is_jats(p.name))
-        return sorted(p.relative_to(self.path).as_posix() for p in files)
+    def _list_zip(self, archive: zipfile.ZipFile) -> Listing:
+        listing = Listing()
+        members = [(index, info) for index, info in enumerate(archive.infolist()) if not info.is_dir()]
+        overlapping = _overlapping(members)
+        seen: dict[str, int] = {}
+        budget = MAX_COMPRESSION_RATIO * self.path.stat().st_size
+        admitted = 0
+        for index, info in members:
+            name = info.filename
+            if _hidden(name.split("/")):
+                listing.skip("hidden")
+                continue
+            if not _is_jats(name):
+                listing.skip("not_jats")
+                continue
+            seen[name] = seen.get(name, 0) + 1
+            refusal = self._refuse_member(info, seen[name], index in overlapping)
+            if refusal is None and admitted + info.file_size > budget:
+                refusal = UnreadableFile(
+                    name, "zip_bomb", f"the archive's members would inflate beyond {MAX_COMPRESSION_RATIO}x its size"
+                )
+            if refusal is None:
+                admitted += info.file_size
+            listing.entries.append(refusal or Entry(name, index, info.file_size))
+        return listing
 
-    def read(self, name: str) -> SourceFile | UnreadableFile:
-        data_or_refusal = self._read_zip(name) if self._zip is not None else self._read_file(name)
+    def _refuse_member(self, info: zipfile.ZipInfo, occurrence: int, overlaps: bool) -> UnreadableFile | None:
+        name = info.filename
+        if occurrence > 1:
+            return UnreadableFile(
+                f"{name}#{occurrence}", "duplicate_member", f"entry {occurrence} named {name}; the first is read"
+            )
+        if overlaps:
+            return UnreadableFile(name, "zip_bomb", "its data overlaps another member's (a crafted zip)")
+        if info.file_size > self.max_file_bytes:
+            return _too_large(name, info.file_size, self.max_file_bytes)
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > _RATIO_CHECK_ABOVE_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            return UnreadableFile(name, "zip_bomb", f"compression ratio {ratio:.0f}:1 is beyond any real article")
+        return None
+
+    def read(self, entry: Entry) -> SourceFile | UnreadableFile:
+        data_or_refusal = self._read_zip(entry) if self._zip is not None else self._read_file(entry)
         if isinstance(data_or_refusal, UnreadableFile):
             return data_or_refusal
-        return SourceFile(name, data_or_refusal, hashlib.sha256(data_or_refusal).hexdigest())
+        return SourceFile(entry.name, data_or_refusal, hashlib.sha256(data_or_refusal).hexdigest())
 
     def __iter__(self) -> Iterator[SourceFile | UnreadableFile]:
-        for name in self.names():
-            yield self.read(name)
+        for entry in self.listing().entries:
+            yield self.read(entry) if isinstance(entry, Entry) else entry
 
     def close(self) -> None:
         if self._zip is not None:
             self._zip.close()
 
-    def _read_zip(self, name: str) -> bytes | UnreadableFile:
-        assert self._zip is not None
+    def _read_zip(self, entry: Entry) -> bytes | UnreadableFile:
+        assert self._zip is not None and isinstance(entry.key, int)
         limit = self.max_file_bytes
-        info = self._zip.getinfo(name)
-        if info.file_size > limit:
-            return _too_large(name, info.file_size, limit)
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > _RATIO_CHECK_ABOVE_BYTES and ratio > MAX_COMPRESSION_RATIO:
-            return UnreadableFile(name, "zip_bomb", f"compression ratio {ratio:.0f}:1 is beyond any real article")
         try:
-            with self._zip.open(info) as stream:
+            with self._zip.open(self._zip.infolist()[entry.key]) as stream:
                 data = _bounded_read(stream, limit)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
-            return UnreadableFile(name, "unreadable", f"cannot decompress this member: {error}")
-        return _too_large(name, f"more than {limit} (declared {info.file_size})", limit) if data is None else data
+            return UnreadableFile(entry.name, "unreadable", f"cannot decompress this member: {error}")
+        return _too_large(entry.name, f"more than {limit} (declared {entry.size})", limit) if data is None else data
 
-    def _read_file(self, name: str) -> bytes | UnreadableFile:
-        file = self.path / name
+    def _read_file(self, entry: Entry) -> bytes | UnreadableFile:
+        file = self.path if self.path.is_file() else self.path / str(entry.key)
         try:
-            size = file.stat().st_size
-            if size > self.max_file_bytes:
-                return _too_large(name, size, self.max_file_bytes)
-            with file.open("rb") as stream:
+            # O_NONBLOCK: a file swapped for a FIFO since the listing must not hang the ingest
+            descriptor = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
+            with os.fdopen(descriptor, "rb") as stream:
+                if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                    return UnreadableFile(entry.name, "not_a_file", "not a regular file")
                 data = _bounded_read(stream, self.max_file_bytes)
         except OSError as error:
-            return UnreadableFile(name, "unreadable", str(error))
-        return _too_large(name, size, self.max_file_bytes) if data is None else data
+            return UnreadableFile(entry.name, "unreadable", str(error))
+        return _too_large(entry.name, f"more than {self.max_file_bytes}", self.max_file_bytes) if data is None else data
 
 
-def count_files(path: Path) -> int:
-    """How many candidate files a corpus holds (for the progress bar); cheap: lists names only."""
-    corpus = Corpus(path)
-    try:
-        return len(corpus.names())
-    finally:
-        corpus.close()
+def _overlapping(members: list[tuple[int, zipfile.ZipInfo]]) -> set[int]:
+    """Indexes of the members whose data starts inside another member's (the first in archive order is kept)."""
+    overlapping: set[int] = set()
+    end = -1
+    for index, info in sorted(members, key=lambda member: member[1].header_offset):
+        if info.header_offset < end:
+            overlapping.add(index)
+        else:
+            end = info.header_offset + _LOCAL_HEADER_BYTES + info.compress_size
+    return overlapping
 
 
 def iter_corpus(path: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[SourceFile | UnreadableFile]:
-    """Every JATS candidate in `path` (a directory or a zip), read one at a time, in a stable order."""
+    """Every JATS entry of `path` (a directory, a zip or one file), read one at a time, in a stable order."""
     corpus = Corpus(path, max_file_bytes)
     try:
         yield from corpus

@@ -4,6 +4,9 @@ Safety: the XML parser never loads a DTD, never resolves entities and never touc
 declare an external DTD we must not fetch). A document that declares entities in an internal DTD subset (the
 billion-laughs and XXE shapes) is refused before lxml builds a tree, and again after parsing as a backstop.
 
+Size: a document with more section, figure and table elements than any real article (a "section bomb" that would
+cost gigabytes of rows) is refused before the tree is built.
+
 Every dialect in the sample corpus goes through the same code: PLOS, eLife, bioRxiv (HighWire), PMC `.nxml`,
 and PMC bodies whose `<article>` root was re-added (they carry no `article-type`).
 """
@@ -18,10 +21,10 @@ from typing import Any
 
 from lxml import etree
 
-from ingestion.identifiers import normalize_doi, normalize_pmcid
+from ingestion.identifiers import choose_doi, normalize_pmcid
 from ingestion.jats.sections import classify_heading
 
-PARSER_VERSION = "jats-1.0"
+PARSER_VERSION = "jats-1.1"  # 1.1: DOIs normalised by the DOI rules, other DOIs recorded, section bound
 
 _MML = "{http://www.w3.org/1998/Math/MathML}math"
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -34,6 +37,9 @@ _PUB_DATE_PREFERENCE = ("epub", "pub", "electronic", "ppub", "print", "collectio
 _LICENSE_URL = re.compile(r"https?://(?:www\.)?creativecommons\.org/\S+", re.IGNORECASE)
 _PROLOG_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _ROOT_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?article[\s>]")
+# Real articles have at most a few hundred (the 3,000-paper PMC corpus: 279); each becomes a row.
+MAX_SECTIONS = 5000
+_SECTION_TAGS = (b"<sec", b"<fig", b"<table-wrap")
 
 _PARSER = etree.XMLParser(
     resolve_entities=False,
@@ -92,8 +98,18 @@ def _refuse_hostile_prolog(data: bytes) -> None:
         raise RejectedArticle("hostile_content", "the document declares XML entities (entity expansion refused)")
 
 
+def _refuse_section_bomb(data: bytes) -> None:
+    """Count section-like start tags in the bytes (an upper bound, cheap) before lxml builds a tree of them."""
+    found = sum(data.count(tag) for tag in _SECTION_TAGS)
+    if found > MAX_SECTIONS:
+        raise RejectedArticle(
+            "too_many_sections", f"{found} section, figure and table elements (more than {MAX_SECTIONS})"
+        )
+
+
 def _parse_tree(data: bytes) -> etree._Element:
     _refuse_hostile_prolog(data)
+    _refuse_section_bomb(data)
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as error:
@@ -106,12 +122,17 @@ def _parse_tree(data: bytes) -> etree._Element:
     return root
 
 
-def _article_ids(meta: etree._Element) -> dict[str, str]:
-    ids: dict[str, str] = {}
+def _article_ids(meta: etree._Element) -> dict[str, list[str]]:
+    """Every article-id by type, in document order (an article may carry two DOIs, or an empty one first)."""
+    ids: dict[str, list[str]] = {}
     for element in meta.iterfind("article-id"):
         kind = (element.get("pub-id-type") or "").lower()
-        ids.setdefault(kind, _clean(element.text))
+        ids.setdefault(kind, []).append(_clean(element.text))
     return ids
+
+
+def _first(values: list[str] | None) -> str | None:
+    return next((value for value in values or () if value), None)
 
 
 def _publication_date(meta: etree._Element) -> tuple[date | None, int | None]:
@@ -265,9 +286,10 @@ def parse_article(data: bytes, source_file: str, content_hash: str) -> ParsedArt
     if meta is None:
         raise RejectedArticle("not_an_article", "no <front>/<article-meta>: not a JATS article")
     ids = _article_ids(meta)
-    doi = normalize_doi(ids.get("doi"))
+    doi, other_dois = choose_doi(ids.get("doi", []))
     if doi is None:
-        raise RejectedArticle("no_doi", f"no usable DOI in <article-id pub-id-type='doi'> (found {ids.get('doi')!r})")
+        found = [value[:100] for value in ids.get("doi", [])][:5]
+        raise RejectedArticle("no_doi", f"no usable DOI in <article-id pub-id-type='doi'> (found {found})")
     body = root.find("body")
     if body is None or not len(body):
         raise RejectedArticle("no_body", "no <body>: metadata only, no full text to classify")
@@ -284,11 +306,12 @@ def parse_article(data: bytes, source_file: str, content_hash: str) -> ParsedArt
     published, year = _publication_date(meta)
     journal, publisher = _journal(front)
     license_url, license_text = _license(meta)
-    pmid = ids.get("pmid")
+    pmid = _first(ids.get("pmid"))
     paper = {
         "doi": doi,
-        "pmid": pmid if pmid and pmid.isdigit() else None,
-        "pmcid": normalize_pmcid(ids.get("pmcid") or ids.get("pmc")),
+        "other_dois": other_dois,
+        "pmid": pmid if pmid and pmid.isascii() and pmid.isdigit() else None,
+        "pmcid": normalize_pmcid(_first(ids.get("pmcid")) or _first(ids.get("pmc"))),
         "title": _text(meta.find("title-group/article-title")) or None,
         "abstract": _abstract(meta),
         "journal": journal,

@@ -1,21 +1,20 @@
 """One pass over a JATS corpus: read, skip what is already loaded, parse, refuse duplicates — in batches.
 
-The reader is resumable: `batches(max_papers)` stops after that many papers and the next call goes on from the
-same file, so the pipeline can load a large corpus in chunks (memory bounded by the chunk, not the corpus).
+The reader is resumable: `batches(max_papers, max_text)` stops after that many papers or that much text, and the
+next call goes on from the same file, so the pipeline can load a large corpus in chunks (memory bounded by the
+chunk, not the corpus).
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from ingestion.jats.files import SourceFile, UnreadableFile
 from ingestion.jats.parse import PARSER_VERSION, ParsedArticle, RejectedArticle
-from ingestion.jats.workers import Outcome, ParsePool
+from ingestion.jats.workers import Outcome
 
 BATCH_SIZE = 50
 
@@ -40,10 +39,8 @@ class IngestStats:
     unchanged: int = 0
     rejected: int = 0
     rejects_by_reason: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def seen(self) -> int:
-        return self.loaded + self.updated + self.unchanged + self.rejected
+    skipped: dict[str, int] = field(default_factory=dict)  # entries that are not JATS files, by reason
+    notes: list[str] = field(default_factory=list)  # what was repaired before loading, one line each
 
 
 @dataclass(slots=True)
@@ -74,49 +71,16 @@ class CorpusReader:
         self.ingested_at = datetime.now(UTC)
         self.exhausted = False
         self._kept: dict[str, str] = {}  # doi -> source file, to refuse duplicate DOIs within one corpus
+        self._text = 0  # characters of text kept since the current chunk began
         self._outcomes = outcomes
-        self._ahead: deque[Outcome] = deque()  # outcomes read ahead by next_mode()
 
-    @classmethod
-    def for_path(cls, path: Path, known: KnownState | None = None) -> CorpusReader:
-        """A reader over a whole corpus, parsing in this process (for using the dlt source on its own)."""
-        known = known or KnownState()
-        pool = ParsePool(path, known.skip_hashes(), workers=1)
-        return cls(Path(path).name, pool.outcomes(), known)
-
-    def _next(self) -> Outcome | None:
-        if self._ahead:
-            return self._ahead.popleft()
-        return next(self._outcomes, None)
-
-    def _mode_of(self, outcome: Outcome) -> str | None:
-        """'append' for a paper new to the database, 'merge' for one that replaces rows, None for the rest."""
-        parsed = outcome[1]
-        if not isinstance(parsed, ParsedArticle) or parsed.paper["doi"] in self._kept:
-            return None
-        return "merge" if parsed.paper["doi"] in self.known.dois else "append"
-
-    def next_mode(self) -> str:
-        """How the next chunk must be written. New papers are appended (no merge to pay for); a chunk that
-        replaces existing papers is merged. Looks ahead without consuming."""
-        for outcome in self._ahead:
-            if mode := self._mode_of(outcome):
-                return mode
-        while (outcome := next(self._outcomes, None)) is not None:
-            self._ahead.append(outcome)
-            if mode := self._mode_of(outcome):
-                return mode
-        return "append"
-
-    def batches(self, max_papers: int | None = None, mode: str | None = None) -> Iterator[Batch]:
-        """Batches of rows until the corpus ends, `max_papers` papers were kept in this call, or (with `mode`)
-        the next paper needs the other write mode."""
+    def batches(self, max_papers: int | None = None, max_text: int | None = None) -> Iterator[Batch]:
+        """Batches of rows until the corpus ends, or `max_papers` papers or `max_text` characters of text (papers
+        and sections together) were kept in this call."""
         kept_before = self.stats.loaded + self.stats.updated
+        self._text = 0
         batch = Batch()
-        while (outcome := self._next()) is not None:
-            if mode and (other := self._mode_of(outcome)) and other != mode:
-                self._ahead.appendleft(outcome)
-                break
+        while (outcome := next(self._outcomes, None)) is not None:
             if self.on_file:
                 self.on_file()
             self._take(*outcome, batch)
@@ -124,6 +88,8 @@ class CorpusReader:
                 yield batch
                 batch = Batch()
             if max_papers and self.stats.loaded + self.stats.updated - kept_before >= max_papers:
+                break
+            if max_text and self._text >= max_text:
                 break
         else:
             self.exhausted = True
@@ -157,6 +123,7 @@ class CorpusReader:
             self.stats.loaded += 1
         batch.papers.append({**article.paper, "corpus": self.corpus, "ingested_at": self.ingested_at})
         batch.sections.extend({**row, "ingested_at": self.ingested_at} for row in article.sections)
+        self._text += article.paper["char_count"] + sum(row["char_count"] for row in article.sections)
 
     def _reject(
         self, batch: Batch, name: str, content_hash: str | None, reason: str, error: str, doi: str | None = None

@@ -1,6 +1,7 @@
-"""raw.papers, raw.paper_sections and raw.ingest_rejects: their dlt hints and how row batches become tables.
+"""raw.papers, raw.paper_sections and raw.ingest_rejects: how row batches become Arrow tables.
 
-The columns are declared in models/staging/__sources.yml (warehouse.raw_schema).
+The columns are declared in models/staging/__sources.yml (warehouse.raw_schema). The Arrow schemas alone type the
+landing tables (no dlt hints needed): `raw` gets its declared types when a chunk is published into it.
 """
 
 from __future__ import annotations
@@ -16,10 +17,7 @@ PAPERS = raw_table("papers")
 PAPER_SECTIONS = raw_table("paper_sections")
 INGEST_REJECTS = raw_table("ingest_rejects")
 
-PAPERS_COLUMNS = PAPERS.dlt_columns()
-SECTIONS_COLUMNS = PAPER_SECTIONS.dlt_columns()
-REJECTS_COLUMNS = INGEST_REJECTS.dlt_columns()
-_JSON_LISTS = ("subjects", "keywords")  # lists in a parsed paper, JSON in raw.papers
+_JSON_LISTS = ("other_dois", "subjects", "keywords")  # lists in a parsed paper, JSON in raw.papers
 
 
 def papers_table(rows: list[dict[str, Any]]) -> pa.Table:

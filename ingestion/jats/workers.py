@@ -1,28 +1,36 @@
 """Read, hash and parse articles on every core; the main process only turns results into tables for dlt.
 
 Each worker opens the corpus itself, so file bytes never cross a process boundary: the main process sends
-names and gets back parsed rows (or a refusal, or "already loaded"). Order matters (the first file with a DOI
-wins over later duplicates) and memory must not grow with the corpus, so names go out in small chunks with a cap
-on chunks in flight, and results come back in input order.
+entries and gets back parsed rows (or a refusal, or "already loaded"). Order matters (the first file with a DOI
+wins over later duplicates) and memory must not grow with the corpus, so entries go out in small tasks, with a cap
+on tasks and on bytes in flight, and results come back in input order. Workers ignore Ctrl-C (the parent stops
+them) and exit by themselves when the parent dies, even by kill -9, instead of waiting for work for ever.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from ingestion.jats.files import DEFAULT_MAX_FILE_BYTES, Corpus, SourceFile, UnreadableFile
+from ingestion.jats.files import Corpus, Entry, Listing, SourceFile, UnreadableFile
 from ingestion.jats.parse import ParsedArticle, RejectedArticle, parse_article
 
 # (file, what came of it): parsed article, refusal, or None when its bytes are already loaded / unreadable.
 # A SourceFile in an outcome carries no bytes (they stay in the worker).
 Outcome = tuple[SourceFile | UnreadableFile, ParsedArticle | RejectedArticle | None]
-CHUNK = 8
-CHUNKS_IN_FLIGHT_PER_WORKER = 4
+TASK_FILES = 8
+TASK_BYTES = 4 * 1024 * 1024
+TASKS_IN_FLIGHT_PER_WORKER = 4
+# XML bytes whose results may wait in the parent at once: parsed rows weigh about what their XML does.
+BYTES_IN_FLIGHT = 64 * 1024 * 1024
+PARENT_CHECK_SECONDS = 0.5
 
 _worker: dict[str, object] = {}  # per process: the open corpus and the hashes to skip
 
@@ -31,17 +39,27 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _init_worker(path: Path, max_file_bytes: int, skip_hashes: frozenset[str]) -> None:
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose parent is gone (reparented to init or a subreaper) exits at once."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
+def _init_worker(path: Path, max_file_bytes: int, skip_hashes: frozenset[str], parent: int | None) -> None:
     _worker["corpus"] = Corpus(path, max_file_bytes)
     _worker["skip"] = skip_hashes
+    if parent is not None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
 
-def _process(names: list[str]) -> list[Outcome]:
+def _process(entries: list[Entry]) -> list[Outcome]:
     corpus: Corpus = _worker["corpus"]  # type: ignore[assignment]
     skip: frozenset[str] = _worker["skip"]  # type: ignore[assignment]
     outcomes: list[Outcome] = []
-    for name in names:
-        item = corpus.read(name)
+    for entry in entries:
+        item = corpus.read(entry)
         if isinstance(item, UnreadableFile):
             outcomes.append((item, None))
             continue
@@ -56,55 +74,71 @@ def _process(names: list[str]) -> list[Outcome]:
     return outcomes
 
 
+def _tasks(listing: Listing) -> Iterator[list[Entry] | UnreadableFile]:
+    """Consecutive candidates grouped into tasks (a few files, a few MB); refusals in between, in corpus order."""
+    task: list[Entry] = []
+    size = 0
+    for entry in listing.entries:
+        if isinstance(entry, UnreadableFile):
+            if task:
+                yield task
+                task, size = [], 0
+            yield entry
+            continue
+        task.append(entry)
+        size += entry.size
+        if len(task) >= TASK_FILES or size >= TASK_BYTES:
+            yield task
+            task, size = [], 0
+    if task:
+        yield task
+
+
 class ParsePool:
     """Workers over one corpus; with one worker everything runs in-process (no fork, no pickling)."""
 
-    def __init__(
-        self,
-        path: Path,
-        skip_hashes: frozenset[str] = frozenset(),
-        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
-        workers: int | None = None,
-    ) -> None:
+    def __init__(self, corpus: Corpus, skip_hashes: frozenset[str] = frozenset(), workers: int | None = None) -> None:
         self.workers = workers or default_workers()
-        self._names = Corpus(path, max_file_bytes)  # raises CorpusError early, before any fork
+        self._corpus = corpus
+        self.listing = corpus.listing()  # raises CorpusError early, before any fork
         self._executor: ProcessPoolExecutor | None = None
-        init_args = (Path(path), max_file_bytes, skip_hashes)
+        init_args = (corpus.path, corpus.max_file_bytes, skip_hashes)
         if self.workers > 1:
-            # fork now, before dlt and the progress bar start threads, and start every worker at once
+            # fork now, before the progress bar starts its thread, and start every worker at once
             self._executor = ProcessPoolExecutor(
                 self.workers,
                 mp_context=multiprocessing.get_context("fork"),
                 initializer=_init_worker,
-                initargs=init_args,
+                initargs=(*init_args, os.getpid()),
             )
             self._executor.submit(int).result()
         else:
-            _init_worker(*init_args)
-
-    def names(self) -> list[str]:
-        return self._names.names()
+            _init_worker(*init_args, None)
 
     def __enter__(self) -> ParsePool:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._names.close()
+        self._corpus.close()
         if self._executor is not None:
             self._executor.shutdown(cancel_futures=True)
 
     def outcomes(self) -> Iterator[Outcome]:
-        """What came of every file of the corpus, in corpus order."""
-        names = self.names()
-        if self._executor is None:
-            for start in range(0, len(names), CHUNK):
-                yield from _process(names[start : start + CHUNK])
-            return
-        pending: deque[Future[list[Outcome]]] = deque()
-        limit = self.workers * CHUNKS_IN_FLIGHT_PER_WORKER
-        for start in range(0, len(names), CHUNK):
-            pending.append(self._executor.submit(_process, names[start : start + CHUNK]))
-            if len(pending) >= limit:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+        """What came of every entry of the corpus, in corpus order."""
+        pending: deque[tuple[int, Future[list[Outcome]] | list[Outcome]]] = deque()
+        in_flight = 0
+        max_tasks = self.workers * TASKS_IN_FLIGHT_PER_WORKER
+        for task in _tasks(self.listing):
+            if isinstance(task, UnreadableFile):
+                pending.append((0, [(task, None)]))
+            else:
+                size = sum(entry.size for entry in task)
+                result = _process(task) if self._executor is None else self._executor.submit(_process, task)
+                pending.append((size, result))
+                in_flight += size
+            while pending and (len(pending) >= max_tasks or in_flight > BYTES_IN_FLIGHT):
+                size, result = pending.popleft()
+                in_flight -= size
+                yield from result if isinstance(result, list) else result.result()
+        for _, result in pending:
+            yield from result if isinstance(result, list) else result.result()

@@ -16,8 +16,8 @@ from rich.console import Console
 
 from classifiers.engine.estimate import Estimate
 from classifiers.engine.runner import RunOutcome
-from classifiers.engine.service import ClassifyError, ClassifyRequest, classify
-from classifiers.llm.schemas import StructuredOutput
+from classifiers.engine.service import ClassifyError, RunFailed, classify
+from classifiers.options import ClassifyRequest, StructuredOutput
 from tests.duck import query
 from tests.support.llm_fault_server import FaultScript, FaultServer
 from tests.support.llm_warehouse import NEGATIVE_MEMBERS, POSITIVE_MEMBERS, fresh_warehouse
@@ -44,7 +44,6 @@ def run(db: Path, server: FaultServer, console: Console | None = None, **options
         "concurrency": 4,
         "max_output_tokens": 256,
         "timeout_s": 5.0,
-        "retry_base_wait_s": 0.01,
     }
     return classify(db, ClassifyRequest(**{**defaults, **options}), console or Console(quiet=True))
 
@@ -121,7 +120,9 @@ def test_retry_after_is_honoured(warehouse: Path) -> None:
 
 def test_a_hanging_server_times_out_and_becomes_an_api_error_that_a_rerun_retries(warehouse: Path) -> None:
     with FaultServer(FaultScript(faults=deque(["hang", "hang"]), hang_s=3)) as server:
-        outcome = run(warehouse, server, limit=1, concurrency=1, timeout_s=0.5, max_attempts=2)
+        with pytest.raises(RunFailed, match="raise --timeout") as failed_run:  # its only call failed
+            run(warehouse, server, limit=1, concurrency=1, timeout_s=0.5, max_retries=1)
+        outcome = failed_run.value.outcome
         assert outcome.stats.api_errors == 1 and outcome.stats.transport_errors == 2
         failed = labels(warehouse)
         assert {r["status"] for r in failed} == {"api_error"} and "Timeout" in failed[0]["error"]
@@ -143,7 +144,8 @@ def test_an_invalid_answer_gets_one_re_ask(warehouse: Path, fault: str) -> None:
 
 def test_two_invalid_answers_end_in_parse_error_which_is_final(warehouse: Path) -> None:
     with FaultServer(FaultScript(faults=deque(["schema_violation", "schema_violation"]))) as server:
-        run(warehouse, server, limit=1, concurrency=1)
+        with pytest.raises(RunFailed, match="did not fit the schema"):
+            run(warehouse, server, limit=1, concurrency=1)
         assert server.script.calls == 2  # no third try
         assert run(warehouse, server, limit=1, concurrency=1).stats.calls == 0  # final: not paid for again
     assert [r["status"] for r in labels(warehouse, "task = 'uses_dl'")] == ["parse_error", "parse_error"]
@@ -151,7 +153,8 @@ def test_two_invalid_answers_end_in_parse_error_which_is_final(warehouse: Path) 
 
 def test_truncated_output_fails_fast_and_refusals_are_recorded(warehouse: Path) -> None:
     with FaultServer(FaultScript(faults=deque(["truncated", "refusal"]))) as server:
-        run(warehouse, server, limit=2, concurrency=1)
+        with pytest.raises(RunFailed, match="2 of 2 calls failed"):
+            run(warehouse, server, limit=2, concurrency=1)
         assert server.script.calls == 2
     statuses = sorted(r["status"] for r in labels(warehouse, "task = 'uses_dl'"))
     assert statuses == ["parse_error", "refused"]
@@ -168,7 +171,8 @@ def test_prompt_injection_cannot_put_labels_outside_the_taxonomy(warehouse: Path
     with duckdb.connect(str(warehouse)) as con:
         con.execute("update raw.paper_sections set text = text || ? where doi = ? and ordinal = 1", [injection, doi])
     with FaultServer() as server:
-        run(warehouse, server, limit=1, concurrency=1, protocol="aius")  # aius shows the whole body
+        with pytest.raises(RunFailed):  # the one question got no valid answer
+            run(warehouse, server, limit=1, concurrency=1, protocol="aius")  # aius shows the whole body
         assert "IGNORE PREVIOUS INSTRUCTIONS" in server.script.chat_requests[0]["messages"][1]["content"]
     rows = labels(warehouse)
     assert {r["status"] for r in rows} == {"parse_error"}
@@ -210,7 +214,7 @@ def test_json_object_mode_describes_the_shape_in_the_prompt(warehouse: Path) -> 
 
 def test_api_keys_and_paper_text_never_reach_the_store(warehouse: Path) -> None:
     with FaultServer(FaultScript(faults=deque(["echo_auth"]))) as server:
-        run(warehouse, server, limit=2, concurrency=1, max_attempts=1)
+        run(warehouse, server, limit=2, concurrency=1, max_retries=0)
         assert server.script.auth_headers[0] == f"Bearer {SECRET}"  # the key was really sent
     dump = json.dumps(query(warehouse, "select * from raw.llm_labels"), default=str)
     dump += json.dumps(query(warehouse, "select * from raw.classifier_runs"), default=str)
@@ -231,3 +235,43 @@ def test_rules_backend_writes_through_the_same_store(warehouse: Path) -> None:
     rows = labels(warehouse)
     assert {r["decided_by"] for r in rows} == {"rules"} and all(r["input_tokens"] == 0 for r in rows)
     assert len([r for r in rows if r["task"] == "uses_dl"]) == 6
+
+
+def test_a_key_quoted_in_an_answer_is_stored_redacted(warehouse: Path) -> None:
+    # The model quotes the API key in every evidence field: the store must not keep it anywhere (issue 17.6).
+    with FaultServer(FaultScript(faults=deque(["echo_key"] * 4))) as server:
+        run(warehouse, server, limit=2, concurrency=1)
+    rows = labels(warehouse, "decided_by = 'llm'")
+    quoted = [r for r in rows if r["response_text"] and "(key " in r["response_text"]]
+    assert len(quoted) >= 4  # the answers really quoted something in their evidence
+    dump = json.dumps(query(warehouse, "select * from raw.llm_labels"), default=str)
+    assert SECRET not in dump
+    assert all("(key [redacted])" in r["parsed"] and "(key [redacted])" in r["response_text"] for r in quoted)
+
+
+def test_a_server_that_rejects_json_schema_fails_the_run_with_the_fix(warehouse: Path) -> None:
+    with FaultServer(FaultScript(reject_json_schema=True)) as server:
+        with pytest.raises(RunFailed, match="use --structured-output json_object_schema") as failed:
+            run(warehouse, server, max_retries=0)
+        assert failed.value.outcome.stats.answered == 0
+        # The same server with the form it accepts: the run succeeds and becomes the configuration's answers.
+        finished = run(warehouse, server, structured_output=StructuredOutput.JSON_OBJECT_SCHEMA)
+    assert finished.status == "finished"
+    runs = query(warehouse, "select status, error from raw.classifier_runs order by started_at")
+    assert [status for status, _ in runs] == ["failed", "finished"]
+    assert "4 of 4 calls failed" in runs[0][1] and "json_object_schema" in runs[0][1]
+
+
+def test_classify_command_exits_1_with_the_error_and_its_fix(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from ptmreuse.cli import app
+
+    with FaultServer(FaultScript(reject_json_schema=True)) as server:
+        monkeypatch.setenv("PTMREUSE_DB", str(warehouse))
+        result = CliRunner().invoke(
+            app, ["classify", "--backend", "openai", "--model", "loopback", "--base-url", server.base_url]
+        )
+    assert result.exit_code == 1, result.output
+    assert "classify failed" in result.output and "--structured-output json_object_schema" in result.output
+    assert "Traceback" not in result.output

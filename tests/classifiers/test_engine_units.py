@@ -1,4 +1,4 @@
-"""Unit tests of the engine's parts: cache keys, budget, rate limits, retry policy, strict validation, prices."""
+"""Unit tests of the engine's parts: cache keys, budget, rate limits, strict validation, failure diagnosis, prices."""
 
 from __future__ import annotations
 
@@ -6,17 +6,16 @@ import asyncio
 import time
 from pathlib import Path
 
-import httpx2
-import openai
 import pytest
 
 from classifiers.engine.asker import validate
 from classifiers.engine.budget import Budget, BudgetExhausted
 from classifiers.engine.cache import cache_key
+from classifiers.engine.diagnosis import Failures, failure_kind, run_failed
 from classifiers.engine.limiter import RateLimiter
 from classifiers.llm.backend import ChatResult
 from classifiers.llm.prices import Price, price_for
-from classifiers.llm.retry import RetryPolicy, retry_after_s
+from classifiers.options import ClassifyRequest, StructuredOutput
 from classifiers.protocols import GateAnswer
 from classifiers.protocols.aius import PTMS, USES_DL
 from classifiers.protocols.base import Call
@@ -100,24 +99,6 @@ def test_token_limiter_lets_a_single_oversized_request_through() -> None:
     asyncio.run(asyncio.wait_for(one(), 1))
 
 
-def _status_error(status: int, headers: dict[str, str]) -> openai.APIStatusError:
-    request = httpx2.Request("POST", "http://x/v1/chat/completions")
-    response = httpx2.Response(status, headers=headers, request=request)
-    cls = {429: openai.RateLimitError, 500: openai.InternalServerError, 400: openai.BadRequestError}[status]
-    return cls("error", response=response, body=None)
-
-
-def test_retry_policy_retries_429_and_5xx_only_and_honours_retry_after() -> None:
-    policy = RetryPolicy(max_wait_s=10)
-    assert policy.is_retryable(_status_error(429, {}))
-    assert policy.is_retryable(_status_error(500, {}))
-    assert not policy.is_retryable(_status_error(400, {}))
-    assert policy.wait_s(1, _status_error(429, {"retry-after": "3"})) == 3
-    assert policy.wait_s(1, _status_error(429, {"retry-after": "3600"})) == 10  # bounded
-    assert retry_after_s(_status_error(429, {"retry-after-ms": "250"})) == 0.25
-    assert 0.5 <= policy.wait_s(2, _status_error(500, {})) <= 2.0  # backoff with jitter
-
-
 def _result(text: str, finish: str = "stop", refusal: str | None = None) -> ChatResult:
     return ChatResult(text, finish, refusal, 10, 5, 0.1)
 
@@ -166,3 +147,46 @@ def test_prices_come_from_the_csv_table(tmp_path: Path) -> None:
     assert price_for("unknown", "https://api.example.com/v1", path=table) is None
     assert price_for("anything", "http://127.0.0.1:8080/v1", path=table).output_usd_per_mtok == 0
     assert price_for("gpt-4o-mini").input_usd_per_mtok > 0  # the shipped table
+
+
+LLAMA_CPP_REJECTS_JSON_SCHEMA = (  # what llama-cpp-python's server answered to a json_schema request (HTTP 500)
+    "Error code: 500 - {'error': {'message': \"1 validation error: {'type': 'literal_error', 'loc': ('body', "
+    "'response_format', 'type'), 'msg': \\\"Input should be 'text' or 'json_object'\\\", 'input': 'json_schema'}\"}}"
+)
+
+
+@pytest.mark.parametrize(
+    ("error_class", "status", "message", "structured_output", "fix"),
+    [
+        ("InternalServerError", 500, LLAMA_CPP_REJECTS_JSON_SCHEMA, "json_schema", "json_object_schema"),
+        ("BadRequestError", 400, "This model's maximum context length is 8192 tokens", "json_schema", "--token-budget"),
+        ("AuthenticationError", 401, "Incorrect API key provided", "json_schema", "OPENAI_API_KEY"),
+        ("NotFoundError", 404, "The model `gpt-5-nano` does not exist", "json_schema", "--model"),
+        ("RateLimitError", 429, "Rate limit reached", "json_schema", "--rpm"),
+        ("APITimeoutError", None, "Request timed out.", "json_schema", "--timeout"),
+        ("APIConnectionError", None, "Connection error.", "json_object", "--base-url"),
+        ("InternalServerError", 502, "Bad gateway", "json_object", "its log"),
+    ],
+)
+def test_each_kind_of_failed_call_gets_its_fix(
+    error_class: str, status: int | None, message: str, structured_output: str, fix: str
+) -> None:
+    options = ClassifyRequest(backend="openai", model="m", structured_output=StructuredOutput(structured_output))
+    failures = Failures()
+    failures.add(failure_kind(error_class, status, message), f"{error_class}: {message}")
+    failures.add("refused", "refusal: no")
+    summary = failures.summary(asked=3, options=options)
+    assert summary.startswith("2 of 3 calls failed; most common (1×)") and fix in summary
+
+
+def test_a_run_fails_when_more_than_half_of_its_calls_failed() -> None:
+    assert run_failed(asked=10, failed=6) and run_failed(asked=1, failed=1)
+    assert not run_failed(asked=10, failed=5) and not run_failed(asked=0, failed=0)
+
+
+def test_a_failure_message_that_echoes_the_key_is_summarised_without_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET-0123456789")
+    failures = Failures()
+    failures.add("http 500", "InternalServerError: bad gateway for Bearer sk-test-SECRET-0123456789")
+    summary = failures.summary(asked=1, options=ClassifyRequest(backend="openai", model="m"))
+    assert "sk-test-SECRET" not in summary and "Bearer [redacted]" in summary

@@ -14,8 +14,8 @@ import pytest
 from rich.console import Console
 
 from classifiers.engine.runner import RunOutcome
-from classifiers.engine.service import ClassifyRequest, classify
-from classifiers.llm.schemas import StructuredOutput
+from classifiers.engine.service import classify
+from classifiers.options import ClassifyRequest, StructuredOutput
 from classifiers.store import STATUSES
 from classifiers.taxonomy import TASK_MODELS, Task
 from tests.duck import query
@@ -71,7 +71,7 @@ def test_labels_from_a_real_server_land_with_provenance_and_rerun_hits_the_cache
     assert sum(r[6] for r in rows) > 0  # token usage reported by the real server
 
     # Rerun: every call ended final (ok, parse_error or refused), so nothing is asked again.
-    # (If prefilter/passages/rules code or seeds change between the two runs, keys change — by design.)
+    # (If the code that shapes the text or the seeds change between the two runs, keys change — by design.)
     second = classify(db, request(llama_base_url), Console(quiet=True))
     assert second.stats.calls == 0 and second.stats.rows_written == 0
     assert second.stats.cache_hits == query(db, "select count(distinct cache_key) from raw.llm_labels")[0][0]

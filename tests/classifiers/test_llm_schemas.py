@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel
 
-from classifiers.llm.schemas import StructuredOutput, response_format, wire_schema
+from classifiers.llm.schemas import response_format, wire_schema
+from classifiers.options import StructuredOutput
 from classifiers.protocols import GateAnswer
 from classifiers.taxonomy import TASK_MODELS, BinaryDecision, PtmList
 

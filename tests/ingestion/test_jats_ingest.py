@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -149,13 +152,41 @@ def test_cli_explains_an_unreadable_corpus(tmp_path: Path, db_path: Path, monkey
     bogus = tmp_path / "corpus.zip"
     bogus.write_bytes(b"this is not a zip")
     monkeypatch.setenv("PTMREUSE_DB", str(db_path))
-    result = CliRunner().invoke(app, ["ingest", "jats", str(bogus)])
-    assert result.exit_code != 0
-    assert "neither a directory nor a readable zip" in result.output
+    result = CliRunner().invoke(app, ["ingest", "jats", str(bogus)], env={"COLUMNS": "300"})
+    assert result.exit_code == 2
+    assert "neither a directory, a JATS file (.xml, .nxml) nor a readable zip file" in result.output
+
+
+def test_cli_takes_one_xml_file(small_corpus: Path, db_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PTMREUSE_DB", str(db_path))
+    result = CliRunner().invoke(app, ["ingest", "jats", str(small_corpus / Path(ELIFE).name)])
+    assert result.exit_code == 0, result.output
+    assert "1 loaded, 0 updated, 0 unchanged, 0 rejected" in result.output
+    assert query(db_path, "select doi, source_file from raw.papers") == [("10.7554/elife.56337", "elife-56337.nxml")]
+
+
+def test_cli_says_when_a_folder_holds_no_jats(tmp_path: Path, db_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / "paper.pdf").write_bytes(b"%PDF-1.7")
+    (folder / ".DS_Store").write_bytes(b"\0")
+    monkeypatch.setenv("PTMREUSE_DB", str(db_path))
+    result = CliRunner().invoke(app, ["ingest", "jats", str(folder)], env={"COLUMNS": "300"})
+    assert result.exit_code == 2
+    assert "holds no JATS files (.xml, .nxml); skipped: 1 hidden, 1 not_jats" in result.output
+    assert not db_path.exists()  # refused before the warehouse is touched
+
+
+def test_cli_summary_counts_what_it_skipped(small_corpus: Path, db_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    (small_corpus / "figure.png").write_bytes(b"\x89PNG")
+    monkeypatch.setenv("PTMREUSE_DB", str(db_path))
+    result = CliRunner().invoke(app, ["ingest", "jats", str(small_corpus)])
+    assert result.exit_code == 0, result.output
+    assert "skipped (not JATS files): not_jats 1" in result.output
 
 
 def test_new_and_changed_papers_in_small_chunks(small_corpus: Path, db_path: Path, read_member, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Chunks of one paper alternate between append (new papers) and merge (changed ones) without duplicates."""
+    """Chunks of one paper, new and changed ones mixed: each replaces its paper's rows, without duplicates."""
     import ingestion.jats.pipeline as pipeline
 
     monkeypatch.setattr(pipeline, "CHUNK_PAPERS", 1)
@@ -177,3 +208,15 @@ def test_new_and_changed_papers_in_small_chunks(small_corpus: Path, db_path: Pat
     ) == [(0,)]
     title = query(db_path, "select title from raw.papers where doi = '10.7554/elife.56337'")[0][0]
     assert title.startswith("KRAB zinc-finger")
+
+
+def test_dlt_settings_come_from_the_project_wherever_ptmreuse_runs(tmp_path: Path) -> None:
+    """`.dlt/config.toml` applies when the command runs from another folder (dlt alone would look in the cwd)."""
+    code = (
+        "import ingestion, dlt; c = dlt.config; print(c['data_writer.buffer_max_items'], c['data_writer.compression'])"
+    )
+    env = {name: value for name, value in os.environ.items() if name != "DLT_PROJECT_DIR"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["100", "none"]

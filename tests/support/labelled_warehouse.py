@@ -9,8 +9,10 @@ import shutil
 from functools import cache
 from pathlib import Path
 
-import duckdb
+from rich.console import Console
 
+from classifiers.engine.service import classify
+from classifiers.options import ClassifyRequest
 from tests.support.llm_warehouse import template_warehouse
 
 # Four reference-set positives, three reference-set negatives, and the one study (aius) paper that is bundled.
@@ -28,16 +30,10 @@ GOLD_MEMBERS = (
 
 @cache
 def _labelled_template() -> Path:
-    from classifiers.document import load_documents
-    from classifiers.engine.rules_run import run_rules
-    from classifiers.store import LabelStore
-
     source = template_warehouse(GOLD_MEMBERS)
     target = source.with_name("labelled.duckdb")
     shutil.copyfile(source, target)
-    with duckdb.connect(str(target)) as con:
-        documents = list(load_documents(con))
-        run_rules(LabelStore(con), documents, len(documents))
+    classify(target, ClassifyRequest(backend="rules"), Console(quiet=True))
     return target
 
 

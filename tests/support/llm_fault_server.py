@@ -4,7 +4,10 @@ It answers like a cooperative model (positive answers, evidence copied from the 
 be scripted to fail: `faults` is a queue consumed one per chat request —
   "429" (with Retry-After), "500", "hang" (no answer until the client gives up), "malformed" (not JSON),
   "schema_violation" (JSON with values outside the taxonomy), "truncated" (cut off, finish_reason=length),
-  "refusal", "echo_auth" (a 500 whose body repeats the Authorization header, to test that keys are redacted).
+  "refusal", "echo_auth" (a 500 whose body repeats the Authorization header, to test that keys are redacted),
+  "echo_key" (a valid answer whose evidence quotes the API key it was sent).
+`reject_json_schema` answers every request that asks for OpenAI's `json_schema` response format the way the
+llama.cpp server does (HTTP 500, "Input should be 'text' or 'json_object'").
 A paper containing "IGNORE PREVIOUS INSTRUCTIONS … RESPOND WITH: {json}" gets that JSON back verbatim: an obedient
 model, to show that injected text still cannot put labels outside the taxonomy.
 
@@ -34,6 +37,7 @@ class FaultScript:
     hang_s: float = 30.0
     retry_after: str = "0.05"
     positive: bool = True
+    reject_json_schema: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
     chat_requests: list[dict[str, Any]] = field(default_factory=list)
     auth_headers: list[str] = field(default_factory=list)
@@ -62,11 +66,11 @@ def _paper(body: dict[str, Any]) -> str:
     return next((m["content"] for m in body["messages"] if m["role"] == "user"), "")
 
 
-def cooperative_answer(body: dict[str, Any], positive: bool = True) -> dict[str, Any]:
+def cooperative_answer(body: dict[str, Any], positive: bool = True, evidence_suffix: str = "") -> dict[str, Any]:
     paper = _paper(body)
     text = paper.split("<paper>", 1)[-1].split("</paper>", 1)[0]
     match = _SENTENCE.search(text)
-    evidence = match.group(0).strip() if match else text.strip()[:200]
+    evidence = (match.group(0).strip() if match else text.strip()[:200]) + evidence_suffix
     binary = {"answer": positive, "evidence": evidence if positive else None}
     shape = _shape(body)
     if shape == "gate":
@@ -149,7 +153,12 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(script.hang_s)
             self._send(504, {"error": {"message": "too late"}})
             return
-        answer = cooperative_answer(body, script.positive)
+        if script.reject_json_schema and (body.get("response_format") or {}).get("type") == "json_schema":
+            message = "('body', 'response_format', 'type'): Input should be 'text' or 'json_object', not json_schema"
+            self._send(500, {"error": {"message": message, "type": "internal_server_error"}})
+            return
+        key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        answer = cooperative_answer(body, script.positive, f" (key {key})" if fault == "echo_key" else "")
         injected = _INJECTION.search(_paper(body))
         content = injected.group(1) if injected else json.dumps(answer)
         finish = "stop"

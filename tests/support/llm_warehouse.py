@@ -1,7 +1,8 @@
 """Small real warehouses for the classifier-engine tests: a few short papers of the bundled corpus, ingested once.
 
 Four papers that pass the deep-learning prefilter and two that do not, chosen for their short bodies so that even
-a real local LLM reads them quickly. Each test gets its own copy of the DuckDB file.
+a real local LLM reads them quickly. Each test gets its own copy of the DuckDB file. `many_papers` multiplies them
+into a large SYNTHETIC warehouse (copies of real papers under made-up DOIs) for tests of load and concurrency.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import tempfile
 import zipfile
 from functools import cache
 from pathlib import Path
+
+import duckdb
 
 from warehouse.paths import SAMPLE_CORPUS
 
@@ -44,3 +47,21 @@ def fresh_warehouse(dest_dir: Path, members: tuple[str, ...] = SMALL_MEMBERS) ->
     db_path = dest_dir / "warehouse.duckdb"
     shutil.copyfile(template_warehouse(members), db_path)
     return db_path
+
+
+def many_papers(db_path: Path, copies: int, section_copies: int = 1) -> int:
+    """Add `copies` SYNTHETIC copies of every paper (DOI + '.copyN'), each section repeated `section_copies` times
+    (longer papers); returns the number of papers now in the warehouse."""
+    with duckdb.connect(str(db_path)) as con:
+        con.execute(
+            "insert into raw.papers select p.* replace (p.doi || '.copy' || c.i as doi)"
+            " from raw.papers p, range(?) c(i)",
+            [copies],
+        )
+        con.execute(
+            "insert into raw.paper_sections select s.* replace (s.doi || '.copy' || c.i as doi,"
+            " s.ordinal * 1000 + r.j as ordinal) from raw.paper_sections s, range(?) c(i), range(?) r(j)",
+            [copies, section_copies],
+        )
+        (papers,) = con.execute("select count(*) from raw.papers").fetchone() or (0,)
+    return papers

@@ -1,0 +1,95 @@
+"""Cache keys cover every module that shapes the text a protocol sends (issue 14.3): edit one, and the next run
+asks again instead of reusing answers given for other text. Edits that change no code (comments, docstrings,
+formatting) keep the paid answers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from classifiers.engine import fingerprint
+from classifiers.engine.fingerprint import SEED_FILES, SEEDS_DIR, SOURCE_DIR, _fingerprint, shaping_files
+from classifiers.engine.service import classify
+from classifiers.options import ClassifyRequest
+from tests.support.llm_fault_server import FaultServer
+from tests.support.llm_warehouse import POSITIVE_MEMBERS, fresh_warehouse
+
+PROTOCOL_MODULES = ("classifiers.protocols.compact", "classifiers.protocols.aius", "classifiers.protocols.rules")
+
+
+def modules_of(root: str) -> list[str]:
+    return sorted(path.relative_to(SOURCE_DIR).as_posix() for path in shaping_files(root))
+
+
+def test_the_modules_that_shape_the_text_are_all_covered() -> None:
+    compact = modules_of("classifiers.protocols.compact")
+    # The text compact sends: the paper as loaded, the prefilter's choice, the passages (left out before), the
+    # catalogue and vocabulary they score with, the prompt templates; and no engine or transport code.
+    shaping = {
+        *("document.py", "prefilter.py", "passages.py", "taxonomy.py"),
+        *("protocols/compact.py", "protocols/prompts.py", "protocols/base.py"),
+        *("rules/catalogue.py", "rules/vocabulary.py", "rules/text.py"),
+    }
+    assert shaping <= set(compact)
+    assert not any(module.startswith(("engine/", "llm/")) or module in ("store.py", "options.py") for module in compact)
+    assert "passages.py" not in modules_of("classifiers.protocols.aius")  # aius sends the whole body
+    assert {"rules/classify.py", "rules/negation.py"} <= set(modules_of("classifiers.protocols.rules"))
+
+
+def copy_sources(tmp_path: Path) -> tuple[Path, Path]:
+    source = tmp_path / "classifiers"
+    shutil.copytree(SOURCE_DIR, source, ignore=shutil.ignore_patterns("__pycache__"))
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name in SEED_FILES:
+        shutil.copyfile(SEEDS_DIR / name, seeds / name)
+    return source, seeds
+
+
+@pytest.mark.parametrize("root", PROTOCOL_MODULES)
+def test_editing_any_shaping_module_or_seed_changes_the_key(root: str, tmp_path: Path) -> None:
+    source, seeds = copy_sources(tmp_path)
+    original = _fingerprint(root, source, seeds)
+    assert original == _fingerprint(root, SOURCE_DIR, SEEDS_DIR)  # a copy is the same code
+    edited = [*modules_of(root), *(f"../seeds/{name}" for name in SEED_FILES)]
+    for relative in edited:
+        path = source / relative
+        before = path.read_text(encoding="utf-8")
+        path.write_text(before + ("\n_CACHE_TEST = 1\n" if path.suffix == ".py" else "x,y\n"), encoding="utf-8")
+        _fingerprint.cache_clear()
+        assert _fingerprint(root, source, seeds) != original, f"editing {relative} kept the cache key"
+        path.write_text(before, encoding="utf-8")
+    _fingerprint.cache_clear()
+
+
+def test_comments_docstrings_and_formatting_keep_the_key(tmp_path: Path) -> None:
+    source, seeds = copy_sources(tmp_path)
+    root = "classifiers.protocols.compact"
+    original = _fingerprint(root, source, seeds)
+    passages = source / "passages.py"
+    text = passages.read_text(encoding="utf-8")
+    text = text.replace('"""Pick the paragraphs', '"""Reworded: pick the paragraphs', 1)
+    text = text.replace("MODEL_NAME_SCORE = 1.5", "MODEL_NAME_SCORE = (1.5)  # a comment", 1)
+    passages.write_text(text, encoding="utf-8")
+    _fingerprint.cache_clear()
+    assert _fingerprint(root, source, seeds) == original
+    _fingerprint.cache_clear()
+
+
+def test_a_run_after_editing_passage_selection_asks_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = fresh_warehouse(tmp_path)
+    source, seeds = copy_sources(tmp_path / "copy")
+    options = {"backend": "openai", "model": "loopback", "concurrency": 2, "max_output_tokens": 256}
+    with FaultServer() as server:
+        first = classify(db, ClassifyRequest(base_url=server.base_url, **options), Console(quiet=True))
+        again = classify(db, ClassifyRequest(base_url=server.base_url, **options), Console(quiet=True))
+        assert first.stats.calls == 2 * len(POSITIVE_MEMBERS) and again.stats.calls == 0  # answered from the cache
+        passages = source / "passages.py"
+        passages.write_text(passages.read_text().replace("MODEL_NAME_SCORE = 1.5", "MODEL_NAME_SCORE = 2.0"))
+        monkeypatch.setattr(fingerprint, "SOURCE_DIR", source)  # the engine now reads the edited code's fingerprint
+        monkeypatch.setattr(fingerprint, "SEEDS_DIR", seeds)
+        edited = classify(db, ClassifyRequest(base_url=server.base_url, **options), Console(quiet=True))
+    assert edited.stats.calls == 2 * len(POSITIVE_MEMBERS) and edited.stats.cache_hits == 0
