@@ -63,24 +63,33 @@
 {% macro corrected_rates(rows, keys, rates) -%}
     (
         select
-            {% for key in keys -%} {{ rows }}.{{ key }}, {% endfor %}
+            {% for key in keys -%} {{ key }}, {% endfor %}
             {%- for rate in rates %}
-            {%- set e = 'error_' ~ rate.task -%}
-            {%- set x = rows ~ '.' ~ rate.x -%}
-            {%- set n = rows ~ '.' ~ rate.n %}
-            cast(any_value({{ rogan_gladen(x ~ ' / nullif(' ~ n ~ ', 0)', e ~ '.sensitivity', e ~ '.specificity') }})
-                as double) as {{ rate.name }}_corrected,
-            {%- set draw = corrected_rate_draw(x, n, e ~ '.tp', e ~ '.fn', e ~ '.tn', e ~ '.fp') %}
-            cast(quantile_cont({{ draw }}, 0.025) as double) as {{ rate.name }}_corrected_ci_low,
-            cast(quantile_cont({{ draw }}, 0.975) as double) as {{ rate.name }}_corrected_ci_high
+            {{ rate.name }}_corrected,
+            cast({{ rate.name }}_interval[1] as double) as {{ rate.name }}_corrected_ci_low,
+            cast({{ rate.name }}_interval[2] as double) as {{ rate.name }}_corrected_ci_high
             {%- if not loop.last %},{% endif %}
             {%- endfor %}
-        from {{ rows }}
-        cross join {{ ref('int_monte_carlo_draws') }} as draws
-        {%- for task in rates | map(attribute='task') | unique %}
-        left join {{ correction_error_relation() }} as error_{{ task }} on error_{{ task }}.task = '{{ task }}'
-        {%- endfor %}
-        group by {% for key in keys %}{{ rows }}.{{ key }}{% if not loop.last %}, {% endif %}{% endfor %}
+        from (
+            select
+                {% for key in keys -%} {{ rows }}.{{ key }}, {% endfor %}
+                {%- for rate in rates %}
+                {%- set e = 'error_' ~ rate.task -%}
+                {%- set x = rows ~ '.' ~ rate.x -%}
+                {%- set n = rows ~ '.' ~ rate.n %}
+                cast(any_value({{ rogan_gladen(x ~ ' / nullif(' ~ n ~ ', 0)', e ~ '.sensitivity',
+                                               e ~ '.specificity') }}) as double) as {{ rate.name }}_corrected,
+                quantile_cont({{ corrected_rate_draw(x, n, e ~ '.tp', e ~ '.fn', e ~ '.tn', e ~ '.fp') }},
+                              [0.025, 0.975]) as {{ rate.name }}_interval
+                {%- if not loop.last %},{% endif %}
+                {%- endfor %}
+            from {{ rows }}
+            cross join {{ ref('int_monte_carlo_draws') }} as draws
+            {%- for task in rates | map(attribute='task') | unique %}
+            left join {{ correction_error_relation() }} as error_{{ task }} on error_{{ task }}.task = '{{ task }}'
+            {%- endfor %}
+            group by {% for key in keys %}{{ rows }}.{{ key }}{% if not loop.last %}, {% endif %}{% endfor %}
+        )
     )
 {%- endmacro %}
 
