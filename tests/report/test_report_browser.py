@@ -69,7 +69,7 @@ def assert_clean_render(driver: webdriver.Chrome) -> list[dict]:
     images = driver.execute_script(
         "return Array.from(document.images).map(i => ({src: i.src, complete: i.complete, width: i.naturalWidth}))"
     )
-    assert len(images) == 10
+    assert len(images) == 13  # 10 of the study's figures, 3 with intervals
     broken = [i for i in images if not i["complete"] or i["width"] == 0]
     assert broken == [], broken
     severe = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
@@ -100,6 +100,8 @@ def test_report_renders_every_figure_with_its_conditions(warehouse: Path, tmp_pa
         "Where in the scientific process PTMs serve, per field",
         "Most reused pre-trained models",
         "Classifier agreement with gold labels",
+        "Rates per year, with their uncertainty",
+        "Headline findings, with their intervals",
     ):
         assert any(expected in t for t in titles), (expected, titles)
     for caption in browser.find_elements(By.TAG_NAME, "figcaption"):
