@@ -44,8 +44,8 @@ final as (
 
         ---------- ours
         cast(ours.papers as bigint) as our_papers,
-        cast(ours.papers / nullif(lag(ours.papers) over (
-            partition by study.data_release order by study.step_order), 0) as double) as our_share_of_previous,
+        cast(ours.papers / nullif(ours.previous_papers, 0) as double) as our_share_of_previous,
+        {{ wilson_columns('ours.papers', 'ours.previous_papers', 'our_share_of_previous') }},
         ours.sources as our_sources,
         cast(ours.papers / nullif(study.papers, 0) as double) as our_papers_per_study_paper,
 
@@ -53,7 +53,14 @@ final as (
         {{ mart_setting_columns(selected_run_configuration()) }}
 
     from study
-    left join ours on study.step = ours.step
+    left join (
+        select
+            study.data_release,
+            ours.*,
+            lag(ours.papers) over (partition by study.data_release order by study.step_order) as previous_papers
+        from study
+        left join ours on study.step = ours.step
+    ) as ours on study.data_release = ours.data_release and study.step = ours.step
 
 )
 
