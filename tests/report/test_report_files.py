@@ -173,7 +173,7 @@ def test_cli_report_runs_while_a_writer_holds_the_lock(
     finally:
         lock.release()
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "site" / "index.html").exists() and "(10 figures)" in " ".join(result.output.split())
+    assert (tmp_path / "site" / "index.html").exists() and "(13 figures)" in " ".join(result.output.split())
     monkeypatch.setenv("PTMREUSE_DB", str(tmp_path / "absent.duckdb"))
     refused = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "site")])
     assert refused.exit_code == 2 and "no report" in refused.output
