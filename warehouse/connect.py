@@ -17,6 +17,11 @@ from typing import Any
 
 import duckdb
 
+# DuckDB imports pandas (and numpy) lazily, the first time a query binds parameters, and swallows any error raised
+# by that import, a KeyboardInterrupt included: a Ctrl-C then was lost and the command ran on. Imported here, with
+# the command's own modules, a Ctrl-C during the import stops the command like any other.
+import pandas  # noqa: F401
+
 from warehouse.lock import WarehouseBusy, read_holder
 from warehouse.secrets import redact
 
