@@ -32,8 +32,9 @@ from rich.console import Console
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from classifiers.document import PaperDocument, load_documents  # noqa: E402
-from classifiers.engine.service import ClassifyRequest, classify  # noqa: E402
+from classifiers.document import PaperDocument, paper_batches  # noqa: E402
+from classifiers.engine.service import classify  # noqa: E402
+from classifiers.options import ClassifyRequest  # noqa: E402
 from classifiers.passages import count_tokens, select_passages  # noqa: E402
 from classifiers.prefilter import has_dl_vocabulary  # noqa: E402
 from evaluation import evaluate_database  # noqa: E402
@@ -209,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit("the warehouse has no rules run built: run `ptmreuse classify` and `ptmreuse build`")
         by_key = {(r.gold_set, r.task, r.metric): r for r in rows}
         with connect(db, read_only=True) as con:
-            docs = {doc.doi: doc for doc in load_documents(con)}
+            docs = {doc.doi: doc for batch in paper_batches(con) for doc in batch}
         print(f"rules configuration: {rows[0].configuration.run_configuration}")
         print(
             "reference sets: " + ", ".join(f"{g.subset} {len(g.papers)}" for g in sets) + f"; corpus {len(docs)} papers"
