@@ -13,7 +13,9 @@ SENTENCE = "We used U2-Net (Qin et al., 2020) trained on the DUTS dataset for le
 
 
 def test_spacing_dashes_and_citation_layout_do_not_matter() -> None:
-    parsed = "We used U 2 ‐Net ( Qin et al. , 2020 ) trained on the DUTS dataset for leaf segmentation of cucumber images."
+    parsed = (
+        "We used U 2 ‐Net ( Qin et al. , 2020 ) trained on the DUTS dataset for leaf segmentation of cucumber images."
+    )
     assert ShownText(parsed).contains(SENTENCE)
 
 
@@ -39,7 +41,10 @@ def test_measure_counts_each_kind_and_the_ceiling() -> None:
         "10.1/x",
         True,
         True,
-        (GoldPtm("U2-Net", "adaptation", "observation", SENTENCE), GoldPtm("X", "deployment", "test", "Not here at all.")),
+        (
+            GoldPtm("U2-Net", "adaptation", "observation", SENTENCE),
+            GoldPtm("X", "deployment", "test", "Not here at all."),
+        ),
         dl_evidence=SENTENCE,
     )
     coverage = measure([(paper, doc)], lambda d: SENTENCE)
