@@ -30,11 +30,12 @@ MAX_PASSAGE_TOKENS = 100  # longer paragraphs are cut into sentence windows of a
 NAMED_MODEL_SCORE = 1.0  # a name next to a model cue, in one sentence
 CITED_NAME_SCORE = 0.5  # … and that name carries a citation or a version
 MODEL_CUE_SCORE = 0.3  # a model cue without a name
+NAMES_PER_SENTENCE = 6  # a list of models counts, but not without limit
 OWN_WORK_FACTOR = 2.0  # the sentence says the authors did it: what the labels are about
 SECTION_WEIGHT = {
+    "abstract": 1.5,  # the abstract says what the study did, in few tokens
     "methods": 1.0,
     "results": 0.9,
-    "abstract": 0.9,
     "other": 0.8,
     "introduction": 0.6,  # method papers say "here we present X, built on Y" at the end of the introduction
     "conclusion": 0.5,
@@ -153,8 +154,8 @@ def _sentence_score(sentence: str) -> float:
     cues = len(_MODEL_CUE.findall(sentence))
     if cues:
         names = _names(sentence)
-        score += NAMED_MODEL_SCORE * min(3, len(names)) if names else MODEL_CUE_SCORE * min(3, cues)
-        score += CITED_NAME_SCORE * min(3, sum(bool(_CITED.match(sentence, m.end())) for m in names))
+        score += NAMED_MODEL_SCORE * min(NAMES_PER_SENTENCE, len(names)) if names else MODEL_CUE_SCORE * min(3, cues)
+        score += CITED_NAME_SCORE * min(NAMES_PER_SENTENCE, sum(bool(_CITED.match(sentence, m.end())) for m in names))
     if score and _OWN_WORK.search(sentence):
         score *= OWN_WORK_FACTOR
     return score
