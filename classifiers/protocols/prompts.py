@@ -14,7 +14,14 @@ from functools import cache
 
 from pydantic import BaseModel
 
-from classifiers.taxonomy import CODEBOOK_VERSION, PATTERN_DEFINITIONS, STAGE_DEFINITIONS, STAGE_TIE_BREAK
+from classifiers.taxonomy import (
+    CODEBOOK_VERSION,
+    PATTERN_DEFINITIONS,
+    STAGE_DEFINITIONS,
+    STAGE_TIE_BREAK,
+    ReusePattern,
+    Stage,
+)
 
 PREAMBLE = """\
 You label scientific papers for a study of how natural scientists reuse pre-trained deep learning models.
@@ -37,15 +44,15 @@ HMMER, Kraken2) and for deep learning that is only cited, discussed or proposed.
 USES_PTMS_DEFINITION = """\
 Reuse of a pre-trained or published model (uses_ptms) is true when the authors build on a deep learning model that
 someone else made (or they made in an earlier, separate work), in any of three ways: running its released weights
-(the model itself, its web server, or its precomputed predictions), changing those weights (fine-tuning, transfer
-learning, embeddings taken from a pre-trained encoder and trained on), or re-implementing a published, named
-architecture and training it themselves (conceptual reuse: no borrowed weights are needed). It is false only when
-every network in the study is the authors' own design trained from scratch. uses_ptms can only be true when uses_dl
-is true."""
+(the model itself, its web server, its precomputed predictions, or embeddings from a pre-trained encoder),
+changing those weights (fine-tuning, transfer learning, training onward from a checkpoint), or re-implementing a
+published, named architecture and training it themselves (conceptual reuse: no borrowed weights are needed). It
+is false only when every network in the study is the authors' own design trained from scratch. uses_ptms can only
+be true when uses_dl is true."""
 
 
-def _bullets(definitions: dict) -> str:
-    return "\n".join(f'- "{key.value}": {text};' for key, text in definitions.items())
+def _bullets(definitions: dict[ReusePattern, str] | dict[Stage, str]) -> str:
+    return "\n".join(f'- "{key.value}": {text}.' for key, text in definitions.items())
 
 
 PTM_LIST_DEFINITION = f"""\
@@ -53,7 +60,7 @@ List each distinct model the study reuses, named as the paper names it (with its
 Give each entry exactly one reuse_pattern:
 {_bullets(PATTERN_DEFINITIONS)}
 If a model is reused in two ways, give two entries.
-Give each entry exactly one stage, the step of the scientific process the model serves in this study:
+Give each entry exactly one stage, the main step of the scientific process the model serves in this study:
 {_bullets(STAGE_DEFINITIONS)}
 {STAGE_TIE_BREAK}
 Examples of the stage reading:
@@ -83,7 +90,8 @@ Hard cases:
   TF-IDF or bag-of-words do not.
 - Tools built on deep networks count even when the paper does not say so (Guppy or Albacore basecalling, MMSplice,
   NetSurfP-3.0); tools with shallow models do not (NetMHCpan, SecretomeP).
-- A multi-layer perceptron with two or more hidden layers is deep; with one hidden layer it is shallow.
+- A multi-layer perceptron with two or more hidden layers is deep (uses_dl true); with one hidden layer it is
+  shallow.
 - A deep model's precomputed predictions taken from its public database (structures from the AlphaFold Protein
   Structure Database) are deployment of that model; a web server running a deep model is deployment of it."""
 
