@@ -26,9 +26,9 @@ from classifiers.rules.phrases import PhraseIndex, longest, lower_same_length
 from classifiers.rules.text import ABSTRACT_ORDINAL, fold, paragraphs, split_sentences
 from classifiers.rules.vocabulary import PHRASES, Term
 
-MAX_PASSAGE_TOKENS = 100  # longer paragraphs are cut into sentence windows of about this size
+MAX_PASSAGE_TOKENS = 80  # longer paragraphs are cut into sentence windows of about this size
 NAMED_MODEL_SCORE = 1.0  # a name next to a model cue, in one sentence
-CITED_NAME_SCORE = 0.5  # … and that name carries a citation or a version
+CITED_NAME_SCORE = 1.0  # … and that name carries a citation or a version
 MODEL_CUE_SCORE = 0.3  # a model cue without a name
 NAMES_PER_SENTENCE = 6  # a list of models counts, but not without limit
 OWN_WORK_FACTOR = 2.0  # the sentence says the authors did it: what the labels are about
@@ -43,10 +43,11 @@ SECTION_WEIGHT = {
 }
 CAPTION_FACTOR = 0.9
 
-# A name: CamelCase (SealNet, AlphaFold), letters with digits (ProtT5, U2-Net, v3), or three or more capitals
-# (PROSPECT, BERT), optionally hyphenated parts (GPA-GCN, ESM-1b, DeePSiM-fc6).
+# A name: CamelCase (SealNet, AlphaFold), letters with digits (ProtT5, U2-Net, v3), three or more capitals
+# (PROSPECT, BERT), or a capitalised word with a numbered part (Cellpose-2, Omnipose-v1); hyphenated parts may follow
+# (GPA-GCN, ESM-1b, DeePSiM-fc6).
 _NAME = re.compile(
-    r"(?<![\w-])(?:[A-Z][a-z]*[A-Z][\w]*|[A-Za-z]+\d[\w]*|\d+[A-Za-z][\w]*|[A-Z]{3,}s?)(?:-[\w]+)*(?![\w-])"
+    r"(?<![\w-])(?:[A-Z][a-z]*[A-Z]\w*|[A-Za-z]+\d\w*|\d+[A-Za-z]\w*|[A-Z]{3,}s?|[A-Z][a-z]+(?=-v?\d))(?:-\w+)*(?![\w-])"
 )
 # Words that look like names but are not models: units, molecules, places and the study's own abbreviations.
 _NOT_NAMES = frozenset(
@@ -88,6 +89,7 @@ _NOT_NAMES = frozenset(
         "CPUs",
     ]
 )
+_NOT_A_NAME = re.compile(r"[SsVv]\d+")  # supplementary figures and tables (S1), version numbers (v2)
 _MODEL_CUE = re.compile(
     r"\b(?:models?|networks?|net|tools?|software|packages?|pipelines?|algorithms?|classifiers?|predictors?|"
     r"architectures?|frameworks?|backbones?|encoders?|decoders?|detectors?|segment(?:ed|ation)?|embeddings?|"
@@ -97,7 +99,7 @@ _MODEL_CUE = re.compile(
     re.IGNORECASE,
 )
 # A citation or version right after a name: "X [12]", "X (Chen et al., 2020)", "X12" (a superscript), "X v2.1".
-_CITED = re.compile(r"^\s?(?:\[\s?\d|\(\s?(?:[A-Z][\w-]+ (?:et al|and|&)|\d)|\d{1,3}\b|v?\d+\.\d|version)")
+_CITED = re.compile(r"\s?(?:\[\s?\d|\(\s?(?:[A-Z][\w-]+ (?:et al|and|&)|\d)|\d{1,3}\b|v?\d+\.\d|version)")
 _OWN_WORK = re.compile(
     r"\b(?:we|our)\b[^.]{0,60}?\b(?:used?|using|appl\w+|ran|run|train\w*|fine-?tun\w*|pre-?train\w*|"
     r"implement\w*|develop\w*|propose\w*|present\w*|introduce\w*|buil[td]\w*|combin\w*|adopt\w*|employ\w*|"
@@ -142,7 +144,7 @@ def _vocabulary() -> PhraseIndex[Term]:
 
 
 def _names(sentence: str) -> list[re.Match[str]]:
-    return [m for m in _NAME.finditer(sentence) if m.group() not in _NOT_NAMES]
+    return [m for m in _NAME.finditer(sentence) if m.group() not in _NOT_NAMES and not _NOT_A_NAME.fullmatch(m.group())]
 
 
 def _sentence_score(sentence: str) -> float:

@@ -72,12 +72,12 @@ def test_an_unknown_model_name_ranks_high_without_the_catalogue() -> None:
 def test_gold_evidence_floor_on_the_tuning_half() -> None:
     """A regression floor, a little under what bench/passages.py measures on the tuning half at the default budget.
 
-    Measured (tuning half, 72 papers, default budget 3,000): uses_dl evidence 50/53, PTM evidence 142/152, at 24.8 %
+    Measured (tuning half, 72 papers, default budget 3,000): uses_dl evidence 52/53, PTM evidence 143/152, at 25.0 %
     of the body's tokens. The frozen half is not read here.
     """
     pairs = gold_documents()
     coverage = measure(pairs, lambda doc: passages_text(doc, DEFAULT_TOKEN_BUDGET))
     assert coverage.total["uses_dl"] >= 50 and coverage.total["ptm"] >= 140  # the gold labels are all there
-    assert coverage.share("uses_dl") >= 0.92
+    assert coverage.share("uses_dl") >= 0.94
     assert coverage.share("ptm") >= 0.92
     assert coverage.shown_tokens / coverage.body_tokens <= 0.26
