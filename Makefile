@@ -9,7 +9,7 @@ export PTMREUSE_DB ?= data/warehouse.duckdb
 export RUNTIME__DLTHUB_TELEMETRY := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup setup-dev system-deps demo test lint bench clean
+.PHONY: setup setup-dev system-deps demo test test-quick lint bench clean
 
 # The pipeline's own dependencies (what `make demo` needs).
 setup: $(STAMP)
@@ -38,7 +38,11 @@ system-deps:
 test: setup-dev system-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=15  # the slowest tests, so a regression shows in CI's output
+
+# The edit loop: every test but those marked slow (a dbt build, a server, a browser, a killed subprocess).
+test-quick: setup-dev
+	$(BIN)/pytest -m "not slow" -q
 
 # Style, and the layering: imports point down (ptmreuse → evaluation/quality/report → ingestion/classifiers →
 # warehouse) with no cycles (contracts in pyproject.toml).

@@ -15,7 +15,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from classifiers.engine.service import ClassifyRequest, classify
+from classifiers.engine.service import ClassifyRequest, RunFailed, classify
 from classifiers.store import OK, LabelRow, LabelStore
 from ptmreuse.cli import app
 from tests.duck import query
@@ -103,12 +103,13 @@ def test_a_trial_run_or_a_failed_run_replaces_the_labels_only_when_chosen(
 ) -> None:
     db = dbt.use(built)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-key")
-    llm = {"backend": "openai", "protocol": "compact", "timeout_s": 5.0, "retry_base_wait_s": 0.01}
+    llm = {"backend": "openai", "protocol": "compact", "timeout_s": 5.0, "max_retries": 0}
     quiet = Console(quiet=True)
     with FaultServer() as server:  # answers like a cooperative model
         trial = classify(db, ClassifyRequest(model="trial", base_url=server.base_url, limit=2, **llm), quiet)
     with FaultServer(FaultScript(faults=deque(["malformed"] * 100))) as server:  # every answer unparseable
-        classify(db, ClassifyRequest(model="broken", base_url=server.base_url, **llm), quiet)
+        with pytest.raises(RunFailed):  # the run says it failed; its failed calls are recorded
+            classify(db, ClassifyRequest(model="broken", base_url=server.base_url, **llm), quiet)
 
     result = dbt("run")
     assert result.returncode == 0, result.stdout[-3000:]
