@@ -30,10 +30,13 @@ $(DEV_STAMP): $(STAMP)
 demo: setup
 	$(BIN)/ptmreuse demo
 
-# The report's browser test needs a real Chromium and its driver (Debian packages; installed once, as root).
+# The report's browser test needs a real Chromium and its driver; the lake tests a PostgreSQL server for DuckLake's
+# catalog (tests/support/postgres.py starts a throwaway one). Debian packages, installed once, as root.
 system-deps:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
 		apt-get update && apt-get install -y chromium chromium-driver; fi
+	@if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		apt-get update && apt-get install -y postgresql; fi
 
 test: setup-dev system-deps
 	$(BIN)/ruff check .

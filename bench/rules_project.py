@@ -1,14 +1,13 @@
 """The rules baseline on the project's own labels (seeds/gold_project_*): 60 papers of pmc-biotools-3k.zip.
 
-The 60 papers are split once, by a seeded hash of the DOI, into `dev` (40: the rules are developed looking at
-these) and `check` (20: only their scores are ever looked at, to see whether a change generalises). `--errors`
-lists disagreements on `dev` only, on purpose.
+The gold sets, their split (`dev` 40: the rules are developed looking at these; `check` 20: only their scores are
+ever read) and every metric come from the evaluation (`evaluation.gold.project_sets`, `evaluation.evaluate`: PTM
+entries matched one-to-one per paper by `evaluation.entries`, 95 % bootstrap intervals over papers), exactly as
+`ptmreuse eval` scores the reference sets. Only the labels differ in where they come from: the papers are not in
+the warehouse, so they are parsed from the zip and labelled by the rules in process. The canonical-name view uses
+the rules' catalogue to canonicalise names (dbt does it for `ptmreuse eval`).
 
-Prints uses_dl / uses_ptms precision, recall and F1 (95 % bootstrap intervals over papers, evaluation.metrics),
-and PTM entries scored entry by entry: per paper, each predicted entry may match one gold entry (one-to-one) when
-their names agree after normalisation (case, punctuation, parenthesised qualifiers and version suffixes dropped;
-either the whole name or a parenthesised alternative) or the catalogue gives them one canonical name; pattern and
-stage accuracy are computed on the matched pairs. `--speed` labels every paper of the zip on one core.
+`--errors` lists disagreements on `dev` only, on purpose. `--speed` labels every paper of the zip on one core.
 
 Usage: .venv/bin/python bench/rules_project.py ../shared/corpora/pmc-biotools-3k.zip [--errors] [--speed]
 """
@@ -16,16 +15,10 @@ Usage: .venv/bin/python bench/rules_project.py ../shared/corpora/pmc-biotools-3k
 from __future__ import annotations
 
 import argparse
-import csv
-import hashlib
-import re
 import sys
 import time
 import zipfile
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 
@@ -37,164 +30,91 @@ from classifiers.rules import classify_paper  # noqa: E402
 from classifiers.rules.catalogue import load_catalogue  # noqa: E402
 from classifiers.taxonomy import PaperLabels  # noqa: E402
 from evaluation.documents import document_from_jats  # noqa: E402
-from evaluation.metrics import binary_scores  # noqa: E402
+from evaluation.entries import Entry, match_paper  # noqa: E402
+from evaluation.evaluate import MetricRow, evaluate  # noqa: E402
+from evaluation.gold import GoldSet, project_sets  # noqa: E402
+from evaluation.predictions import Configuration, GoldName, PaperPrediction, Predictions  # noqa: E402
 from ingestion.jats.parse import RejectedArticle  # noqa: E402
 
-SEEDS = PROJECT_DIR / "seeds"
-SPLIT_SALT = "ptmreuse-project-split-v1:"
-DEV_SIZE = 40
+CONFIGURATION = Configuration("rules (in process)", "-", "rules", "-", None)
+ROWS = (
+    ("uses_dl", "precision", "uses_dl precision"),
+    ("uses_dl", "recall", "uses_dl recall"),
+    ("uses_dl", "f1", "uses_dl F1"),
+    ("uses_ptms", "precision", "uses_ptms precision"),
+    ("uses_ptms", "recall", "uses_ptms recall"),
+    ("uses_ptms", "f1", "uses_ptms F1"),
+    ("ptms", "entry_precision", "PTM entry precision"),
+    ("ptms", "entry_recall", "PTM entry recall"),
+    ("ptms", "entry_f1", "PTM entry F1"),
+    ("ptms", "pattern_accuracy", "pattern accuracy (matched entries)"),
+    ("ptms", "stage_accuracy", "stage accuracy (matched entries)"),
+    ("ptms", "canonical_name_precision", "canonical-name precision (2nd view)"),
+    ("ptms", "canonical_name_recall", "canonical-name recall (2nd view)"),
+)
 
 
-@dataclass(frozen=True)
-class Entry:
-    name: str
-    reuse_pattern: str
-    stage: str
+def _canonical(name: str) -> GoldName:
+    catalogue = load_catalogue()
+    canonical = catalogue.canonicalise(name)
+    return GoldName(canonical, canonical in catalogue.entries)
 
 
-@dataclass(frozen=True)
-class Gold:
-    doi: str
-    corpus_file: str
-    uses_dl: bool
-    uses_ptms: bool
-    ptms: tuple[Entry, ...]
+def entries_of(labels: PaperLabels) -> tuple[Entry, ...]:
+    return tuple(
+        Entry(p.name, p.reuse_pattern.value, p.stage.value, _canonical(p.name).canonical) for p in labels.ptms.ptms
+    )
 
 
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+def predictions_of(labels: dict[str, PaperLabels]) -> Predictions:
+    """In-process labels in the shape `evaluation.evaluate` scores (the cascade is the classifier's own here)."""
+    return Predictions(
+        CONFIGURATION,
+        set(labels),
+        {
+            doi: PaperPrediction(paper.uses_dl.answer, paper.uses_ptms.answer, entries_of(paper))
+            for doi, paper in labels.items()
+        },
+    )
 
 
-def load_gold() -> list[Gold]:
-    entries: dict[str, list[Entry]] = {}
-    for row in read_csv(SEEDS / "gold_project_ptms.csv"):
-        entries.setdefault(row["doi"], []).append(Entry(row["ptm_name"], row["reuse_pattern"], row["stage"]))
-    return [
-        Gold(
-            row["doi"],
-            row["corpus_file"],
-            row["uses_dl"] == "true",
-            row["uses_ptms"] == "true",
-            tuple(entries.get(row["doi"], ())),
-        )
-        for row in read_csv(SEEDS / "gold_project_papers.csv")
-    ]
+def _value(row: MetricRow | None) -> str:
+    if row is None or np.isnan(row.value):
+        return "—"
+    interval = "" if np.isnan(row.ci_low) else f" [{row.ci_low:.2f}, {row.ci_high:.2f}]"
+    return f"{row.value:.2f}{interval}"
 
 
-def split_of(dois: Iterable[str]) -> dict[str, str]:
-    """The fixed split: DOIs sorted by sha256(salt + doi); the first 40 are `dev`, the rest `check`."""
-    ordered = sorted(dois, key=lambda doi: hashlib.sha256((SPLIT_SALT + doi).encode()).hexdigest())
-    return {doi: ("dev" if index < DEV_SIZE else "check") for index, doi in enumerate(ordered)}
+def report(sets: list[GoldSet], labels: dict[str, PaperLabels]) -> None:
+    predictions = predictions_of(labels)
+    names = {ptm.name: _canonical(ptm.name) for gold in sets for paper in gold.papers.values() for ptm in paper.ptms}
+    rows = {(r.gold_set, r.task, r.metric): r for gold in sets for r in evaluate(predictions, gold, names)}
+    print("value [95% bootstrap CI over papers]; PTM entries matched one-to-one per paper (evaluation/entries.py)")
+    print(f"{'metric':38} " + "  ".join(f"{g.subset + f' ({len(g.papers)})':>20}" for g in sets))
+    for task, metric, label in ROWS:
+        print(f"{label:38} " + "  ".join(f"{_value(rows.get((g.name, task, metric))):>20}" for g in sets))
+    counts = [rows.get((g.name, "ptms", "entry_recall")) for g in sets]
+    print(f"{'gold PTM entries':38} " + "  ".join(f"{r.n if r else 0:>20}" for r in counts))
 
 
-_PARENTHESES = re.compile(r"\(([^()]*)\)")
-_VERSION = re.compile(r"(?:[\s,;:_-]*(?:version|ver\.?|v)\s*:?\s*\d[\w.]*|\s+\d+(?:\.\d+)+)\s*$", re.IGNORECASE)
-
-
-def name_keys(name: str) -> set[str]:
-    """The keys a name matches on: the name without parentheses, and each parenthesised alternative."""
-    outside = _PARENTHESES.sub(" ", name)
-    keys = {_key(outside)} | {_key(inside) for inside in _PARENTHESES.findall(name)}
-    return {key for key in keys if key}
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[^0-9a-z+]", "", _VERSION.sub("", text.strip()).lower())
-
-
-def _same(gold: str, predicted: str) -> bool:
-    if name_keys(gold) & name_keys(predicted):
-        return True
-    canonical = load_catalogue().canonicalise
-    return canonical(gold) == canonical(predicted)
-
-
-@dataclass
-class EntryCounts:
-    gold: int = 0
-    predicted: int = 0
-    matched: int = 0
-    pattern_ok: int = 0
-    stage_ok: int = 0
-
-
-def match_entries(gold: Iterable[Entry], predicted: Iterable[Entry], counts: EntryCounts) -> None:
-    """One-to-one: a gold entry pairs with a predicted one of the same name, preferring the same pattern."""
-    gold, free = list(gold), list(predicted)
-    counts.gold += len(gold)
-    counts.predicted += len(free)
-    pending = []
-    for entry in gold:  # same name and pattern first, so two gold entries of one model pair sensibly
-        twin = next((p for p in free if p.reuse_pattern == entry.reuse_pattern and _same(entry.name, p.name)), None)
-        if twin is None:
-            pending.append(entry)
-            continue
-        free.remove(twin)
-        counts.matched += 1
-        counts.pattern_ok += 1
-        counts.stage_ok += twin.stage == entry.stage
-    for entry in pending:
-        twin = next((p for p in free if _same(entry.name, p.name)), None)
-        if twin is not None:
-            free.remove(twin)
-            counts.matched += 1
-            counts.stage_ok += twin.stage == entry.stage
-
-
-def _ratio(numerator: int, denominator: int) -> str:
-    return f"{numerator / denominator:.2f}" if denominator else "—"
-
-
-def report(golds: list[Gold], predicted: dict[str, PaperLabels], halves: dict[str, str]) -> None:
-    print(f"{'set':6} {'n':>3}  {'uses_dl P / R / F1 [F1 95% CI]':>34}  {'uses_ptms P / R / F1 [F1 95% CI]':>34}")
-    for half in ("dev", "check"):
-        subset = [g for g in golds if halves[g.doi] == half]
-        cells = []
-        for task in ("uses_dl", "uses_ptms"):
-            truth = np.array([getattr(g, task) for g in subset])
-            guess = np.array([getattr(predicted[g.doi], task).answer for g in subset])
-            scores = binary_scores(truth, guess)
-            p, r, (f, low, high) = scores["precision"][0], scores["recall"][0], scores["f1"]
-            cells.append(f"{p:.2f} / {r:.2f} / {f:.2f} [{low:.2f}–{high:.2f}]")
-        print(f"{half:6} {len(subset):>3}  {cells[0]:>34}  {cells[1]:>34}")
-    print("\nPTM entries (one-to-one per paper; pattern and stage accuracy on matched pairs)")
-    print(f"{'set':6} {'gold':>5} {'pred':>5} {'match':>5} {'prec':>5} {'rec':>5} {'pattern':>8} {'stage':>6}")
-    for half in ("dev", "check"):
-        counts = EntryCounts()
-        for gold in golds:
-            if halves[gold.doi] == half:
-                match_entries(gold.ptms, entries_of(predicted[gold.doi]), counts)
-        print(
-            f"{half:6} {counts.gold:>5} {counts.predicted:>5} {counts.matched:>5} "
-            f"{_ratio(counts.matched, counts.predicted):>5} {_ratio(counts.matched, counts.gold):>5} "
-            f"{_ratio(counts.pattern_ok, counts.matched):>8} {_ratio(counts.stage_ok, counts.matched):>6}"
-        )
-    stages = Counter(e.stage for g in golds for e in entries_of(predicted[g.doi]))
-    print(f"\npredicted stages (all 60): {dict(stages.most_common())}")
-
-
-def entries_of(labels: PaperLabels) -> list[Entry]:
-    return [Entry(p.name, p.reuse_pattern.value, p.stage.value) for p in labels.ptms.ptms]
-
-
-def show_errors(golds: list[Gold], predicted: dict[str, PaperLabels], halves: dict[str, str]) -> None:
-    print("\n## disagreements on dev (check papers are never shown)")
-    for gold in golds:
-        if halves[gold.doi] != "dev":
-            continue
-        labels = predicted[gold.doi]
-        gold_entries = sorted((e.name, e.reuse_pattern, e.stage) for e in gold.ptms)
-        pred_entries = sorted((e.name, e.reuse_pattern, e.stage) for e in entries_of(labels))
-        same = (gold.uses_dl, gold.uses_ptms) == (labels.uses_dl.answer, labels.uses_ptms.answer)
-        if same and gold_entries == pred_entries:
+def show_errors(dev: GoldSet, labels: dict[str, PaperLabels]) -> None:
+    print(f"\n## disagreements on {dev.subset} (the check papers are never listed)")
+    for doi, gold in sorted(dev.papers.items()):
+        paper = labels[doi]
+        gold_entries = [Entry(p.name, p.reuse_pattern, p.stage) for p in gold.ptms]
+        predicted = entries_of(paper)
+        match = match_paper(gold_entries, predicted)
+        same = (gold.uses_dl, gold.uses_ptms) == (paper.uses_dl.answer, paper.uses_ptms.answer)
+        agree = match.matched_entries == match.pattern_agree == match.stage_agree
+        if same and match.matched_entries == len(gold_entries) == len(predicted) and agree:
             continue
         print(
-            f"- {gold.doi} ({gold.corpus_file}) gold dl={gold.uses_dl} ptms={gold.uses_ptms} "
-            f"rules dl={labels.uses_dl.answer} ptms={labels.uses_ptms.answer}"
+            f"- {doi} ({gold.corpus_file}) gold dl={gold.uses_dl} ptms={gold.uses_ptms} "
+            f"rules dl={paper.uses_dl.answer} ptms={paper.uses_ptms.answer}"
         )
-        print(f"    gold:  {gold_entries}\n    rules: {pred_entries}")
-        for mention in labels.ptms.ptms:
+        print(f"    gold:  {sorted((e.name, e.reuse_pattern, e.stage) for e in gold_entries)}")
+        print(f"    rules: {sorted((e.name, e.reuse_pattern, e.stage) for e in predicted)}")
+        for mention in paper.ptms.ptms:
             print(f"      {mention.name}: {mention.evidence[:220]}")
 
 
@@ -224,15 +144,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="list the dev papers the rules get wrong")
     parser.add_argument("--speed", action="store_true", help="also label every paper of the zip and time it")
     args = parser.parse_args(argv)
-    golds = load_gold()
-    halves = split_of(g.doi for g in golds)
+    sets = project_sets()
     with zipfile.ZipFile(args.corpus) as archive:
-        documents = {g.doi: document_from_jats(archive.read(g.corpus_file), g.corpus_file) for g in golds}
-        predicted = {doi: classify_paper(doc) for doi, doc in documents.items()}
-        print(f"project gold: {len(golds)} papers (dev {DEV_SIZE}, check {len(golds) - DEV_SIZE})\n")
-        report(golds, predicted, halves)
+        members = {PurePosixPath(name).name: name for name in archive.namelist()}
+        labels = {}
+        for gold in sets:
+            for doi, paper in gold.papers.items():
+                member = members[paper.corpus_file or ""]
+                labels[doi] = classify_paper(document_from_jats(archive.read(member), member))
+        print("project gold: " + ", ".join(f"{g.subset} {len(g.papers)}" for g in sets) + "\n")
+        report(sets, labels)
         if args.errors:
-            show_errors(golds, predicted, halves)
+            show_errors(sets[0], labels)
         if args.speed:
             speed(archive)
     return 0

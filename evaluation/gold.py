@@ -6,6 +6,10 @@
   PTM–reuse pairs, no stage); `aius-untuned` leaves out the 20 papers the study tuned its prompts on. Full texts are
   not bundled (one is): `ptmreuse fetch-gold-texts` fetches them.
 
+- `project-dev` / `project-check`: the project's own labels of 60 papers of `pmc-biotools-3k.zip` (not bundled),
+  LLM-assisted, a single pass; split once into 40 to develop on and 20 only ever scored (evaluation/split.py). Not
+  part of `ptmreuse eval` (the texts are not in the warehouse); `bench/rules_project.py` scores them.
+
 This is the one gold loader: `ptmreuse eval`, the benchmark and the leak tests all read the seeds through it. Gold
 PTM names are canonicalised by dbt (model int_gold_ptm_names), not here.
 """
@@ -16,7 +20,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evaluation.split import FROZEN, TUNING, split_reference
+from evaluation.split import FROZEN, TUNING, split_project, split_reference
 from warehouse.paths import PROJECT_DIR
 
 SEEDS_DIR = PROJECT_DIR / "seeds"
@@ -44,8 +48,8 @@ class GoldPaper:
 
 @dataclass(frozen=True, slots=True)
 class GoldSet:
-    name: str  # reference-tuning | reference-frozen | aius | aius-untuned
-    family: str  # reference | aius: the sets shown side by side
+    name: str  # reference-tuning | reference-frozen | aius | aius-untuned | project-dev | project-check
+    family: str  # reference | aius | project: the sets shown side by side
     subset: str  # tuning | frozen | all | untuned
     description: str
     is_human: bool
@@ -136,6 +140,26 @@ def aius_sets(seeds_dir: Path = SEEDS_DIR) -> list[GoldSet]:
     ]
 
 
+def project_sets(seeds_dir: Path = SEEDS_DIR) -> list[GoldSet]:
+    """The project's own labelled papers as their two halves: dev first, check second."""
+    papers = _papers(_read(seeds_dir / "gold_project_papers.csv"), _read(seeds_dir / "gold_project_ptms.csv"))
+    halves = split_project(papers)
+    about = {"dev": "the rules are developed looking at these", "check": "only their scores are ever read"}
+    return [
+        GoldSet(
+            f"project-{half}",
+            "project",
+            half,
+            f"{half} set of the project's labels, {sum(h == half for h in halves.values())} of {len(papers)} papers of "
+            f"pmc-biotools-3k.zip, {about[half]}; LLM-assisted, a single pass, not human",
+            is_human=False,
+            has_stage=True,
+            papers={doi: paper for doi, paper in papers.items() if halves[doi] == half},
+        )
+        for half in ("dev", "check")
+    ]
+
+
 def load_gold_sets(which: str = "reference", seeds_dir: Path = SEEDS_DIR) -> list[GoldSet]:
     if which not in GOLD_CHOICES:
         raise ValueError(f"unknown gold set {which!r}: use {', '.join(GOLD_CHOICES)}")
@@ -145,3 +169,11 @@ def load_gold_sets(which: str = "reference", seeds_dir: Path = SEEDS_DIR) -> lis
     if which in ("aius", "all"):
         sets.extend(aius_sets(seeds_dir))
     return sets
+
+
+def project_papers(seeds_dir: Path = SEEDS_DIR) -> dict[str, GoldPaper]:
+    """The project's own labels (seeds/gold_project_*): 60 papers of pmc-biotools-3k.zip, whose texts are not bundled.
+
+    Not a gold set of `ptmreuse eval` (the warehouse does not hold those papers); benchmarks read them with a zip.
+    """
+    return _papers(_read(seeds_dir / "gold_project_papers.csv"), _read(seeds_dir / "gold_project_ptms.csv"))

@@ -26,7 +26,7 @@ from evaluation.predictions import (
     usage_totals,
 )
 from evaluation.report import print_agreement
-from warehouse.connect import connect
+from warehouse.connect import connect, warehouse_exists
 
 
 class EvaluationError(RuntimeError):
@@ -44,7 +44,7 @@ def evaluate_database(
     db_path: Path, run: str = "latest", gold: str = "reference", resamples: int = RESAMPLES, seed: int = SEED
 ) -> Evaluation:
     """Score the chosen configurations on the chosen gold sets and write raw.agreement_metrics."""
-    if not db_path.exists():
+    if not warehouse_exists(db_path):
         raise EvaluationError(f"no database at {db_path}: ingest, classify and build first")
     try:
         gold_sets = load_gold_sets(gold)

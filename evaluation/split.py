@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 Half = Literal["tuning", "frozen"]
+ProjectHalf = Literal["dev", "check"]
 TUNING: Half = "tuning"
 FROZEN: Half = "frozen"
 SPLIT_SALT = "ptmreuse-rules-split-v1:"
@@ -56,3 +57,15 @@ def split_reference(dois: Iterable[str]) -> dict[str, Half]:
     ordered = sorted(set(dois), key=_order_key)
     development = set(ordered[: len(ordered) // 2])
     return {doi: TUNING if doi in development or doi in NAMED_BEFORE_SPLIT else FROZEN for doi in ordered}
+
+
+# The project's own 60 labelled papers (seeds/gold_project_*) are split the same way, by their own salt: the first
+# 40 are `dev` (the rules are developed looking at them), the other 20 `check` (only their scores are ever read).
+PROJECT_SALT = "ptmreuse-project-split-v1:"
+PROJECT_DEV_SIZE = 40
+
+
+def split_project(dois: Iterable[str]) -> dict[str, ProjectHalf]:
+    """doi → dev | check for the project's labelled papers: ordered by sha256(PROJECT_SALT + doi), first 40 dev."""
+    ordered = sorted(set(dois), key=lambda doi: hashlib.sha256((PROJECT_SALT + doi).encode()).hexdigest())
+    return {doi: "dev" if index < PROJECT_DEV_SIZE else "check" for index, doi in enumerate(ordered)}

@@ -8,8 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import dlt
+from dlt.common.destination import Destination
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+from dlt.destinations.impl.ducklake.configuration import DuckLakeCredentials
 
+from warehouse.lake import ALIAS, configured_lake, install_extensions
 from warehouse.paths import dlt_pipelines_dir
 
 RAW_DATASET = "raw"
@@ -24,13 +27,24 @@ def duckdb_load_config() -> dict[str, str]:
     return {"memory_limit": DUCKDB_LOAD_MEMORY}
 
 
+def _destination(db_path: Path) -> Destination:
+    """The warehouse as a dlt destination: the DuckDB file, or the lake PTMREUSE_WAREHOUSE names."""
+    lake = configured_lake()
+    if lake is None:
+        return dlt.destinations.duckdb(DuckDbCredentials(str(db_path), global_config=duckdb_load_config()))
+    install_extensions()  # dlt's ATTACH loads them from DuckDB's extension folder
+    # the catalog's default schema holds the lake's tables, as when the lake is opened directly (warehouse/lake.py)
+    credentials = DuckLakeCredentials(ALIAS, metadata_schema="public", catalog=lake.catalog, storage=lake.data_path)
+    credentials.global_config = duckdb_load_config()
+    return dlt.destinations.ducklake(credentials)
+
+
 def make_pipeline(db_path: Path, name: str, dataset: str = RAW_DATASET) -> dlt.Pipeline:
-    """A dlt pipeline writing `dataset` of the DuckDB file at `db_path` (state kept beside that file)."""
+    """A dlt pipeline writing `dataset` of the warehouse (state kept beside `db_path`)."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    credentials = DuckDbCredentials(str(db_path), global_config=duckdb_load_config())
     return dlt.pipeline(
         pipeline_name=name,
-        destination=dlt.destinations.duckdb(credentials),
+        destination=_destination(db_path),
         dataset_name=dataset,
         pipelines_dir=str(dlt_pipelines_dir(db_path)),
     )

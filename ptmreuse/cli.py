@@ -10,8 +10,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ptmreuse.dbt import NoPapers, build_warehouse
+from ptmreuse.dbt import NoPapers, ThreadsOnLake, build_warehouse
 from ptmreuse.failures import PipelineGroup
+from warehouse.lake import LakeMisconfigured, configured_lake
 from warehouse.lock import WriterLock
 from warehouse.paths import database_path, quiet_telemetry
 
@@ -47,7 +48,14 @@ def _before_every_command(
     ),
 ) -> None:
     """One writer per warehouse: fail fast, with who holds it, instead of a DuckDB lock error mid-run."""
-    if ctx.resilient_parsing or ctx.invoked_subcommand in READ_ONLY_COMMANDS or "--help" in sys.argv:
+    if ctx.resilient_parsing or "--help" in sys.argv:
+        return
+    try:
+        configured_lake()  # a wrong PTMREUSE_WAREHOUSE stops every command before it starts
+    except LakeMisconfigured as error:
+        console.print(f"[red]{escape(str(error))}[/red]")
+        raise typer.Exit(2) from error
+    if ctx.invoked_subcommand in READ_ONLY_COMMANDS:
         return
     lock = WriterLock(database_path()).acquire()  # WarehouseBusy becomes one line and exit 3 (ptmreuse.failures)
     if lock.stale_holder:
@@ -337,7 +345,7 @@ def build(ctx: typer.Context) -> None:
     """Run `dbt build` on the same database; extra arguments go to dbt (e.g. `--select staging`)."""
     try:
         code = build_warehouse(database_path(), list(ctx.args), console)
-    except NoPapers as error:
+    except (NoPapers, ThreadsOnLake) as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
     if code != 0:

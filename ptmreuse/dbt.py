@@ -15,7 +15,8 @@ from rich.console import Console
 
 from warehouse import tables_in
 from warehouse.children import die_with_this_process
-from warehouse.connect import connect
+from warehouse.connect import connect, warehouse_exists
+from warehouse.lake import configured_lake
 from warehouse.lock import held_lock_fds
 from warehouse.paths import PROJECT_DIR, database_path, quiet_telemetry
 
@@ -25,6 +26,19 @@ NO_PAPERS = "no papers: run `ptmreuse ingest jats PATH` first"
 
 class NoPapers(Exception):
     """The warehouse has no papers: there is nothing to build marts from."""
+
+
+class ThreadsOnLake(Exception):
+    """More than one dbt thread asked for on the lake, which they corrupt (macros/require_one_thread_on_lake.sql)."""
+
+
+def _threads_asked(args: list[str]) -> int | None:
+    for position, arg in enumerate(args):
+        if arg == "--threads" and position + 1 < len(args) and args[position + 1].isdigit():
+            return int(args[position + 1])
+        if arg.startswith("--threads=") and arg.removeprefix("--threads=").isdigit():
+            return int(arg.removeprefix("--threads="))
+    return None
 
 
 def dbt_executable() -> str:
@@ -111,7 +125,7 @@ def _print_summary(lines: Iterable[str], console: Console) -> None:
 def has_papers(db_path: Path) -> bool:
     """Whether the warehouse holds papers. Opened for writing, as the build will: a process holding the file (even a
     read-only notebook) is reported at once (WarehouseBusy), not by dbt after it has parsed the project."""
-    if not db_path.exists():
+    if not warehouse_exists(db_path):
         return False
     with connect(db_path) as con:
         return "papers" in tables_in(con) and con.execute("select exists (select 1 from raw.papers)").fetchone()[0]
@@ -120,8 +134,15 @@ def has_papers(db_path: Path) -> bool:
 def build_warehouse(db_path: Path, args: list[str], console: Console, *, summary_only: bool = False) -> int:
     """`dbt build` as `ptmreuse build` and the demo run it; ends with which labels fed the marts.
 
-    Raises NoPapers at once on a warehouse without papers, before dbt starts.
+    Raises NoPapers at once on a warehouse without papers, and ThreadsOnLake for --threads > 1 on the lake, before
+    dbt starts (dbt's on-run-start refuses it too, for a plain `dbt build`).
     """
+    threads = _threads_asked(args)
+    if configured_lake() is not None and threads is not None and threads > 1:
+        raise ThreadsOnLake(
+            f"the lake builds with one thread, not {threads}: several threads corrupt a DuckLake catalog (ducklake "
+            "issue #1404); run again without --threads"
+        )
     if not has_papers(db_path):
         raise NoPapers(NO_PAPERS)
     code = run_dbt(["build", *args], db_path, summary=console if summary_only else None)

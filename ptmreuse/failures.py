@@ -123,7 +123,7 @@ class PipelineGroup(TyperGroup):
             _Interrupted.owner = os.getpid()
             signal.signal(signal.SIGINT, _Interrupted.handler)
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # a command's own exit, or a usage error typer prints itself
         except Exception as error:
@@ -133,6 +133,9 @@ class PipelineGroup(TyperGroup):
         finally:
             if handles_signals:
                 signal.signal(signal.SIGINT, previous)
+        if _Interrupted.seen:  # a library swallowed the KeyboardInterrupt: the run is still reported as interrupted
+            raise _one_line(None, command, verbose)
+        return result
 
 
 def _one_line(error: Exception | None, command: str, verbose: bool) -> typer.Exit:
@@ -146,7 +149,7 @@ def _one_line(error: Exception | None, command: str, verbose: bool) -> typer.Exi
         return typer.Exit(EXIT_BUSY)
     interrupted = error is None or _Interrupted.seen
     log = _log_traceback("interrupted" if interrupted else "failed")
-    if verbose:
+    if verbose and sys.exc_info()[0] is not None:
         errors.print_exception()
     where = f"traceback in {log}" if log else "the log could not be written"
     if interrupted:

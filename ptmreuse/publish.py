@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.connect import attach
+from warehouse.connect import attach, warehouse_exists
 
 PUBLISHED_NAME = "ptmreuse.duckdb"
 PARQUET_DIR = "parquet"
@@ -145,7 +145,7 @@ def publish(db_path: Path, target_dir: Path | None = None) -> PublishResult:
     Callers hold the writer lock (every `ptmreuse` command but check and report does), so publishes never overlap.
     """
     target_dir = target_dir or published_dir(db_path)
-    if not db_path.exists():
+    if not warehouse_exists(db_path):
         raise NothingToPublish(f"{db_path} does not exist: run `ptmreuse demo` or `ptmreuse build` first")
     target_dir.mkdir(parents=True, exist_ok=True)
     _sweep(target_dir)

@@ -17,6 +17,7 @@ import duckdb
 
 from warehouse import tables_in
 from warehouse.connect import connect as connect_warehouse
+from warehouse.connect import warehouse_exists
 
 # When the reference seed is missing (it comes with dbt build), the fields the mart itself flags.
 _NS_FIELDS_FALLBACK = (
@@ -53,7 +54,7 @@ class Field:
 @contextmanager
 def connect(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse, read-only; `WarehouseBusy` when a writer holds the file (warehouse.connect says who)."""
-    if not db_path.exists():
+    if not warehouse_exists(db_path):
         raise ReportError(f"no warehouse at {db_path}: run `ptmreuse demo` (or ingest, classify and build) first")
     with connect_warehouse(db_path, read_only=True) as con:
         if not has_table(con, "marts", "papers"):
@@ -233,6 +234,7 @@ def classifier_agreement(con: duckdb.DuckDBPyConnection) -> list[dict] | None:
     return _dicts(
         con,
         "select run_configuration, run_id, protocol, backend, model, gold_set, gold_labels, task, metric, value,"
-        " ci_low, ci_high, n, description from marts.classifier_agreement where task <> 'usage'"
+        " ci_low, ci_high, n, description from marts.classifier_agreement"
+        " where task <> 'usage' and not task like '%_confusion' and not task like '%_correction'"
         " order by gold_set desc, run_configuration",
     )

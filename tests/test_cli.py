@@ -119,3 +119,31 @@ def test_ctrl_c_while_the_command_loads_or_starts_dbt_is_one_line(after: float, 
     assert build.returncode == 130 and "Traceback" not in out, out
     (line,) = [line for line in out.splitlines() if line.strip() and not line.startswith("note:")]
     assert line.startswith("interrupted: ") and ("nothing is half-done" in line or "re-run the same command" in line)
+
+
+def test_a_ctrl_c_a_library_swallows_still_ends_the_command_as_interrupted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB swallows a KeyboardInterrupt raised while it imports pandas lazily; the command must not end as done."""
+    import typer
+
+    from ptmreuse.failures import PipelineGroup
+
+    monkeypatch.setenv("PTMREUSE_DB", str(tmp_path / "w.duckdb"))  # the traceback log goes beside it
+    demo = typer.Typer(cls=PipelineGroup)
+
+    @demo.command()
+    def swallow() -> None:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)  # the handler runs here and raises KeyboardInterrupt
+        except BaseException:  # what the library does
+            pass
+
+    @demo.command()
+    def other() -> None:  # two commands, so that `swallow` is a sub-command as in ptmreuse
+        pass
+
+    result = CliRunner().invoke(demo, ["swallow"])
+    assert result.exit_code == 130
+    assert "interrupted" in result.output

@@ -107,9 +107,9 @@ def test_a_trial_run_or_a_failed_run_replaces_the_labels_only_when_chosen(
     quiet = Console(quiet=True)
     with FaultServer() as server:  # answers like a cooperative model
         trial = classify(db, ClassifyRequest(model="trial", base_url=server.base_url, limit=2, **llm), quiet)
-    with FaultServer(FaultScript(faults=deque(["malformed"] * 100))) as server:  # every answer unparseable
-        with pytest.raises(RunFailed):  # the run says it failed; its failed calls are recorded
-            classify(db, ClassifyRequest(model="broken", base_url=server.base_url, **llm), quiet)
+    broken = FaultScript(faults=deque(["malformed"] * 100))  # every answer unparseable
+    with FaultServer(broken) as server, pytest.raises(RunFailed):  # the run fails; its failed calls are recorded
+        classify(db, ClassifyRequest(model="broken", base_url=server.base_url, **llm), quiet)
 
     result = dbt("run")
     assert result.returncode == 0, result.stdout[-3000:]

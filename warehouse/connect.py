@@ -4,6 +4,9 @@ DuckDB admits one read-write process, or any number of read-only ones, per file;
 error deep in a traceback. `connect` (and `attach`, for a warehouse read from another database) turns that into
 `WarehouseBusy` naming the holder: the ptmreuse command that holds the writer lock (warehouse.lock) when the
 process DuckDB names is that command or its dbt child, or else that process (a notebook, a BI tool, the DuckDB CLI).
+
+When PTMREUSE_WAREHOUSE names a DuckLake (warehouse/lake.py), both open the lake instead of the file: the same SQL
+runs on it, and `db_path` only places what stays local (the lock, logs, dlt's state, the published copy).
 """
 
 from __future__ import annotations
@@ -17,6 +20,12 @@ from typing import Any
 
 import duckdb
 
+# DuckDB imports pandas (and numpy) lazily, the first time a query binds parameters, and swallows any error raised
+# by that import, a KeyboardInterrupt included: a Ctrl-C then was lost and the command ran on. Imported here, with
+# the command's own modules, a Ctrl-C during the import stops the command like any other.
+import pandas  # noqa: F401
+
+from warehouse.lake import configured_lake, load_extensions, open_lake
 from warehouse.lock import WarehouseBusy, read_holder
 from warehouse.secrets import redact
 
@@ -88,6 +97,23 @@ def _busy_or_missing(db_path: Path, error: duckdb.IOException, read_only: bool) 
     return None
 
 
+def warehouse_exists(db_path: Path) -> bool:
+    """Whether there is a warehouse to read: the file, or a configured lake (created on first use)."""
+    return configured_lake() is not None or db_path.exists()
+
+
+def _open_file(db_path: Path, *, read_only: bool, config: dict[str, Any] | None) -> duckdb.DuckDBPyConnection:
+    real = db_path.resolve()
+    if not read_only:
+        real.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(real), read_only=read_only, config=config or {})
+    except duckdb.IOException as error:
+        if (clear := _busy_or_missing(db_path, error, read_only)) is not None:
+            raise clear from None
+        raise
+
+
 @contextmanager
 def connect(
     db_path: Path, *, read_only: bool = False, config: dict[str, Any] | None = None
@@ -97,15 +123,10 @@ def connect(
     The real path is opened, as the writer lock keys it: DuckDB resolves a symlink to an existing file itself, but
     keeps the write-ahead log of a file it creates beside the link, where it never looks once the file exists.
     """
-    real = db_path.resolve()
-    if not read_only:
-        real.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(real), read_only=read_only, config=config or {})
-    except duckdb.IOException as error:
-        if (clear := _busy_or_missing(db_path, error, read_only)) is not None:
-            raise clear from None
-        raise
+    if (lake := configured_lake()) is not None:
+        con = open_lake(lake, read_only=read_only, config=config)
+    else:
+        con = _open_file(db_path, read_only=read_only, config=config)
     try:
         yield con
     finally:
@@ -114,6 +135,10 @@ def connect(
 
 def attach(con: duckdb.DuckDBPyConnection, db_path: Path, alias: str, *, read_only: bool = True) -> None:
     """ATTACH the warehouse to another database's connection (e.g. the published copy), with the same errors."""
+    if (lake := configured_lake()) is not None:
+        load_extensions(con)
+        con.execute(lake.attach_sql(alias, read_only=read_only))
+        return
     path = str(db_path.resolve()).replace("'", "''")  # ATTACH takes no bound parameters
     mode = " (read_only)" if read_only else ""
     try:

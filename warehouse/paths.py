@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from warehouse.lake import configured_lake
+
 PROJECT_DIR = Path(os.environ.get("PTMREUSE_PROJECT_DIR", Path(__file__).resolve().parent.parent))
 DEFAULT_DB = "data/warehouse.duckdb"
 SAMPLE_CORPUS = PROJECT_DIR / "corpus" / "sample-jats.zip"
@@ -20,8 +22,9 @@ def database_path() -> Path:
 
 
 def dlt_pipelines_dir(db_path: Path) -> Path:
-    """dlt keeps pipeline state beside the database it loads, so two databases never share state."""
-    return db_path.parent / ".dlt" / db_path.stem
+    """dlt keeps pipeline state beside the database it loads, so two databases (or lakes) never share state."""
+    lake = configured_lake()
+    return db_path.parent / ".dlt" / (db_path.stem if lake is None else f"lake-{lake.key}")
 
 
 def quiet_telemetry() -> None:

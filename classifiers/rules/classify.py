@@ -20,13 +20,23 @@ from classifiers.taxonomy import BinaryDecision, PaperLabels, PtmList, PtmMentio
 
 from .catalogue import Alias, CatalogueEntry, load_catalogue
 from .lexicon import scan
-from .names import NameCandidate, candidates, generic_abbreviations, name_key
-from .negation import Reading, reading
+from .names import (
+    JOINED_WORD,
+    NOT_MODELS,
+    NameCandidate,
+    candidates,
+    generic_abbreviations,
+    in_url,
+    name_key,
+    not_a_model_after,
+    resource_names,
+)
+from .negation import Reading, mention_reading, reading
 from .patterns import ADAPTATION, PRETRAINED, reuse_pattern
 from .phrases import Phrase, PhraseIndex, lower_same_length
 from .stages import stage
 from .text import Block, Sentence, fold, iter_blocks, sentence_spans
-from .vocabulary import STRONG, Term
+from .vocabulary import PHRASES, STRONG, Term
 
 # Methods carry the most weight; introduction and discussion mostly describe other people's work, so there a
 # sentence only counts when it is about the authors' own use.
@@ -47,6 +57,9 @@ DL_THRESHOLD = 2.0  # weighted evidence needed for uses_dl, at least one strong 
 PTM_THRESHOLD = 0.9
 MAX_PTMS = PtmList.model_fields["ptms"].metadata[0].max_length
 NAME_WINDOW = 60  # a name found in the text is tied to deep learning by a strong term this close to it
+# A reuse cue counts for a model when it is this close to a mention ("we fine-tuned X"): a long sentence naming
+# several models says how each was reused near its name.
+PATTERN_WINDOW = 60
 _FORMS = {
     ReusePattern.CONCEPTUAL: "published architecture re-created and trained on the study's data",
     ReusePattern.ADAPTATION: "pre-trained weights adapted (fine-tuned / transfer learning) to the study's data",
@@ -58,13 +71,6 @@ _OWN_MODEL_BEFORE = re.compile(
     r"\b(?:we|here,? we|this (?:paper|study|work|article))\s+(?:have\s+)?(?:developed|develop|present|presented|"
     r"introduce|introduced|describe|propose|proposed|created|designed|named|call|called|term)\b[^.;]{0,60}$|"
     r"\b(?:the|our) (?:proposed|presented|novel|new)\s+(?:[\w-]+\s){0,3}?$",
-    re.IGNORECASE,
-)
-# Just before a mention: the model is described or compared in design, not used ("similar to X", "inspired by X",
-# "ColabFold, a notebook-based implementation of AlphaFold2").
-_DESCRIBED_BEFORE = re.compile(
-    r"\b(?:similar to|inspired by|analogous to|unlike|in contrast to)\s[^;:]{0,50}$|"
-    r",\s(?:a|an)\s[^,;]{0,40}\b(?:implementation|version|wrapper|extension|variant|successor|port) of\s(?:the\s)?$",
     re.IGNORECASE,
 )
 _OWN_MODEL_AFTER = re.compile(
@@ -81,7 +87,9 @@ class _Candidate:
     own_model: bool = False  # the paper presents it as its own new model
     outside_tables: bool = False
     surfaces: Counter[str] = field(default_factory=Counter)
+    full_names: Counter[str] = field(default_factory=Counter)  # surfaces naming it with its backbone
     sentences: list[tuple[float, Sentence]] = field(default_factory=list)
+    windows: list[str] = field(default_factory=list)  # the words around each counted mention: its pattern cues
 
 
 @dataclass
@@ -154,14 +162,19 @@ def _presents_own(folded: str, start: int, end: int) -> bool:
 
 
 def _drop_generic(candidates: dict[str, _Candidate]) -> dict[str, _Candidate]:
-    """'ResNet' beside 'ResNet-50' (or 'YOLO' beside 'YOLOv5') is one model named loosely: keep the specific.
+    """'ResNet' beside 'ResNet-50' (or 'YOLO' beside 'YOLOv5', 'R-CNN' beside 'Mask R-CNN') is one model named
+    loosely: keep the specific.
     (A tool derived from a catalogue model, "SPOT-1D-LM", does not make "SPOT-1D" loose.)"""
     keys = {name: re.sub(r"[\W_]", "", name.lower()) for name in candidates}
+    tails = {name: f" {name.lower()}" for name in candidates}  # "Mask R-CNN" ends with " r-cnn"; "ProtBERT" not "bert"
     specific = [name for name, c in candidates.items() if c.entry is not None and name == c.entry.canonical_name]
     return {
         name: candidate
         for name, candidate in candidates.items()
-        if not any(other != name and keys[other].startswith(keys[name]) for other in specific)
+        if not any(
+            other != name and (keys[other].startswith(keys[name]) or other.lower().endswith(tails[name]))
+            for other in specific
+        )
     }
 
 
@@ -210,6 +223,7 @@ def classify_paper(doc: PaperDocument) -> PaperLabels:
     found: dict[str, _Candidate] = {}
     names: dict[str, NameCandidate] = {}
     generic: set[str] = set()
+    short_names: dict[str, str] = {}  # key of a short name → key of the long name it abbreviates
     known = _catalogue_keys()
     for record in paper.sentences():
         sentence, weight = record.sentence, record.weight
@@ -224,16 +238,26 @@ def classify_paper(doc: PaperDocument) -> PaperLabels:
                 dl_sentences.append((weight * min(score, 2.0) + bonus, sentence))
             if record.terms and (ADAPTATION.search(sentence.folded) or PRETRAINED.search(sentence.folded)):
                 reuse_sentences.append((weight, sentence))
-        for start, end, alias in record.models:
-            key, end = _derived_name(sentence.folded, start, end, alias.entry.canonical_name)
-            _add(found, key, alias.entry, sentence.text[start:end], record, start, end, title)
+        for start, end, alias, composite in _composites(sentence.folded, record.models):
+            if not_a_model_after(sentence.folded[end : end + 80]):
+                continue
+            key, end = _derived_name(sentence, start, end, alias.entry.canonical_name)
+            start, key = _named_variant(sentence.folded, start, end, key)
+            _add(found, key, alias.entry, sentence.text[start:end], record, start, end, title, full_name=composite)
         if record.terms or record.models:
             generic |= generic_abbreviations(sentence.folded)
-            for name in candidates(sentence.folded):
+            short_names.update(_short_names(sentence.folded))
+            for name in candidates(sentence.folded, sentence.text):
                 key = name_key(name.name)
                 if key not in known and not _inside_model(name, record) and _tied(name, record):
                     names.setdefault(key, name)
+    if names:
+        generic |= resource_names(paper.folded)
     _add_name_mentions(paper, {key: name for key, name in names.items() if key not in generic}, found)
+    _merge_short_names(found, short_names)
+    for key in _own_tools(title):  # "ColabFold: …": the paper's tool, and "ColabFold-AlphaFold2" a setting of it
+        for name, candidate in found.items():
+            candidate.own_model |= name_key(name).startswith(key)
 
     accepted = _drop_generic(
         {
@@ -278,21 +302,79 @@ _EXTENSION = re.compile(r"(?:-[A-Za-z0-9]+)+")
 _VARIANT = r"base|large|small|tiny|medium|xl|xxl|uncased|cased|v?\d+(?:\.\d+)*[a-z]?|\d+[mbk]"  # part of the name
 _DESCRIPTOR = (  # not part of the name
     r"based|like|derived|style|type|generated|predicted|trained|pretrained|encoded|embeddings?|features?|models?|"
-    r"net|network|layers?|backbone|encoder|decoder|architecture|server|web|db|database"
+    r"net|network|layers?|backbone|encoder|decoder|architecture|server|web|db|database|normali[sz]ed|processed|"
+    r"corrected|inspired|tools|toolkit|package|lib|library"
 )
-_SAME_MODEL_EXTENSION = re.compile(rf"^((?:-(?:{_VARIANT}))*)(?:-(?:{_DESCRIPTOR}|{_VARIANT}))*$", re.IGNORECASE)
+_SAME_MODEL_EXTENSION = re.compile(
+    rf"^((?:-(?:{_VARIANT}))*)(?:-(?:(?:{_DESCRIPTOR})\d*|{_VARIANT}))*$", re.IGNORECASE
+)  # a descriptor may carry a superscript citation ("SchNet-based4")
 
 
-def _derived_name(folded: str, start: int, end: int, canonical: str) -> tuple[str, int]:
+_COMPOSITE_GAP = re.compile(r"[ -]|\s\([^()]{1,80}\)\s")
+
+
+def _composites(folded: str, models: list[tuple[int, int, Alias]]) -> list[tuple[int, int, Alias, bool]]:
+    """Catalogue names written back to back name one model ("Faster R-CNN ResNet-50 FPN", "Faster R-CNN (region-based
+    CNN) ResNet-50 FPN": a detector with its backbone): one mention, under the first name, spanning them all."""
+    joined: list[tuple[int, int, Alias, bool]] = []
+    for start, end, alias in sorted(models, key=lambda model: model[0]):
+        # (two spellings of one model side by side, "skip-gram word2vec", stay two mentions of it)
+        if joined and alias.entry != joined[-1][2].entry and _COMPOSITE_GAP.fullmatch(folded[joined[-1][1] : start]):
+            joined[-1] = (joined[-1][0], end, joined[-1][2], True)
+        else:
+            joined.append((start, end, alias, False))
+    return joined
+
+
+# A title opening with one name and a colon ("ColabFold: making protein folding accessible to all") presents the
+# paper's own tool; these openings do not.
+_TITLE_TOOL = re.compile(r"^\s*([A-Za-z][\w.+-]{2,})\s?:")
+_TITLE_WORDS = """
+review correction erratum editorial commentary perspective opinion retraction comment letter preface introduction
+research methods protocol tutorial primer update
+"""
+
+
+def _own_tools(title: str) -> set[str]:
+    match = _TITLE_TOOL.match(title)
+    if match is None or match.group(1).lower() in _TITLE_WORDS.split():
+        return set()
+    return {name_key(match.group(1))}
+
+
+# "the Dense V-net", "our Stacked DenseNet model": a capitalised word inside a sentence, right before a catalogue
+# name, makes another model's name (a variant of it), unless it is a framework or a word that is never a name.
+_VARIANT_PREFIX = re.compile(r"(?<=[a-z,] )([A-Z][a-z]{3,}) $")
+
+
+def _named_variant(folded: str, start: int, end: int, key: str) -> tuple[int, str]:
+    """The start and key of a catalogue mention, widened to a variant's name written before it."""
+    prefix = _VARIANT_PREFIX.search(folded, max(0, start - 20), start)
+    if prefix is None or prefix.group(1).lower() in NOT_MODELS or _FRAMEWORK.fullmatch(prefix.group(1)):
+        return start, key
+    before = folded[max(0, prefix.start(1) - 30) : prefix.start(1)].split()
+    word = before[-1].strip(",") if before else ""
+    if word and not word.islower() and word not in ("Our", "The", "A", "An", "This"):  # "Deeply Supervised ResUNet"
+        return start, key
+    return prefix.start(1), name_key(folded[prefix.start(1) : end])
+
+
+def _derived_name(sentence: Sentence, start: int, end: int, canonical: str) -> tuple[str, int]:
     """The key and end of a catalogue mention: its canonical name (the surface keeps a size or version suffix),
-    or a derived tool's own name."""
+    or a derived tool's own name (not across an em dash: "AlphaFold—and")."""
+    folded = sentence.folded
     extension = _EXTENSION.match(folded, end)
-    if extension is None:
+    if extension is None or JOINED_WORD.match(extension.group(0)) or sentence.text[end : end + 1] == "\u2014":
         return canonical, end
     same = _SAME_MODEL_EXTENSION.match(extension.group(0))
     if same:
         return canonical, end + len(same.group(1))
     return name_key(folded[start : extension.end()]), extension.end()
+
+
+_FRAMEWORK = re.compile(
+    "|".join(re.escape(p.text) for p in PHRASES if p.payload.name in ("framework", "ImageNet")), re.IGNORECASE
+)
 
 
 @cache
@@ -315,16 +397,18 @@ def _add(
     end: int,
     title: str,
     architecture: bool = False,
+    full_name: bool = False,
 ) -> None:
     """One mention of a model: counted when the sentence speaks of the authors' own use."""
     sentence = record.sentence
+    if in_url(sentence.folded, start):
+        return
     candidate = found.setdefault(key, _Candidate(entry, architecture))
-    # A catalogue model is the paper's own only when the title names it too (the Cellpose paper presents Cellpose).
-    if entry is None or surface.lower() in title.lower():
+    # A catalogue model is the paper's own only when the title names it too (the Cellpose paper presents Cellpose);
+    # a name derived from it ("Stacked DenseNet", "SPOT-1D-LM") may be the paper's own like any other.
+    if entry is None or key != entry.canonical_name or surface.lower() in title.lower():
         candidate.own_model |= _presents_own(sentence.folded, start, end)
-    how = reading(sentence.folded, start)
-    if how == Reading.OWN_USE and _DESCRIBED_BEFORE.search(sentence.folded[max(0, start - 70) : start]):
-        how = Reading.CITED
+    how = mention_reading(sentence.folded, start, end)
     if not _counts(sentence, how):
         return
     in_table = sentence.kind == "table_caption"
@@ -332,7 +416,55 @@ def _add(
     candidate.own_use |= how == Reading.OWN_USE and not in_table
     candidate.outside_tables |= not in_table
     candidate.surfaces[surface] += 1
+    if full_name:
+        candidate.full_names[surface] += 1
     candidate.sentences.append((record.weight + (0.5 if how == Reading.OWN_USE else 0.0), sentence))
+    first = sentence.folded.rfind(" ", 0, max(0, start - PATTERN_WINDOW)) + 1  # whole words: "pre-trained"
+    last = sentence.folded.find(" ", end + PATTERN_WINDOW)
+    candidate.windows.append(sentence.folded[first : last if last >= 0 else len(sentence.folded)])
+
+
+# "DeepVirFinder (18) (DVF)", "DeepMetaPSICOV (DMP)": a short name in parentheses right after a long one.
+_SHORT_NAME = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,11})\)")
+_LONG_NAME = re.compile(r"([A-Za-z][\w.+-]*[A-Za-z0-9])\s(?:\(\d{1,3}\)\s|\[\d{1,3}(?:[,-]\d{1,3})*\]\s)?$")
+
+
+_CITED_NAME = re.compile(r"^(.*[a-z])\d{2,3}$")
+
+
+def _short_names(folded: str) -> dict[str, str]:
+    pairs = {}
+    for short in _SHORT_NAME.finditer(folded):
+        long = _LONG_NAME.search(folded, max(0, short.start() - 80), short.start())
+        if long is not None:
+            pairs[name_key(short.group(1))] = name_key(long.group(1))
+    return pairs
+
+
+def _merge_short_names(found: dict[str, _Candidate], short_names: dict[str, str]) -> None:
+    """One model under its name and its abbreviation is one entry, under the name; so is a name found in the text
+    with a superscript citation run into it ("DeepGO38" beside "DeepGO")."""
+    by_key = {name_key(key): key for key in found}
+    for key in list(found):
+        cited = _CITED_NAME.match(key)
+        if found[key].entry is None and cited and cited.group(1) in by_key and by_key[cited.group(1)] in found:
+            short_names[key] = cited.group(1)
+    for candidate_key, candidate in found.items():
+        for surface in candidate.surfaces:
+            by_key.setdefault(name_key(surface), candidate_key)
+    for short, long in short_names.items():
+        short_key, long_key = by_key.get(short), by_key.get(long)
+        if short_key is None or long_key is None or short_key == long_key or short_key not in found:
+            continue
+        if long_key not in found:
+            continue
+        merged, gone = found[long_key], found.pop(short_key)
+        merged.weight += gone.weight
+        merged.own_use |= gone.own_use
+        merged.own_model |= gone.own_model
+        merged.outside_tables |= gone.outside_tables
+        merged.sentences += gone.sentences
+        merged.windows += gone.windows
 
 
 def _add_name_mentions(paper: _Paper, names: dict[str, NameCandidate], found: dict[str, _Candidate]) -> None:
@@ -354,15 +486,49 @@ def _add_name_mentions(paper: _Paper, names: dict[str, NameCandidate], found: di
         _add(found, hit.phrase.payload, None, surface, record, start, end, "", name.architecture)
 
 
+_COMPARISON = re.compile(
+    r"\bcompar(?:e|ed|ing|ison)\b|\boutperform\w*|\bbaselines?\b|\bcompetitors?\b|\bcompeting\b|"
+    r"\bstate-of-the-art\b|\bbenchmark\w*|\bexisting (?:methods|tools|models)\b",
+    re.IGNORECASE,
+)
+_DATABASE_SUFFIX = re.compile(r"(?<=\w)[\s-]?(?:DB|[Dd]atabase)$")
+
+
+def _display_name(surface: str, entry: CatalogueEntry | None) -> str:
+    """A catalogue model's name without an acronym's plural ("CycleGANs" → "CycleGAN"); a database of its
+    predictions names the model ("AlphaFoldDB" → "AlphaFold": precomputed predictions are the model's, codebook)."""
+    if entry is None:
+        return surface
+    if _DATABASE_SUFFIX.search(surface):
+        return entry.canonical_name
+    if re.search(r"[A-Z]s$", surface) and not entry.canonical_name.endswith("s"):
+        return surface[:-1]
+    return surface
+
+
+def _name_shaped(surface: str) -> bool:
+    return any(char.isupper() or char.isdigit() for char in surface)
+
+
 def _mention(candidate: _Candidate) -> PtmMention:
-    context = " ".join(sentence.folded for _, sentence in candidate.sentences)
+    context = " | ".join(candidate.windows)
     if candidate.entry is not None:
         kind, default = candidate.entry.kind, candidate.entry.default_pattern
     else:
         kind, default = ("architecture", "conceptual") if candidate.architecture else ("tool", "deployment")
-    pattern = reuse_pattern(context, kind, default)
+        if not candidate.architecture and all(_COMPARISON.search(window) for window in candidate.windows):
+            kind = "baseline"  # a model the catalogue does not know, only ever named as what the study beats
+    pattern = reuse_pattern(context, " ".join(sentence.folded for _, sentence in candidate.sentences), kind, default)
     strongest = sorted(candidate.sentences, key=lambda pair: -pair[0])[:3]
-    name = max(candidate.surfaces.items(), key=lambda item: (item[1], len(item[0])))[0][:200]
+    # The name as the paper writes it most often; in full (with its backbone) where the paper once does.
+    surfaces = candidate.full_names or candidate.surfaces
+    # Spellings that differ only in case count together ("scVI", "scvi"); among equals, a name-shaped spelling
+    # ("word2vec" over "skip gram"), then the longest; within a case group, the one with capitals.
+    counts: Counter[str] = Counter()
+    for surface, count in surfaces.items():
+        counts[surface.lower()] += count
+    best = max(surfaces, key=lambda s: (counts[s.lower()], _name_shaped(s), len(s), s != s.lower()))
+    name = _display_name(best, candidate.entry)[:200]
     return PtmMention(
         name=name,
         reuse_pattern=pattern,

@@ -12,8 +12,11 @@ import re
 from dataclasses import dataclass
 
 # A name: letters, digits and inner hyphens/underscores/dots, starting with a letter ("SPOT-1D-LM", "IDSL_MINT").
+# A dot joins only before a small letter or digit ("idtracker.ai", "v2.1"): "objects.TasselNet" is a missing space.
 # Every candidate has a capital or a digit somewhere, which the lookahead checks in C: most words have neither.
-_NAME = re.compile(r"(?<![\w\-./])(?=[\w.+-]*[A-Z0-9])([A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*(?:\+\+)?)(?![\w])")
+_NAME = re.compile(
+    r"(?<![\w\-./])(?=[\w.+-]*[A-Z0-9])([A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+|\.[a-z0-9][A-Za-z0-9]*)*(?:\+\+)?)(?![\w])"
+)
 # The morphology of deep tools and architectures.
 _MORPHOLOGY = re.compile(
     r"^(?:[Dd]eep|DEEP)[-_]?[A-Z0-9]|[a-z0-9][-]?(?:Net|NET)(?:\d+|\+\+|v\d)?$|^[A-Za-z]{1,2}-?net$|"
@@ -24,14 +27,36 @@ _MORPHOLOGY = re.compile(
 # A name written with a suffix that is not part of it ("DeepCNF-based", "CNN-like").
 _SUFFIX = re.compile(
     r"-(?:based|like|derived|style|type|specific|driven|inspired|powered|predicted|generated|trained|encoded|"
-    r"embedded|embeddings?|features?)$",
+    r"embedded|embeddings?|features?|layers?|blocks?|modules?)\d*$",
     re.IGNORECASE,
 )
-# A name followed by one of these is a data set or a library, not a model.
+# A word joined to a name by a dash that is punctuation ("AlphaFold—and", folded to a hyphen), or a superscript
+# citation run into a name ("Cellpose13", "DeepFlow23–25"): not part of the name.
+JOINED_WORD = re.compile(r"-(?:and|or|but|the|with|which|that|from|for|to|in|of|is|are|was|were|as|its)(?:-.*)?$")
+_SUPERSCRIPT = re.compile(r"(?<=[a-z])(?:\d{1,3}(?:[-,]\d{1,3})+|\d{2,3})$")
+# Names of building blocks ("convBlocks") are not models.
+_BLOCK = re.compile(r"(?:Blocks?|Layers?|Modules?|Cells?)$")
+# A name followed by one of these is a data set or a library ("the KEGG RPAIR database"), not a model; one followed
+# by "=" is a symbol.
 _NOT_A_MODEL_AFTER = re.compile(
-    r"^\s(?:database|dataset|data set|data|corpus|repository|library|package|toolkit|benchmark|consortium|project|"
-    r"challenge|competition|format|file)s?\b",
+    r"^(?:\s[A-Z][\w-]*)?\s(?:database|dataset|data set|data|corpus|repository|library|package|toolkit|benchmark|"
+    r"consortium|project|challenge|competition|format|file|experiment|assay|callback|function|class|object)s?\b|"
+    r"^\sas (?:the |a )?(?:[\w-]+\s)?(?:backend|framework|library)\b|^\s?=",
     re.IGNORECASE,
+)
+# After a catalogue name: a data set, a benchmark, a file format, a software library or hardware of that name
+# ("the COCO dataset", "PyTorch, MMDetection and Detectron2 libraries", "a 2 TB SSD disk", "VGG Image Annotator").
+# Not "database" or "server": the AlphaFold database and the SignalP server are uses of their models (codebook).
+_NOT_A_CATALOGUED_MODEL_AFTER = re.compile(
+    r"^(?:,?\s(?:and\s|or\s)?[A-Z][\w.+-]*){0,3}\s(?:datasets?|data sets?|corpus|corpora|benchmarks?|challenges?|"
+    r"competitions?|formats?|files?|librar(?:y|ies)|frameworks?|toolbox(?:es)?|disks?|drives?|storage|projects?|"
+    r"consortium|initiative|repositor(?:y|ies)|GitHub|experiments?|assays?|peaks?|reads|"
+    r"[Ii]mage [Aa]nnotator)\b|^\sas (?:the |a )?(?:[\w-]+\s)?(?:backend|framework|library)\b"
+)  # case-sensitive: the names listed before the noun are capitalised
+# Before a name: it is one of the software libraries listed ("the medical imaging libraries NiBabel and SimpleITK").
+_LIBRARY_BEFORE = re.compile(
+    r"\b(?:librar(?:y|ies)|packages?|toolkits?|toolbox(?:es)?|frameworks?)\s(?:[A-Z][\w.+-]*(?:,\s|,?\sand\s|,?\sor\s))"
+    r"{0,3}$"
 )
 # Words a generic deep-learning term is made of: an acronym spelled out in these ("fully connected network (FCN)",
 # "convolutional recurrent neural networks (CRNN)") names the kind of network, not a model.
@@ -77,8 +102,13 @@ ROC AUROC AUPRC PRC MSE RMSE MAE MCC ACC TPR FPR SVM SVMs RF KNN XGBoost PCA UMA
 ConceptNet ProteinNet PhysioNet GeneNet HumanNet CellNet BioNet CIFAR-10 CIFAR-100 MNIST COCO PyTorch TensorFlow Keras
 CUDA cuDNN NVIDIA DeepMind OpenAI Google Microsoft Facebook GitHub Python MATLAB Linux Ubuntu Windows DNA RNA mRNA PCR
 SNP SNPs GWAS Transformer Transformers NumPy SciPy scikit-learn Pandas SHAP LIME DeepLIFT DeepExplain DeepChem Captum
-Grad-CAM GradCAM DGL PyG CVAE cGAN CGAN
+Grad-CAM GradCAM DGL PyG CVAE cGAN CGAN BLSTM BLSTMs ConvNet ConvNets FCN FCNs FCNN F-CNN pLM pLMs
+HuggingFace PaddlePaddle MMDetection MatConvNet OpenCV JAX Flax spaCy NLTK Scikit-Learn Lightning MoleculeNet SMILES
+ChEMBL UniProt PDB TCGA GDSC CASP CAFA CAMEO SimpleITK ITK NiBabel MONAI NiftyNet DLTK CatBoost LightGBM ElasticNet
+ARI NMI AUPR DQN DDQN deep-Q FID SSIM PSNR LPIPS QTL eQTL DTI PPI SNV CNV KEGG NER OCR
 """
+# Rounds of community benchmarks ("CASP13", "CAFA3"): experiments, not models. Nucleic acids ("lncRNAs", "cfDNA").
+_BENCHMARK_ROUND = re.compile(r"^(?:CASP|CAFA|CAPRI|CAMEO|DREAM)\d*$|^[a-z]{1,5}(?:RNA|DNA)s?$")
 NOT_MODELS = frozenset(word.lower() for word in _NOT_MODELS.split())
 
 
@@ -95,22 +125,29 @@ def is_model_shaped(name: str) -> bool:
     return bool(_MORPHOLOGY.search(name))
 
 
-def candidates(folded: str) -> list[NameCandidate]:
-    """Names in one sentence that the sentence presents as a model or tool (not yet checked for deep learning)."""
+def candidates(folded: str, text: str | None = None) -> list[NameCandidate]:
+    """Names in one sentence that the sentence presents as a model or tool (not yet checked for deep learning).
+    `text` is the sentence before folding: an em dash there ends a name ("DeepFRI—a graph network")."""
     found: list[NameCandidate] = []
     for match in _NAME.finditer(folded):
         name = match.group(1)
+        if text is not None and "\u2014" in text[match.start() : match.end()]:
+            name = name[: text.index("\u2014", match.start()) - match.start()]
         if name.isalpha() and len(name) > 5 and name[1:].islower():
             continue  # a capitalised word ("Moreover", "Twofold")
-        name = _SUFFIX.sub("", name) if "-" in name else name
+        name = _SUFFIX.sub("", JOINED_WORD.sub("", name)) if "-" in name else name
+        name = _SUPERSCRIPT.sub("", name)
         if len(name) < 3 or _generic(name) or _spelled_out_generic(name, folded[: match.start()]):
+            continue
+        if _BENCHMARK_ROUND.match(name) or _BLOCK.search(name) or in_url(folded, match.start()):
             continue
         morphology = is_model_shaped(name) and not name.islower()
         if not morphology and not _SHAPE.search(name):
             continue
         after = folded[match.end() : match.end() + 90]
-        if _NOT_A_MODEL_AFTER.match(after):
-            continue
+        preceding = folded[max(0, match.start() - 80) : match.start()]
+        if _NOT_A_MODEL_AFTER.match(after) or _LIBRARY_BEFORE.search(preceding) or preceding.rstrip().endswith("="):
+            continue  # "… as the RL framework", "the libraries NiBabel and SimpleITK", "K = EVAE"
         before = folded[max(0, match.start() - 70) : match.start()].rstrip("\"'\u201c\u2018")  # ‘ItClust’
         presented = bool(
             _CITATION.match(after) or _VERSION.match(after) or _APPOSITION.match(after) or _USED.search(before)
@@ -120,6 +157,39 @@ def candidates(folded: str) -> list[NameCandidate]:
             end = match.start() + len(name)
             found.append(NameCandidate(name, match.start(), end, morphology, _is_architecture(name)))
     return found
+
+
+# Anywhere in the paper: a name followed by "database" or "dataset" ("the IEDB database") names a resource there.
+# Found from the resource word back (the word is rare; a pattern starting at every name would read every word).
+_RESOURCE_WORD = re.compile(r"\s(?:database|dataset|data set|corpus|repository|knowledgebase|atlas)(?:es|s)?\b")
+_NAME_SHAPED = re.compile(r"[A-Za-z][\w.+-]*[A-Z][\w.+-]*$")
+
+
+def resource_names(folded: str) -> set[str]:
+    """Keys of the names a text uses for databases and data sets: not models anywhere in it."""
+    keys = set()
+    for match in _RESOURCE_WORD.finditer(folded):
+        words = folded[max(0, match.start() - 60) : match.start()].split()[-2:]
+        for word in reversed(words):  # "the IEDB database", "the KEGG RPAIR database"
+            if _NAME_SHAPED.match(word):
+                keys.add(name_key(word))
+                break
+            if not word[:1].isupper():
+                break
+    return keys
+
+
+def not_a_model_after(after: str) -> bool:
+    """Do the words after a catalogue name say it names a data set, a library or hardware here?"""
+    return bool(_NOT_A_CATALOGUED_MODEL_AFTER.match(after))
+
+
+def in_url(text: str, position: int) -> bool:
+    """Is this position inside a web address or a file path ("github.com/x/mask-r-cnn-demo")?"""
+    start = text.rfind(" ", 0, position) + 1
+    end = text.find(" ", position)
+    token = text[start : end if end >= 0 else len(text)]
+    return "://" in token or "www." in token or "/" in token
 
 
 def generic_abbreviations(folded: str) -> set[str]:

@@ -22,11 +22,13 @@ class Reading(StrEnum):
     CITED = "cited"  # other people's work, or their published numbers
     OWN_USE = "own_use"
     PLAIN = "plain"
+    PART = "part"  # a building block of another network ("ResNet blocks", "an Inception module"), not a model used
 
 
 # All patterns but _OTHERS are lower case and read the lower-cased sentence (much faster than re.IGNORECASE).
 _NEGATED = re.compile(
-    r"\b(?:unlike|instead of|rather than|in contrast to|as opposed to|without (?:using|the need|requiring|relying)|"
+    r"\b(?:unlike|instead of|rather than|in contrast (?:to|with)|as opposed to|"
+    r"without (?:using|the need|requiring|relying)|never (?:been )?(?:used|applied)|"
     r"(?:do|does|did|was|were|is|are|could|can|cannot) not (?:use|used|using|require|rely|employ|involve|need|"
     r"based|apply|applied|run)|cannot be (?:used|applied|run)|"
     r"no (?:deep|neural|machine)|not (?:a |an )?(?:deep|neural)|alternative to|"
@@ -36,7 +38,8 @@ _HYPOTHETICAL = re.compile(
     r"\b(?:future (?:work|studies|research|versions?|efforts?|directions?|releases?)|in the future|"
     r"could (?:be|potentially|also|further)|would (?:be|allow|enable|benefit)|might (?:be|help|improve|allow)|"
     r"may (?:be (?:used|applied|useful|integrated|extended)|help|allow|enable)|"
-    r"promising|remains to be|we plan|we intend|is planned|will be (?:used|applied|explored|integrated|added))",
+    r"promising|remains to be|we plan|we intend|is planned|will be (?:used|applied|explored|integrated|added)|"
+    r"we (?:anticipate|expect|envision|foresee|recommend)|(?:is|are) recommended)",
 )
 # Numbers or results taken from other papers: a comparison the authors did not run.
 _REPORTED = re.compile(
@@ -45,6 +48,7 @@ _REPORTED = re.compile(
     r"(?:original|respective|corresponding) (?:papers?|publications?|studies|articles?)\b|"
     r"\bpreviously (?:reported|published)\b|\bpublished (?:results|performance|benchmarks?)\b|"
     r"\bfrom the original (?:\w+ )?(?:results?|papers?|publications?|study|studies|work)\b|"
+    r"\bliterature (?:results|values|scores)\b|\b(?:results|values) (?:from|in) the literature\b|"
     r"\boriginal (?:\w+ )?(?:results?|performance|scores?) (?:reported|published)\b",
 )
 # First person: "we used X", "our pipeline runs X".
@@ -62,12 +66,17 @@ _OTHERS = re.compile(
     r"various|multiple|some)\s+(?:studies|works?|research|approaches|methods|authors|groups|efforts|tools|models)\b|"
     r"\b(?:has|have|was|were) (?:been )?(?:shown|demonstrated|proven|successfully|widely|increasingly|recently|"
     r"emerged|revolutioni[sz]ed|become|achieved|gained|attracted|proposed|developed|introduced|reported|released)\b|"
-    r"\b(?:[A-Z][\w'-]+ et al\.?|they|the authors)(?:,? \(?\d{4}[a-z]?\)?)?(?: \([^)]{0,60}\))?[^.;]{0,40}?\b"
-    r"(?:used|applied|trained|developed|proposed|presented|introduced|designed|showed|reported|built|created)\b|"
+    r"\b(?:has|have) been (?:widely |successfully |extensively |recently )?(?:used|applied|implemented|employed|"
+    r"adopted|utili[sz]ed)\b|"
+    r"\b(?:[A-Z][\w'-]+ et al\.?|they|the authors|these researchers|the researchers)(?:,? \(?\d{4}[a-z]?\)?)?"
+    r"(?: \([^)]{0,60}\))?[^.;]{0,40}?\b(?:used|uses|applied|applies|trained|trains|developed|develops|proposed|"
+    r"proposes|presented|presents|introduced|introduces|designed|showed|reported|built|created|implement|"
+    r"implements|implemented|employ|employs|employed|provide|provides|describe|describes|"
+    r"explored|explore|explores)\b|"
     r"^In [A-Z][\w-]+ ?(?:\[\d|\([A-Z])|"
     r"\b[A-Z][\w-]+ (?:\[\d+(?:[,\u2013-]\d+)*\]|\([A-Z][\w'-]+ et al\.?,? \d{4}[a-z]?\)) (?:is|uses|builds|built|"
     r"employs|employed|applies|adopts|adopted|combines|combined|utili[sz]es|utili[sz]ed|proposed|developed|"
-    r"introduced|consists|extracts|learns|predicts|achieved|achieves|integrates|treats|takes|relies)\b",
+    r"introduced|consists|extracts|learns|predicts|achieved|achieves|integrates|treats|takes|relies|using)\b",
 )
 # A passive "was used/trained/compared", or "using X": the study's own work unless the sentence is about others'.
 _PASSIVE_USE = re.compile(
@@ -77,10 +86,43 @@ _PASSIVE_USE = re.compile(
     r"downloaded|extracted|calculated|estimated|annotated|processed|analy[sz]ed|tested|evaluated|optimi[sz]ed|"
     r"compared|benchmarked|executed|basecalled|base-called|called|aligned|assembled)\b|"
     r"\b(?:using|with the help of|by means of|(?:predicted|generated|computed|obtained|identified|called|"
-    r"basecalled|base-called|segmented|detected) (?:by|with|using|via)|compared (?:with|to|against)|"
-    r"in comparison (?:with|to)|outperform(?:s|ed|ing)?|benchmark(?:ed|ing)? against)\b",
+    r"basecalled|base-called|segmented|detected) (?:by|with|using|via))\b",
 )
 _EXAMPLES = re.compile(r"\b(?:inspired by|such as|e\.g\.|for example|for instance)\b")
+
+# Cues right around one mention (lower case, read on the lower-cased sentence). Just before it: the model is
+# described or compared in design ("similar to X", "inspired by X", "ColabFold, a notebook-based implementation of
+# AlphaFold2", "an extension to X"), someone else's use ("a data set utilised by X", "a similar idea was used in
+# X"), an example in a list ("tools
+# such as X", "e.g. X"), or an alternative the authors turned down ("we chose ProtT5 over models such as X").
+_DESCRIBED_BEFORE = re.compile(
+    r"\b(?:similar to|inspired by|analogous to|unlike|in contrast to|differs? from|different from|related to)\s"
+    r"[^;:]{0,50}$|"
+    r"(?:,\s|\()(?:a|an)\s[^,;]{0,40}\b(?:implementation|version|wrapper|extension|variant|successor|port|"
+    r"adaptation) (?:of|to)\s(?:the\s)?$|\(based on\s(?:the\s)?$|"
+    r"\b(?:used|utili[sz]ed|employed|adopted|proposed|developed|introduced|described) by\s[^;]{0,80}$|"
+    r"\b(?:was|were|is|are|has been|have been) (?:also )?(?:used|proposed|introduced|applied|adopted) in\s$",
+)
+_EXAMPLE_BEFORE = re.compile(
+    r"(?:\bsuch as|\be\.g\.,?|\bfor (?:instance|example),?|\b(?:software|tool|method|model|approach|program|"
+    r"package)s?,? like|\b[a-z][a-z-]*s,? like|, like)\s[^.;]{0,150}$"
+)
+_REJECTED_BEFORE = re.compile(r"\b(?:chose|choose|selected|preferred|picked)\b[^.;]{0,60}\bover\b[^.;]{0,60}$")
+# Just after it: a design likeness ("an AlexNet-like architecture", "a BERT-style loss"), numbers or results quoted
+# for it ("SSD (53.3% mAP)", "the DeepTrio results [15]"), an aside that it is older work ("R-CNN, a previous
+# detection algorithm"), or a building block of the authors' network ("our ResNet blocks", "the BERT objective").
+_LIKENESS_AFTER = re.compile(r"^-(?:like|inspired|style|type)\b")
+_NUMBERS_AFTER = re.compile(
+    r"^\s?\((?:[^()]{0,40}?\d+(?:\.\d+)?\s?%|[^()]{0,40}?\b(?:m?ap|auc|auroc|accuracy|f1|mae|rmse|mse|pcc)\b"
+    r"\s?(?:of|=|:)?\s?\d)"
+)
+_RESULTS_AFTER = re.compile(
+    r"^\s(?:results?|performances?|scores?|accurac(?:y|ies))\s?(?:\[\d|\(\d|\([a-z][\w'-]+ et al)"
+)
+_EARLIER_WORK_AFTER = re.compile(r"^,\s(?:a|an|the)\s(?:previous|earlier|existing|older|classical|traditional|prior)\b")
+_PART_AFTER = re.compile(
+    r"^(?:\s?\([^()]{1,20}\))?(?:-style|-like)?\s(?:blocks?|layers?|modules?|units?|cells?|objective|loss)\b"
+)
 
 
 def reading(folded: str, position: int | None = None) -> Reading:
@@ -90,6 +132,30 @@ def reading(folded: str, position: int | None = None) -> Reading:
     if negation is not None and (position is None or position >= negation):
         return Reading.NEGATED
     return rest
+
+
+def mention_reading(folded: str, start: int, end: int) -> Reading:
+    """How to read one model mention at folded[start:end]: the sentence's reading at it, unless the words right
+    around the mention say it is a likeness, an example, someone else's use, quoted numbers or a building block."""
+    how = reading(folded, start)
+    if how in (Reading.NEGATED, Reading.HYPOTHETICAL):
+        return how
+    before = lower_same_length(folded[max(0, start - 160) : start])
+    after = lower_same_length(folded[end : end + 60])
+    if _PART_AFTER.match(after):
+        return Reading.PART
+    if _REJECTED_BEFORE.search(before):
+        return Reading.NEGATED
+    if (
+        _DESCRIBED_BEFORE.search(before)
+        or _LIKENESS_AFTER.match(after)
+        or _NUMBERS_AFTER.match(after)
+        or _RESULTS_AFTER.match(after)
+        or _EARLIER_WORK_AFTER.match(after)
+        or (_EXAMPLE_BEFORE.search(before) and not _FIRST_PERSON.search(lower_same_length(folded)))
+    ):
+        return Reading.CITED
+    return how
 
 
 @lru_cache(maxsize=256)  # a sentence is read once for itself and once per model it names

@@ -16,6 +16,7 @@ ADAPTATION = re.compile(
     r"\bLoRA\b|\blow-rank adaptation\b|\bparameter-efficient\b|\bPEFT\b|\badapters?\b(?= (?:layers?|modules?|tuning))|"
     r"\bretrain(?:ed|ing)? (?:the )?(?:last|final|top|classification|output)|"
     r"\b(?:initiali[sz]ed|starting) (?:with|from) (?:the )?(?:weights|pre-?trained|ImageNet|COCO)|"
+    r"\b(?:used as|as the|as an?) initiali[sz]ation\b|\binitiali[sz]ed (?:on|with|from|by)\b|"
     r"\bpre-?trained (?:on|with) (?:the )?(?:ImageNet|COCO|MS COCO)"
     r"[^.]{0,120}\b(?:train|tun|retrain)|\btrain(?:ed|ing) [^.]{0,80}\bpre-?trained (?:weights|model|network)|"
     r"\b(?:further|additionally) trained\b|\btrained on (?:our|the) (?:own )?(?:annotated|labell?ed|training)",
@@ -27,7 +28,7 @@ DEPLOYMENT = re.compile(
     r"\bpredicted (?:by|with|using)\b|\bpredictions? (?:by|from|of|with|using)\b|"
     r"\bpre-?trained (?:model|weights|network)s? (?:was|were|is|are) (?:used|applied)\b|"
     r"\b(?:database|DB)\b|\bdownloaded\b|\binference\b|\bquanti[sz]ed?\b|"
-    r"\bONNX\b|\bvLLM\b|\bTorchScript\b|\bfrozen\b|\bfeature extract(?:or|ion)\b|\bembeddings? (?:were|was) "
+    r"\bONNX\b|\bvLLM\b|\bTorchScript\b|\bfrozen\b|\bfeature extract(?:ors?|ion)\b|\bembeddings? (?:were|was) "
     r"(?:extracted|computed|generated|obtained)\b|\b(?:was|were) (?:run|used|applied) (?:to|on|with)\b|"
     r"\bprovided by\b|\bavailable (?:at|from)\b|\bpublicly available (?:model|weights)\b",
     re.IGNORECASE,
@@ -44,30 +45,44 @@ CONCEPTUAL = re.compile(
 PRETRAINED = re.compile(
     r"\bpre-?trained\b|\bImageNet\b|\bcheckpoints?\b|\bweights (?:from|of|trained)\b", re.IGNORECASE
 )
-_OWN_TRAINING = re.compile(r"\btrain(?:ed|ing)?\b", re.IGNORECASE)
+_OWN_TRAINING = re.compile(r"(?<!pre-)\btrain(?:ed|ing)?\b", re.IGNORECASE)  # not "pre-trained"
 # The authors pre-train the model themselves in this study: their later fine-tuning adapts their own weights, not
 # borrowed ones (codebook: pre-training inside the same study is not reuse of weights).
 _OWN_PRETRAINING = re.compile(
     r"\bwe (?:first |then |also )?pre-?trained\b|"
     r"\bpre-?trained (?:it|them|the model|our model|our network) (?:on|with)\b|"
-    r"\b(?:our|the) pre-?training (?:stage|phase|step|corpus|data)\b|\bwas (?:first )?pre-?trained by us\b",
+    r"\bour pre-?training (?:stage|phase|step|corpus|data)\b|\bwas (?:first )?pre-?trained by us\b",
     re.IGNORECASE,
 )
 
 
-def reuse_pattern(context: str, kind: str, default: str) -> ReusePattern:
-    """The pattern for one model from the folded text of the sentences that mention it."""
-    if _OWN_PRETRAINING.search(context):
+# "Without any further fine-tuning", "not retrained": the weights were used as they are.
+_NOT_ADAPTED = re.compile(
+    r"\b(?:without|no|not|never)\s(?:any\s|being\s|be\s)?(?:further\s|additional\s)?(?:task-specific\s)?"
+    r"(?:fine-?tun\w*|retrain\w*|re-train\w*|adapt\w*)|\bas is\b|\bas-is\b",
+    re.IGNORECASE,
+)
+
+
+def reuse_pattern(near: str, sentences: str, kind: str, default: str) -> ReusePattern:
+    """The pattern for one model: `near` is the folded text close to its mentions, where a cue is about it;
+    `sentences` the whole sentences, for whether its weights are borrowed at all ("these pre-trained models
+    include A, B, C" speaks of C too)."""
+    if _NOT_ADAPTED.search(near):
+        return ReusePattern.DEPLOYMENT
+    if _OWN_PRETRAINING.search(near):
         return ReusePattern.CONCEPTUAL
-    if ADAPTATION.search(context):
+    if ADAPTATION.search(near):
         return ReusePattern.ADAPTATION
-    pretrained = bool(PRETRAINED.search(context))
-    if pretrained and _OWN_TRAINING.search(context) and kind == "architecture":
+    pretrained = bool(PRETRAINED.search(sentences))
+    if pretrained and _OWN_TRAINING.search(near) and kind == "architecture":
         return ReusePattern.ADAPTATION
     if kind == "architecture":
-        if pretrained or (DEPLOYMENT.search(context) and not CONCEPTUAL.search(context)):
+        if pretrained or (DEPLOYMENT.search(near) and not CONCEPTUAL.search(near)):
             return ReusePattern.DEPLOYMENT
         return ReusePattern.CONCEPTUAL
-    if CONCEPTUAL.search(context) and re.search(r"\bfrom scratch\b|\bre-?implement", context, re.IGNORECASE):
+    if CONCEPTUAL.search(near) and re.search(r"\bfrom scratch\b|\bre-?implement", near, re.IGNORECASE):
+        return ReusePattern.CONCEPTUAL
+    if kind == "baseline" and not DEPLOYMENT.search(near):
         return ReusePattern.CONCEPTUAL
     return ReusePattern(default)

@@ -9,7 +9,7 @@ from gold_corpus import corpus_document, gold_documents
 from classifiers.document import PaperDocument, Section
 from classifiers.rules import classify_paper
 from classifiers.rules.catalogue import load_catalogue
-from classifiers.rules.negation import Reading, reading
+from classifiers.rules.negation import Reading, mention_reading, reading
 from classifiers.rules.phrases import Phrase, PhraseIndex
 from classifiers.rules.text import fold
 from classifiers.taxonomy import PaperLabels, ReusePattern, Stage
@@ -302,3 +302,177 @@ def test_a_paper_naming_more_models_than_the_taxonomy_allows_keeps_the_most_used
     )
     names = [p.name for p in classify_paper(doc).ptms.ptms]
     assert len(names) == 50 and "Quolix7Net" in names
+
+
+# --- Precision: what is not a model used in this study (SYNTHETIC sentences; invented tool names) ------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "expected"),
+    [
+        ("Our counter adopts an AlexNet-like architecture trained on our images.", "AlexNet", Reading.CITED),
+        ("YOLOv3 is fast and was compared to SSD (53.3% mAP) on the COCO benchmark.", "SSD", Reading.CITED),
+        ("Compared with R-CNN, a previous detection algorithm, our detector is faster.", "R-CNN", Reading.CITED),
+        ("Poses can be tracked with tools such as DeepLabCut, LEAP and SLEAP.", "SLEAP", Reading.CITED),
+        ("A negative data set utilised by QuolixPro and PlexoNet-2.0 was used here.", "PlexoNet", Reading.CITED),
+        ("We chose ProtT5 over other embedding models, such as ESM-1b [36].", "ESM-1b", Reading.NEGATED),
+        ("We chose ProtT5 over other embedding models, such as ESM-1b [36].", "ProtT5", Reading.OWN_USE),
+        ("An initial convolution was used before our ResNet blocks as proposed in [30].", "ResNet", Reading.PART),
+        ("The BERT objective is trained jointly with the structure loss.", "BERT", Reading.PART),
+        ("TMbed and DeepQuolix (based on ESM-1b [36]) were run on all proteins.", "ESM-1b", Reading.CITED),
+        ("Pereira et al. (2019) implement a modified version of a model called SegNet.", "SegNet", Reading.CITED),
+        ("However, our model differs from scVI in two notable aspects.", "scVI", Reading.CITED),
+        ("The increment is consistent with the DeepTrio results [15].", "DeepTrio", Reading.CITED),
+        ("RCNNs have been implemented to count stomata on leaves (Smith et al., 2021).", "RCNNs", Reading.CITED),
+        ("We anticipate an increase in the use of RCNNs in biology.", "RCNNs", Reading.HYPOTHETICAL),
+        ("In contrast with Eisen or MONAI, we do not implement network architectures.", "MONAI", Reading.NEGATED),
+        ("The graph convolutional network (GCN) layer aggregates.", "convolutional network", Reading.PART),
+        ("We recommend tools like Weka and HeuristicLab for this.", "HeuristicLab", Reading.HYPOTHETICAL),
+        ("Our deep model outperforms QuolixCNN on every data set.", "QuolixCNN", Reading.PLAIN),
+        ("We compared our deep model with QuolixCNN on every data set.", "QuolixCNN", Reading.OWN_USE),
+        ("The GATMDA [41] using graph attention networks predicts associations.", "GATMDA", Reading.CITED),
+        ("Gysi et al. [5] provide an exploration of graph convolutional networks.", "graph", Reading.CITED),
+        ("NetSurfP 3.0 (Hoie et al. 2022) provided secondary structure predictions.", "NetSurfP", Reading.PLAIN),
+        ("A similar idea was used in DeepQuolix [10].", "DeepQuolix", Reading.CITED),
+        ("The LM is pre-trained using bidirectional transformers like BERT.", "BERT", Reading.CITED),
+    ],
+)
+def test_the_words_around_a_mention_say_whether_it_is_used(sentence: str, name: str, expected: Reading) -> None:
+    start = sentence.index(name)
+    assert mention_reading(sentence, start, start + len(name)) == expected
+
+
+def test_likenesses_building_blocks_and_quoted_numbers_are_not_entries() -> None:
+    doc = _document(
+        ("methods", "Our counter adopts an AlexNet-like architecture and is trained from scratch in PyTorch."),
+        ("methods", "Its deep convolutional neural network stacks four ResNet blocks."),
+        ("results", "Our detector reached 61% mAP, compared to SSD (53.3% mAP) on the same images."),
+    )
+    labels = classify_paper(doc)
+    assert labels.uses_dl.answer and labels.ptms.ptms == []
+
+
+def test_names_that_are_libraries_data_sets_benchmarks_links_or_blocks_are_not_models() -> None:
+    doc = _document(
+        ("methods", "The deep learning toolkit is built upon the popular PyTorch, MMDetection, and Detectron2 "
+                    "libraries, and the user can choose MMDetection or Detectron2 as the backend."),
+        ("methods", "We benchmarked deep neural networks on MoleculeNet and on CASP14 targets."),
+        ("methods", "Our convolutional neural network is built from convBlocks (a convolutional layer and a ReLU)."),
+        ("methods", "Code for the deep learning model: https://github.com/example/mask-r-cnn-quolix-demo."),
+        ("methods", "Training ran on a node with a GPU, 512 GB of RAM and a 2 TB SSD disk."),
+        ("methods", "The deep learning pipeline reads images with the imaging libraries ZentoIO and QuolixITK."),
+        ("methods", "The deep generative model is linear in its kernels, that is KVAE = EVAE and KC = EC."),
+        ("methods", "For the deep learning model we curated the KEGG RPAIR database and all CLIP experiments."),
+        ("methods", "In this paper, plant lncRNAs are predicted by deep learning (PlncRNA-HDeep)."),
+        ("methods", "We trained the deep model for six epochs and used the ModelCheckpoint callback of Keras."),
+        ("methods", "The deep generative model is scored with FID on the MINER DTI dataset."),
+        ("methods", "We collected training data for our deep neural network from the QuolixDB database."),
+        ("results", "Our deep neural network was compared to QuolixDB [28] on every benchmark."),
+    )  # fmt: skip
+    assert classify_paper(doc).ptms.ptms == []
+
+
+def test_punctuation_and_citations_run_into_a_name_are_not_part_of_it() -> None:
+    doc = _document(
+        ("methods", "Nuclei were segmented with QuolixNet12, a deep convolutional neural network, with default "
+                    "parameters."),
+        ("methods", "We used the data of QuolixNet—a deep convolutional neural network (Smith et al., 2021)."),
+        ("methods", "We hope that QuolixNet—and deep learning tools like it—will become routine."),
+        ("methods", "This holds for other objects.PlexoNet outperforms both on the deep learning benchmark."),
+    )  # fmt: skip
+    assert set(_ptms(doc)) == {"QuolixNet"}
+
+
+def test_a_detector_written_with_its_backbone_is_one_entry_named_in_full() -> None:
+    doc = _document(
+        ("methods", "Transfer learning was employed to train a Faster R-CNN (region-based convolutional neural "
+                    "network) ResNet-50 FPN pre-trained model on our images."),
+        ("methods", "The Faster R-CNN was fine-tuned for 20 epochs."),
+    )  # fmt: skip
+    assert [p.name for p in classify_paper(doc).ptms.ptms] == [
+        "Faster R-CNN (region-based convolutional neural network) ResNet-50 FPN"
+    ]
+
+
+def test_a_loose_name_beside_the_specific_one_and_catalogue_spellings_give_one_plain_name() -> None:
+    doc = _document(
+        ("methods", "We trained a Mask R-CNN pre-trained on COCO to segment the leaves; the R-CNN was fine-tuned "
+                    "for 30 epochs."),
+        ("methods", "Image styles were normalised using cycle-consistent adversarial networks (CycleGANs)."),
+        ("methods", "Structures of all antigens were downloaded from AlphaFoldDB and compared by deep learning."),
+    )  # fmt: skip
+    assert set(_ptms(doc)) == {"Mask R-CNN", "CycleGAN", "AlphaFold"}
+
+
+def test_the_tool_a_title_presents_is_the_papers_own_with_its_settings() -> None:
+    doc = _document(
+        ("methods", "We ran ZentoFold with default settings and ZentoFold-AlphaFold2 with templates; both are deep "
+                    "learning pipelines, and AlphaFold2 was run for comparison."),
+        title="ZentoFold: protein folding for everyone",
+    )  # fmt: skip
+    assert set(_ptms(doc)) == {"AlphaFold2"}
+
+
+def test_a_capitalised_variant_before_a_catalogue_name_is_its_own_model() -> None:
+    doc = _document(
+        ("methods", "The initial segmentation was performed using the Dense V-net proposed by Gibson et al. [10]."),
+        ("methods", "We developed a new deep learning architecture that we call Stacked DenseNet."),
+        ("results", "Our Stacked DenseNet model runs inference at 30 frames per second."),
+    )
+    assert set(_ptms(doc)) == {"Dense V-net"}
+
+
+# --- Reuse patterns read near each mention (SYNTHETIC sentences) ---------------------------------------------------
+
+
+def test_weights_used_without_fine_tuning_are_deployment_and_a_checkpoint_to_start_from_is_adaptation() -> None:
+    doc = _document(
+        ("methods", "We took the pre-trained ProtT5 model as is, without any further task-specific fine-tuning."),
+        ("methods", "A pre-trained protein language model (ProtBERT) is used as initialization for the training."),
+    )
+    assert _ptms(doc) == {
+        "ProtT5": (ReusePattern.DEPLOYMENT, Stage.TEST),
+        "ProtBERT": (ReusePattern.ADAPTATION, Stage.TEST),
+    }
+
+
+def test_a_cue_about_one_model_in_a_long_sentence_does_not_decide_the_others() -> None:
+    doc = _document(
+        ("methods", "We fine-tuned BERT on our abstracts, and the pre-trained deep networks we used as feature "
+                    "extractors for the images include ResNet-50 [25], Xception [27], VGG16 [28] and DenseNet-121."),
+    )  # fmt: skip
+    patterns = {name: pattern for name, (pattern, _) in _ptms(doc).items()}
+    assert patterns == {
+        "BERT": ReusePattern.ADAPTATION,
+        **dict.fromkeys(("ResNet-50", "Xception", "VGG16", "DenseNet-121"), ReusePattern.DEPLOYMENT),
+    }
+
+
+def test_an_unknown_model_only_named_as_what_the_study_beats_is_a_conceptual_baseline() -> None:
+    doc = _document(
+        ("methods", "We trained our convolutional neural network from scratch on the annotated sequences."),
+        ("results", "We compared our deep learning model with QuolixCNN [12] and ZentoPred [13], two convolutional "
+                    "neural networks, and it outperformed both."),
+    )  # fmt: skip
+    assert _ptms(doc) == {
+        "QuolixCNN": (ReusePattern.CONCEPTUAL, Stage.TEST),
+        "ZentoPred": (ReusePattern.CONCEPTUAL, Stage.TEST),
+    }
+
+
+def test_a_model_and_its_abbreviation_are_one_entry_under_its_name() -> None:
+    doc = _document(
+        ("methods", "We compared our model against QuolixFinder (18) (QVF), a deep convolutional neural network."),
+        ("results", "The deep learning tool QVF v2.1 was run with default parameters on all 300 genomes."),
+    )
+    assert set(_ptms(doc)) == {"QuolixFinder"}
+
+
+def test_a_superscript_citation_run_into_a_known_name_and_a_tools_package_are_the_same_model() -> None:
+    doc = _document(
+        ("methods", "We ran QuolixGO [12], a deep convolutional neural network, with default parameters."),
+        ("results", "We compared our deep model with the CNN-based method QuolixGO38 on every ontology."),
+        ("methods", "Cells were embedded with scVI, a deep generative model; the Python package scvi-tools (v0.17.1) "
+                    "was used for it."),
+    )  # fmt: skip
+    assert set(_ptms(doc)) == {"QuolixGO", "scVI"}

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 
-from evaluation.gold import aius_sets, load_gold_sets, reference_sets
-from evaluation.split import FROZEN, NAMED_BEFORE_SPLIT, TUNING, split_reference
+from evaluation.gold import aius_sets, load_gold_sets, project_sets, reference_sets
+from evaluation.split import FROZEN, NAMED_BEFORE_SPLIT, TUNING, split_project, split_reference
 
 # sha256 of the frozen DOIs, sorted, one per line: changing the rule, its salt or its list re-draws the split.
 FROZEN_DIGEST = "7692c2efeea597294524aee1508a1bbcf5603833eb8ea8cbcb42965191303bd1"
+# The same for the project's own labels: the check DOIs bench/rules_project.py has only ever scored.
+CHECK_DIGEST = "05fd18d61e57d515cfd06616161377a5f516f872c6250028d13d09f3089e61bf"
 
 
 def test_the_split_is_the_one_drawn_once() -> None:
@@ -46,3 +48,13 @@ def test_gold_sets_carry_the_documented_counts() -> None:
     tuning, frozen = reference_sets()
     assert not tuning.is_human and frozen.has_stage and "not human" in frozen.description
     assert sum(len(p.ptms) for g in (tuning, frozen) for p in g.papers.values()) == 221
+
+
+def test_the_project_labels_keep_their_dev_and_check_split() -> None:
+    dev, check = project_sets()
+    assert (len(dev.papers), len(check.papers)) == (40, 20) and not set(dev.papers) & set(check.papers)
+    assert hashlib.sha256("\n".join(sorted(check.papers)).encode()).hexdigest() == CHECK_DIGEST
+    assert dev.family == check.family == "project" and dev.has_stage and not dev.is_human
+    dois = [f"10.1234/synthetic.{i}" for i in range(50)]  # SYNTHETIC DOIs
+    assert split_project(dois) == split_project(reversed(dois))
+    assert sorted(split_project(dois).values()).count("dev") == 40
