@@ -8,7 +8,7 @@ sets side by side:
 - the issue-13 targets with 95% bootstrap intervals, met or missed by how much on the frozen set, and beside them
   the share of the set's gold PTM names the catalogue already knows (it was written after they had been seen);
 - a naive keyword count's uses_dl / uses_ptms F1 beside the rules (same metric code);
-- what the prefilter removes, and what share of the gold evidence the passage selector keeps at several budgets.
+- what the prefilter removes (the passage selector's evidence coverage is bench/passages.py).
 
 `--split` lists which reference paper is in which set. `--errors` lists the tuning papers the rules get wrong;
 there is no such listing for the frozen set, on purpose: nothing may be tuned on it.
@@ -35,7 +35,6 @@ sys.path.insert(0, str(PROJECT_DIR))
 from classifiers.document import PaperDocument, paper_batches  # noqa: E402
 from classifiers.engine.service import classify  # noqa: E402
 from classifiers.options import ClassifyRequest  # noqa: E402
-from classifiers.passages import count_tokens, select_passages  # noqa: E402
 from classifiers.prefilter import has_dl_vocabulary  # noqa: E402
 from evaluation import evaluate_database  # noqa: E402
 from evaluation.entries import Entry, match_paper  # noqa: E402
@@ -49,7 +48,6 @@ from ptmreuse.dbt import run_dbt  # noqa: E402
 from warehouse.connect import connect  # noqa: E402
 from warehouse.paths import SAMPLE_CORPUS, quiet_telemetry  # noqa: E402
 
-BUDGETS = (1000, 2000, 4000)
 QUIET = Console(quiet=True)
 
 
@@ -132,38 +130,6 @@ def prefilter_table(sets: list[GoldSet], docs: dict[str, PaperDocument]) -> None
     print(f"bundled corpus removed:      {sum(not has_dl_vocabulary(d) for d in docs.values())}/{len(docs)} papers")
 
 
-def _letters(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.lower())
-
-
-def passage_table(sets: list[GoldSet], docs: dict[str, PaperDocument]) -> None:
-    print("\n## passages: share of gold evidence sentences inside the selected passages")
-    print("(letters and digits compared: the parser and the annotator space citations apart differently;")
-    print(" 'ceiling' = evidence found anywhere in title, abstract and body)")
-    papers = [p for g in sets for p in g.papers.values() if p.doi in docs]
-    evidence = {p.doi: [e for e in (p.dl_evidence, *(m.evidence for m in p.ptms)) if e] for p in papers}
-    total = sum(len(v) for v in evidence.values())
-    ceiling = sum(
-        _letters(e) in _letters(" ".join([docs[d].title or "", docs[d].abstract or "", docs[d].body_text]))
-        for d, strings in evidence.items()
-        for e in strings
-    )
-    body_tokens = sum(count_tokens(docs[p.doi].body_text) for p in papers)
-    print(f"evidence sentences: {total}, ceiling {ceiling} ({ceiling / total:.0%})")
-    print(f"{'budget':>7} {'evidence kept':>15} {'of ceiling':>10} {'tokens selected':>16} {'share of body':>14}")
-    for budget in BUDGETS:
-        inside = tokens = 0
-        for doi, strings in evidence.items():
-            passages = select_passages(docs[doi], budget)
-            selected = "|".join(_letters(p.text) for p in passages)
-            inside += sum(_letters(e) in selected for e in strings)
-            tokens += sum(count_tokens(p.text) for p in passages)
-        print(
-            f"{budget:>7} {inside:>6}/{total:<4} {inside / total:>4.0%} {inside / ceiling:>10.0%} {tokens:>16} "
-            f"{tokens / body_tokens:>14.1%}"
-        )
-
-
 def show_errors(db: Path, rows: list[MetricRow], tuning: GoldSet) -> None:
     print("\n## disagreements on the tuning set (the frozen set is never listed)")
     with connect(db, read_only=True) as con:
@@ -218,7 +184,6 @@ def main(argv: list[str] | None = None) -> int:
         targets_table(by_key, sets)
         naive_table(by_key, sets, docs)
         prefilter_table(sets, docs)
-        passage_table(sets, docs)
         if args.errors:
             show_errors(db, rows, sets[0])
     print(f"\n({time.perf_counter() - started:.1f} s)")

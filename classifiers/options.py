@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 from classifiers.protocols.compact import DEFAULT_TOKEN_BUDGET
 
@@ -48,6 +49,19 @@ class ClassifyRequest:
     max_retries: int = 4  # the openai SDK's retries per request (429, 408, 409, 5xx, timeouts, connection errors)
     flush_interval_s: float = 0.2  # finished rows are appended at least this often
     papers_per_read: int = 200  # papers (with their sections) read from the warehouse at a time
+    batch: bool = False  # send the requests through the OpenAI Batch API (classifiers.engine.batch)
+    batch_poll_s: float = 30.0  # seconds between two looks at the batches' status
+    export_jsonl: Path | None = None  # write the open requests as Batch JSONL here instead (for `vllm run-batch`)
+    import_results: tuple[Path, ...] = ()  # store the answers of these Batch result files
+
+    @property
+    def batch_mode(self) -> str | None:
+        """openai | export | import when the requests go as batch files, else None."""
+        if self.export_jsonl is not None:
+            return "export"
+        if self.import_results:
+            return "import"
+        return "openai" if self.batch else None
 
     @property
     def describe_shape(self) -> bool:

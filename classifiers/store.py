@@ -133,6 +133,18 @@ class LabelStore:
             entry[1][task] = json.loads(parsed) if parsed is not None else None
         return answers
 
+    def call_ids_from(self, sources: list[str]) -> set[str]:
+        """Stored call ids `<source>:<cache key>` of the given sources (batch ids or imported files)."""
+        if not sources:
+            return set()
+        with self._lock:
+            rows = self.con.execute(
+                "select distinct call_id from raw.llm_labels"
+                " where split_part(call_id, ':', 1) in (select unnest(?::varchar[]))",
+                [sources],
+            ).fetchall()
+        return {call_id for (call_id,) in rows}
+
     def start_run(self, run_id: str, backend: str, protocol: str, model: str | None, configuration: dict) -> None:
         with self._lock:
             # DuckDB admits one writer per file, so a run still marked running here was killed: say so.

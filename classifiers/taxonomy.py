@@ -1,4 +1,4 @@
-"""The label taxonomy, in our own words (codebook v1.1, `docs/codebook.md`).
+"""The label taxonomy, in our own words (codebook v1.2, `docs/codebook.md`).
 
 Every classifier — LLM or rules — answers in these shapes, and every answer is validated against them before it is
 written. Values outside the taxonomy are rejected (pydantic raises), never coerced: `extra="forbid"` and enums.
@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-CODEBOOK_VERSION = "1.1"
+CODEBOOK_VERSION = "1.2"
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Evidence = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
@@ -43,6 +43,39 @@ class Stage(StrEnum):
     TEST = "test"
     ANALYSIS = "analysis"
     CONCLUSION = "conclusion"
+
+
+# What each pattern and stage means, in the codebook's sense: the one text the prompts quote (their tests check it).
+PATTERN_DEFINITIONS: dict[ReusePattern, str] = {
+    ReusePattern.CONCEPTUAL: "the authors take the idea, not the weights: they re-implement or re-create a "
+    "published architecture or algorithm and train it themselves (also a published model retrained from scratch "
+    "as a comparison baseline, or a model ported to another framework)",
+    ReusePattern.ADAPTATION: "the authors change borrowed weights for their task: fine-tuning, transfer learning "
+    "(retraining heads or layers), knowledge distillation, LoRA or adapters, training onward from a checkpoint",
+    ReusePattern.DEPLOYMENT: "the authors run borrowed weights as they are, for inference (possibly converted, "
+    "quantised or served): predictions from a released model, its web server or its database of precomputed "
+    "predictions, embeddings from a frozen encoder",
+}
+STAGE_DEFINITIONS: dict[Stage, str] = {
+    Stage.OBSERVATION: "the model detects or measures the phenomenon itself in raw recordings (cells in microscope "
+    "images, animals in footage, bases in raw nanopore signal) and those measurements are the study's primary data",
+    Stage.BACKGROUND: "the model surveys prior knowledge or literature (a language model that screens or "
+    "summarises papers)",
+    Stage.HYPOTHESIS: "the model generates candidates or testable explanations that decide what the study goes on "
+    "to test (predicted structures or targets used to choose experiments)",
+    Stage.TEST: "the usual stage: the model produces the results the study reports (the predictions, "
+    "classifications, structures or scores its findings rest on, whether the input data are the authors' own or "
+    "public), or it is the model the study builds or benchmarks, or a published model run or retrained as a "
+    "comparison baseline; most method, tool and benchmark papers put every model here",
+    Stage.ANALYSIS: "the model is applied afterwards to data or results the study already has in hand, to "
+    "characterise, annotate, check or interpret them (annotating the structures of proteins the study found, "
+    "scoring the variants it reported, denoising counts before the statistical tests)",
+    Stage.CONCLUSION: "the model reports or interprets results (generating figures or summaries of the findings)",
+}
+STAGE_TIE_BREAK = (
+    "When two stages fit, choose the one where the model's output first becomes part of the study's evidence; "
+    "when torn between test and analysis, choose test."
+)
 
 
 class _Strict(BaseModel):

@@ -55,6 +55,9 @@ class PaperMatch:
     gold_names: int  # distinct canonical names (the second view)
     predicted_names: int
     matched_names: int
+    # (gold, predicted) category of each matched pair: the confusion matrices of evaluation/category_confusion.py
+    pattern_pairs: tuple[tuple[str, str], ...] = ()
+    stage_pairs: tuple[tuple[str, str], ...] = ()  # empty where the gold has no stage
 
     @property
     def entry_f1_numerator(self) -> int:
@@ -132,4 +135,10 @@ def match_paper(gold: Sequence[Entry], predicted: Sequence[Entry], has_stage: bo
         gold_names=len(gold_names),
         predicted_names=len(predicted_names),
         matched_names=len(gold_names & predicted_names),
+        pattern_pairs=tuple((gold[g].reuse_pattern, predicted[p].reuse_pattern) for g, p in pairs),
+        stage_pairs=tuple(
+            (gold[g].stage, predicted[p].stage)
+            for g, p in pairs
+            if has_stage and gold[g].stage is not None and predicted[p].stage is not None
+        ),
     )

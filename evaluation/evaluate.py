@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from classifiers.taxonomy import Task
+from evaluation.category_confusion import category_metrics
 from evaluation.entries import Entry, match_paper
 from evaluation.gold import GoldSet
 from evaluation.metrics import BINARY_METRICS, RESAMPLES, SEED, binary_scores, ratio_of_sums
@@ -125,6 +126,12 @@ def evaluate(
         basis = "" if metric.startswith("canonical") else f"; {_MATCHING}"
         text = f"{text}{basis}; n = {denominator.replace('_', ' ')}; 95% bootstrap CI over papers"
         rows.append(row(Task.PTMS.value, metric, value, low, high, int(den.sum()), text))
+    for kind, attribute in (("reuse_pattern", "pattern_pairs"), ("stage", "stage_pairs")):
+        if kind == "stage" and not gold.has_stage:
+            continue
+        pairs = [pair for m in matches for pair in getattr(m, attribute)]
+        for task, metric, value, n, text in category_metrics(kind, pairs):
+            rows.append(row(task, metric, value, NAN, NAN, n, text))
     share, distinct = catalogue_share(gold, names)
     rows.append(
         row(

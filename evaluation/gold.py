@@ -169,3 +169,11 @@ def load_gold_sets(which: str = "reference", seeds_dir: Path = SEEDS_DIR) -> lis
     if which in ("aius", "all"):
         sets.extend(aius_sets(seeds_dir))
     return sets
+
+
+def project_papers(seeds_dir: Path = SEEDS_DIR) -> dict[str, GoldPaper]:
+    """The project's own labels (seeds/gold_project_*): 60 papers of pmc-biotools-3k.zip, whose texts are not bundled.
+
+    Not a gold set of `ptmreuse eval` (the warehouse does not hold those papers); benchmarks read them with a zip.
+    """
+    return _papers(_read(seeds_dir / "gold_project_papers.csv"), _read(seeds_dir / "gold_project_ptms.csv"))

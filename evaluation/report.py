@@ -9,6 +9,7 @@ from collections import defaultdict
 from rich.console import Console
 from rich.table import Table
 
+from evaluation.category_confusion import CATEGORIES, MATRIX_TASKS
 from evaluation.evaluate import MetricRow
 from evaluation.gold import REFERENCE_CAVEAT, GoldSet
 from evaluation.predictions import Configuration
@@ -29,7 +30,8 @@ def cell(value: float, low: float, high: float, n: int, metric: str) -> str:
 
 
 def _family_table(family: list[GoldSet], rows: list[MetricRow], console: Console) -> None:
-    mine = [r for r in rows if r.gold_set in {g.name for g in family}]
+    everything = [r for r in rows if r.gold_set in {g.name for g in family}]
+    mine = [r for r in everything if r.task not in MATRIX_TASKS]
     configurations = list(dict.fromkeys(r.configuration for r in mine))
     columns = [(c, g) for c in configurations for g in family]
     by_key = {(r.configuration, r.gold_set, r.task, r.metric): r for r in mine}
@@ -57,6 +59,16 @@ def _family_table(family: list[GoldSet], rows: list[MetricRow], console: Console
             parts = [by_key.get((configuration, gold.name, task, m)) for m in CONFUSION]
             cells.append("/".join(f"{p.value:.0f}" for p in parts if p) if all(parts) else "")
         table.add_row(task, "tp/fp/fn/tn", *([""] if has_targets else []), *cells)
+    matrices = {(r.configuration, r.gold_set, r.task, r.metric): r for r in everything if r.task in MATRIX_TASKS}
+    for kind in CATEGORIES:  # can the marts' shares be corrected with this gold set's confusion matrix?
+        cells = []
+        for configuration, gold in columns:
+            refused = matrices.get((configuration, gold.name, f"{kind}_correction", "not_corrected"))
+            corrected = any(k[:3] == (configuration, gold.name, f"{kind}_correction") for k in matrices)
+            reason = refused.description.split("; gold set ")[0] if refused else ""
+            cells.append(f"no: {reason}" if refused else "yes" if corrected else "")
+        if any(cells):
+            table.add_row(f"{kind} shares", "correctable", *([""] if has_targets else []), *cells)
     console.print(table)
 
 

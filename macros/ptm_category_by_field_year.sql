@@ -37,6 +37,12 @@ categories as (
 
 ),
 
+simultaneous as (
+
+    select {{ simultaneous_z('count(*)') }} as z from categories
+
+),
+
 ---------- paper × field × category, weighted
 
 weighted as (
@@ -111,6 +117,12 @@ final as (
         cast(coalesce(per_category.ptm_instances, 0) / field_years.ptm_instances_total as double)
             as share_of_instances,
 
+        ---------- Goodman's simultaneous 95 % intervals over the categories (macros/intervals.sql)
+        {{ wilson_columns('coalesce(per_category.papers, 0)', 'field_years.papers_with_ptms', 'share_of_papers',
+                          'simultaneous.z') }},
+        {{ wilson_columns('coalesce(per_category.ptm_instances, 0)', 'field_years.ptm_instances_total',
+                          'share_of_instances', 'simultaneous.z') }},
+
         ---------- settings
         {{ mart_setting_columns(selected_run_configuration()) }},
 
@@ -119,6 +131,7 @@ final as (
 
     from field_years
     cross join categories
+    cross join simultaneous
     left join per_category
         on field_years.field_id = per_category.field_id
         and field_years.publication_year = per_category.publication_year

@@ -10,6 +10,8 @@
     classifier_run                      a run id of raw.classifier_runs; empty = the default selection
     classifier_configuration            a run configuration (backend | protocol | model | prompt versions); empty =
                                         the default selection (see int_run_configurations)
+    correction_gold_set                 the gold set whose measured classifier error corrects the rates
+                                        (reference-frozen | reference-tuning | aius | aius-untuned)
 -#}
 {% macro settings() -%}
     {%- set problems = [] -%}
@@ -57,6 +59,12 @@
         {%- do chosen.update({name: none if value is none or trimmed == '' else trimmed}) -%}
     {%- endfor -%}
 
+    {%- set gold_set = var('correction_gold_set') | string -%}
+    {%- if gold_set not in ['reference-frozen', 'reference-tuning', 'aius', 'aius-untuned'] -%}
+        {%- do problems.append("correction_gold_set must be reference-frozen, reference-tuning, aius or aius-untuned,"
+            ~ " not '" ~ gold_set ~ "'") -%}
+    {%- endif -%}
+
     {%- if problems -%}
         {{ exceptions.raise_compiler_error("Invalid --vars: " ~ problems | join('; ')
             ~ ". The vars and their values are listed in dbt_project.yml.") }}
@@ -69,6 +77,7 @@
         'year_max': years.year_max,
         'classifier_run': chosen.classifier_run,
         'classifier_configuration': chosen.classifier_configuration,
+        'correction_gold_set': gold_set,
     }) }}
 {%- endmacro %}
 

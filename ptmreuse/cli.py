@@ -211,6 +211,25 @@ def classify(
     rpm: Annotated[float | None, typer.Option(help="Requests-per-minute limit.")] = None,
     tpm: Annotated[float | None, typer.Option(help="Tokens-per-minute limit.")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds per request attempt.")] = 120.0,
+    batch: Annotated[
+        bool,
+        typer.Option(
+            "--batch",
+            help="Send the requests as OpenAI Batch jobs (half price, within 24 h); wait and "
+            "store the answers. Killed or interrupted: run the same command again to continue.",
+        ),
+    ] = False,
+    poll_interval: Annotated[float, typer.Option(min=0.0, help="--batch: seconds between status checks.")] = 30.0,
+    export_jsonl: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write the open requests as Batch JSONL files into this folder (for `vllm run-batch`); send nothing."
+        ),
+    ] = None,
+    import_results: Annotated[
+        list[Path] | None,
+        typer.Option(exists=True, dir_okay=False, help="Store the answers of a Batch result file (repeatable)."),
+    ] = None,
 ) -> None:
     """Label papers (uses_dl, uses_ptms, PTM list) into raw.llm_labels; reruns reuse finished labels.
 
@@ -237,6 +256,10 @@ def classify(
             requests_per_minute=rpm,
             tokens_per_minute=tpm,
             timeout_s=timeout,
+            batch=batch,
+            batch_poll_s=poll_interval,
+            export_jsonl=export_jsonl,
+            import_results=tuple(import_results or ()),
             **({"base_url": base_url} if base_url else {}),
         )
         outcome = run_classify(database_path(), request, console)

@@ -1,7 +1,8 @@
 """`ptmreuse eval` and the demo's evaluation step: score the run configurations, then build the agreement mart.
 
 The evaluation writes raw.agreement_metrics; dbt publishes it as marts.classifier_agreement (contract and tests),
-so eval builds that one model right away rather than leaving the mart stale until the next `ptmreuse build`.
+and the marts' corrected rates and shares read the measured error from it (int_classifier_error, int_share_correction
+and what follows), so eval builds those right away rather than leaving them stale until the next `ptmreuse build`.
 """
 
 from __future__ import annotations
@@ -23,13 +24,15 @@ def evaluate_warehouse(
     resamples: int = RESAMPLES,
     extra_env: dict[str, str] | None = None,
 ) -> bool:
-    """True when the configurations were scored and marts.classifier_agreement was built from the rows."""
+    """True when the configurations were scored and the models that read the rows were built from them."""
     if not evaluate_and_report(db_path, console, run=run, gold=gold, resamples=resamples):
         return False
-    if run_dbt(["build", "--select", "classifier_agreement", "--quiet"], db_path, extra_env) != 0:
+    selection = ["classifier_agreement", "int_classifier_error+", "int_share_correction+"]
+    if run_dbt(["build", "--select", *selection, "--quiet"], db_path, extra_env) != 0:
         console.print(
-            "[red]eval:[/red] dbt could not build marts.classifier_agreement: read its error above, then re-run eval"
+            "[red]eval:[/red] dbt could not build marts.classifier_agreement or the corrected rates: read its error"
+            " above, then re-run eval"
         )
         return False
-    console.print("marts.classifier_agreement built from them.")
+    console.print("marts.classifier_agreement and the classifier-corrected rates built from them.")
     return True

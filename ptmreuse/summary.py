@@ -66,6 +66,7 @@ def print_summary(db_path: Path, console: Console) -> None:
             f"[bold]Labels[/bold] ({run}): {analysed} papers analysed, {dl} use deep learning, {ptm} reuse "
             f"pre-trained models; {natural} count as natural science under the active rule."
         )
+        _print_rates_with_uncertainty(con, console)
         _table(
             console,
             "PTM reuse by natural-science field (papers counted once per field, all years)",
@@ -109,6 +110,34 @@ def print_summary(db_path: Path, console: Console) -> None:
         )
     reader = escape(reader_command(published_database(db_path)))
     console.print(f"Query the published copy: [bold]{reader}[/bold]", soft_wrap=True)
+
+
+def _print_rates_with_uncertainty(con: duckdb.DuckDBPyConnection, console: Console) -> None:
+    """The overall DL and PTM rates with their Wilson intervals and, when the classifier was evaluated, corrected."""
+    row = con.execute(
+        "select dl_rate, dl_rate_ci_low, dl_rate_ci_high, dl_rate_corrected, dl_rate_corrected_ci_low,"
+        " dl_rate_corrected_ci_high, ptm_rate_of_analysed, ptm_rate_of_analysed_ci_low, ptm_rate_of_analysed_ci_high,"
+        " ptm_rate_of_analysed_corrected, ptm_rate_of_analysed_corrected_ci_low,"
+        " ptm_rate_of_analysed_corrected_ci_high, correction_gold_set, correction_note"
+        " from marts.adoption_overall where scope = 'overall'"
+    ).fetchone()
+    if row is None or row[0] is None:
+        return
+
+    def rate(value: float | None, low: float | None, high: float | None) -> str:
+        return "—" if value is None else f"{value:.1%} [{low:.1%}, {high:.1%}]"
+
+    console.print(
+        f"Of analysed natural-science papers, {rate(*row[0:3])} use deep learning and {rate(*row[6:9])} reuse PTMs"
+        " (95 % Wilson intervals)."
+    )
+    if row[13]:
+        console.print(f"Corrected for classifier error: {row[13]}.")
+    else:
+        console.print(
+            f"Corrected for the classifier's error measured on gold set {row[12]}: {rate(*row[3:6])} use deep"
+            f" learning, {rate(*row[9:12])} reuse PTMs (95 % bootstrap intervals)."
+        )
 
 
 def _short(path: Path | str) -> str:

@@ -11,6 +11,8 @@ from pathlib import Path
 from report.page import Overview, render
 from report.queries import ReportError, connect
 from report.sections import agreement_tables, build_sections, conditions
+from report.uncertainty import sections as uncertainty_sections
+from report.uncertainty import study_table
 from warehouse.paths import PROJECT_DIR
 
 __all__ = ["ReportError", "ReportResult", "report_dir", "write_report"]
@@ -33,7 +35,10 @@ def write_report(db_path: Path, out_dir: Path) -> ReportResult:
     """Write out_dir/index.html and one PNG per figure beside it; raise ReportError when there is nothing to report."""
     with connect(db_path) as con:
         out_dir.mkdir(parents=True, exist_ok=True)
-        sections = build_sections(con, out_dir)
+        sections = build_sections(con, out_dir) + uncertainty_sections(con, out_dir)
+        beside_study = study_table(con)
+        if beside_study is not None:  # our funnel beside the study's published one
+            next(s for s in sections if s.anchor == "funnel").tables.append(beside_study)
         agreement = agreement_tables(con)
         papers, natural_science, analysed = con.execute(
             "select count(*), count(*) filter (where is_natural_science and is_in_year_window),"

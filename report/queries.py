@@ -260,6 +260,7 @@ def classifier_agreement(con: duckdb.DuckDBPyConnection) -> list[dict] | None:
     return _dicts(
         con,
         "select run_configuration, run_id, protocol, backend, model, gold_set, gold_labels, task, metric, value,"
-        " ci_low, ci_high, n, description from marts.classifier_agreement where task <> 'usage'"
+        " ci_low, ci_high, n, description from marts.classifier_agreement"
+        " where task <> 'usage' and not task like '%_confusion' and not task like '%_correction'"
         " order by gold_set desc, run_configuration",
     )

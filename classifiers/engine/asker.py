@@ -64,7 +64,7 @@ class Outcome:
     answers: dict[Task, BaseModel] | None = None
     result: ChatResult | None = None
     cost: float | None = 0.0
-    messages: list[dict[str, str]] | None = None
+    input_hash: str | None = None  # of the exact messages sent (cache.input_hash)
     error: str | None = None
     transport_retries: int = 0
     latency_s: float | None = None
@@ -101,7 +101,7 @@ def validate(call: Call, result: ChatResult) -> tuple[BaseModel | None, str, str
         return None, PARSE_ERROR, errors[:1000], True
 
 
-def _answer_kind(status: str, error: str | None) -> str:
+def answer_kind(status: str, error: str | None) -> str:
     if status == REFUSED:
         return "refused"
     return "truncated" if (error or "").startswith("truncated") else "invalid answer"
@@ -185,7 +185,7 @@ class EngineAsker:
                     prompt_hash=call.prompt.hash if call else self.ctx.code_fingerprint,
                     codebook_version=CODEBOOK_VERSION,
                     parameters=self.ctx.parameters,
-                    input_hash=input_hash(outcome.messages) if outcome.messages else None,
+                    input_hash=outcome.input_hash,
                     input_tokens=result.input_tokens if result and first else 0,
                     output_tokens=result.output_tokens if result and first else 0,
                     tokens_counted_in_call=first,
@@ -214,6 +214,61 @@ class EngineAsker:
         self.cache[key] = (status, {task.value: answer.model_dump(mode="json") for task, answer in answers.items()})
         return True
 
+    def answered(
+        self,
+        doc: PaperDocument,
+        call: Call,
+        key: str,
+        call_id: str,
+        attempt: int,
+        sent: str,
+        result: ChatResult,
+        cost: float | None,
+        started: datetime,
+    ) -> tuple[BaseModel | None, str, str | None, bool]:
+        """Validate a completion, count it and write its rows: (answer, status, error, may re-ask). `sent` is the
+        input hash of the messages that were sent.
+
+        Shared by the synchronous path and the batch path (classifiers.engine.batch), so an answer that came back in
+        a batch output file is validated, stored and cached exactly like one that came back over HTTP."""
+        self.stats.calls += 1
+        self.stats.transport_errors += result.transport_retries
+        self.stats.input_tokens += result.input_tokens
+        self.stats.output_tokens += result.output_tokens
+        self.stats.cost_usd += cost or 0.0
+        answer, status, error, may_reask = validate(call, result)
+        answers = call.split(answer) if answer is not None else None
+        outcome = Outcome(status, answers=answers, result=result, cost=cost, input_hash=sent, error=error,
+                          transport_retries=result.transport_retries)  # fmt: skip
+        self._rows(doc, call, call.tasks, key, call_id, attempt, outcome, started)
+        if answers is not None:
+            self.stats.answered += 1
+            self.cache[key] = (OK, {task.value: part.model_dump(mode="json") for task, part in answers.items()})
+            return answer, status, error, may_reask
+        if status == REFUSED:
+            self.stats.refusals += 1
+        else:
+            self.stats.validation_errors += 1
+        return None, status, error, may_reask
+
+    def failed(
+        self,
+        doc: PaperDocument,
+        call: Call,
+        key: str,
+        call_id: str,
+        attempt: int,
+        sent: str,
+        failure: TransportFailure,
+        started: datetime,
+    ) -> None:
+        """Count a request that got no completion and write its api_error rows (not final: a rerun asks again)."""
+        self.stats.api_errors += 1
+        self.stats.failures.add(failure_kind(failure.error_class, failure.status_code, failure.message), str(failure))
+        outcome = Outcome(API_ERROR, input_hash=sent, error=str(failure), transport_retries=failure.transport_retries,
+                          latency_s=failure.latency_s)  # fmt: skip
+        self._rows(doc, call, call.tasks, key, call_id, attempt, outcome, started)
+
     async def skip(self, doc: PaperDocument, answers: dict[Task, BaseModel]) -> None:
         if self._decided(doc, PREFILTER, SKIPPED_PREFILTER, answers):
             self.stats.prefiltered += 1
@@ -234,6 +289,7 @@ class EngineAsker:
         max_output_tokens = self.options.max_output_tokens
         for attempt in range(1, MAX_ATTEMPTS + 1):
             started = datetime.now(UTC)
+            sent = input_hash(messages)
 
             def record(outcome: Outcome, attempt: int = attempt, started: datetime = started) -> None:
                 self._rows(doc, call, call.tasks, key, call_id, attempt, outcome, started)
@@ -242,7 +298,7 @@ class EngineAsker:
             try:
                 reservation = self.budget.reserve(prompt_tokens, max_output_tokens)
             except BudgetExhausted as exc:
-                record(Outcome(BUDGET_STOPPED, messages=messages, error=str(exc)))
+                record(Outcome(BUDGET_STOPPED, input_hash=sent, error=str(exc)))
                 self.stats.budget_stopped = True
                 raise
             await self.limiter.acquire(prompt_tokens + max_output_tokens)
@@ -251,33 +307,16 @@ class EngineAsker:
             except TransportFailure as failure:
                 self.budget.settle(reservation, 0, 0)
                 self.stats.transport_errors += failure.transport_retries + 1
-                self.stats.api_errors += 1
-                self.stats.failures.add(
-                    failure_kind(failure.error_class, failure.status_code, failure.message), str(failure)
-                )
-                record(Outcome(API_ERROR, messages=messages, error=str(failure),
-                               transport_retries=failure.transport_retries, latency_s=failure.latency_s))  # fmt: skip
+                self.failed(doc, call, key, call_id, attempt, sent, failure, started)
                 return None
             cost = self.budget.settle(reservation, result.input_tokens, result.output_tokens)
-            self.stats.calls += 1
-            self.stats.transport_errors += result.transport_retries
-            self.stats.input_tokens += result.input_tokens
-            self.stats.output_tokens += result.output_tokens
-            self.stats.cost_usd += cost or 0.0
-            answer, status, error, may_reask = validate(call, result)
-            answers = call.split(answer) if answer is not None else None
-            record(Outcome(status, answers=answers, result=result, cost=cost, messages=messages, error=error,
-                           transport_retries=result.transport_retries))  # fmt: skip
-            if answers is not None:
-                self.stats.answered += 1
-                self.cache[key] = (OK, {task.value: part.model_dump(mode="json") for task, part in answers.items()})
+            answer, status, error, may_reask = self.answered(
+                doc, call, key, call_id, attempt, sent, result, cost, started
+            )
+            if answer is not None:
                 return answer
-            if status == REFUSED:
-                self.stats.refusals += 1
-            else:
-                self.stats.validation_errors += 1
             if not may_reask or attempt == MAX_ATTEMPTS:
-                self.stats.failures.add(_answer_kind(status, error), error or status)
+                self.stats.failures.add(answer_kind(status, error), error or status)
                 return None
             messages = [
                 *messages,

@@ -56,6 +56,9 @@ def advice(kind: str, options: ClassifyRequest) -> str:
         "invalid answer": "answers did not fit the schema: use a --structured-output the server enforces"
         " (json_schema, or json_object_schema for llama.cpp), or a stronger model",
         "refused": "the model refused to answer: try another model",
+        "batch_expired": "the batch expired before these requests ran: run the same command again to resend them",
+        "MissingFromBatch": "the batch ended without these answers (see its error): run the same command again to "
+        "resend them",
     }
     if kind in fixes:
         return fixes[kind]

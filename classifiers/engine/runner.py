@@ -158,7 +158,7 @@ class ClassifierEngine:
                     labelling.create_task(work())
             labelled.set()
 
-    def _verdict(self) -> tuple[str, str | None]:
+    def verdict(self) -> tuple[str, str | None]:
         stats = self.stats
         if stats.budget_stopped:
             return "budget_stopped", None
@@ -177,7 +177,7 @@ class ClassifierEngine:
         status, error = "failed", None
         try:
             await self._label_all(asker, batches)
-            status, error = self._verdict()
+            status, error = self.verdict()
         except (asyncio.CancelledError, KeyboardInterrupt):
             status, error = "interrupted", "interrupted (Ctrl-C or a signal)"
             raise

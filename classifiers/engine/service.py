@@ -10,12 +10,16 @@ import asyncio
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import duckdb
 from rich.console import Console
 
 from classifiers.document import PaperDocument, paper_batches
+from classifiers.engine.batch.progress import BatchProgress
+from classifiers.engine.batch.remote import BatchRemote
+from classifiers.engine.batch.runner import BatchRunner
 from classifiers.engine.budget import Budget
 from classifiers.engine.estimate import Estimate, describe, estimate_run
 from classifiers.engine.progress import RunProgress
@@ -88,17 +92,19 @@ def _protocol_and_backend(request: ClassifyRequest) -> tuple[LabelProtocol, LLMB
 
 
 def _budget(request: ClassifyRequest) -> Budget:
-    price = price_for(request.model, request.base_url) if request.model else None
+    batch = request.batch_mode == "openai"  # the Batch API has its own (lower) price
+    price = price_for(request.model, request.base_url, batch=batch) if request.model else None
     if request.max_cost_usd is not None and price is None:
         raise ClassifyError(
-            f"--max-cost needs a price for {request.model!r}: add a row to classifiers/model_prices.csv "
-            "(or use --max-tokens)."
+            f"--max-cost needs a{' batch' if batch else ''} price for {request.model!r}: add it to "
+            "classifiers/model_prices.csv (or use --max-tokens)."
         )
     return Budget(request.max_tokens_budget, request.max_cost_usd, price)
 
 
 def classify(db_path: Path, request: ClassifyRequest, console: Console) -> RunOutcome | Estimate:
-    with connect(db_path) as con:
+    with ExitStack() as connections:  # a batch run closes the warehouse while it waits, and opens it again
+        con = connections.enter_context(connect(db_path))
         dois = paper_dois(con, request.limit)
         store = LabelStore(con)
         protocol, backend = _protocol_and_backend(request)
@@ -108,20 +114,68 @@ def classify(db_path: Path, request: ClassifyRequest, console: Console) -> RunOu
             return Estimate(papers=len(dois))
         if request.dry_run:
             return asyncio.run(_estimate(engine, paper_batches(con, dois, request.papers_per_read), console))
-        if isinstance(backend, OpenAIBackend):
-            check_server(request.base_url)
-        label = protocol.name if backend.model is None else f"{protocol.name} · {backend.model}"
-        reader = store.reader()  # papers are read in a worker thread: through a connection of their own
-        try:
-            with RunProgress(console, label, len(dois)) as progress:
-                engine.on_progress = progress.update
-                batches = paper_batches(reader, dois, request.papers_per_read)
-                outcome = asyncio.run(engine.run(batches, len(dois)))
-        finally:
-            reader.close()
+        if request.batch_mode is not None:
+            if request.batch + (request.export_jsonl is not None) + bool(request.import_results) > 1:
+                raise ClassifyError("Use one of --batch, --export-jsonl and --import-results at a time.")
+            if not isinstance(backend, OpenAIBackend):
+                raise ClassifyError("--batch, --export-jsonl and --import-results need `--backend openai`.")
+            runner = BatchRunner(engine, backend, dois, lambda: connections.enter_context(connect(db_path)))
+            outcome = _batch(db_path, runner, request, console)
+        else:
+            outcome = _synchronous(store, engine, backend, dois, request, console)
     if outcome.status == "failed":
         raise RunFailed(outcome)
     return outcome
+
+
+def _synchronous(
+    store: LabelStore,
+    engine: ClassifierEngine,
+    backend: LLMBackend,
+    dois: list[str],
+    request: ClassifyRequest,
+    console: Console,
+) -> RunOutcome:
+    if isinstance(backend, OpenAIBackend):
+        check_server(request.base_url)
+    label = engine.protocol.name if backend.model is None else f"{engine.protocol.name} · {backend.model}"
+    reader = store.reader()  # papers are read in a worker thread: through a connection of their own
+    try:
+        with RunProgress(console, label, len(dois)) as progress:
+            engine.on_progress = progress.update
+            batches = paper_batches(reader, dois, request.papers_per_read)
+            return asyncio.run(engine.run(batches, len(dois)))
+    finally:
+        reader.close()
+
+
+def _batch(db_path: Path, runner: BatchRunner, request: ClassifyRequest, console: Console) -> RunOutcome:
+    try:
+        if request.export_jsonl is not None:
+            outcome, files = runner.export(request.export_jsonl)
+            for path, requests in files:
+                console.print(f"wrote {path} ({requests:,} requests)")
+            if not files:
+                console.print("no open requests: every question of this configuration is answered")
+            return outcome
+        if request.import_results:
+            outcome = runner.import_results(list(request.import_results))
+            if runner.unmatched:
+                console.print(f"[yellow]note[/yellow]: {runner.unmatched:,} result lines answer no open question "
+                              "(another model or configuration, or already stored)")  # fmt: skip
+            if runner.queued:
+                console.print(f"{len(runner.queued):,} requests of the next cascade step are open: export them "
+                              "again with --export-jsonl and run them the same way")  # fmt: skip
+            return outcome
+        remote = BatchRemote(request)
+        try:
+            with BatchProgress(console, f"{runner.engine.protocol.name} · {request.model}") as progress:
+                return runner.run(db_path, remote, progress)
+        finally:
+            remote.close()
+    finally:
+        runner.close()
+        asyncio.run(runner.backend.aclose())
 
 
 async def _estimate(engine: ClassifierEngine, batches: Iterator[list[PaperDocument]], console: Console) -> Estimate:
@@ -129,6 +183,8 @@ async def _estimate(engine: ClassifierEngine, batches: Iterator[list[PaperDocume
         estimate = await estimate_run(engine.protocol, engine.asker(engine.store.final_answers()), batches)
     finally:
         await engine.backend.aclose()
-    for line in describe(estimate, engine.budget.price, engine.backend.model or "-"):
+    model = engine.backend.model or "-"
+    priced = f"{model} at the Batch API price" if engine.options.batch_mode == "openai" else model
+    for line in describe(estimate, engine.budget.price, priced):
         console.print(line)
     return estimate

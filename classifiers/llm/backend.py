@@ -1,8 +1,8 @@
 """What the engine needs from an LLM backend: send one chat request, get text, usage and timing back.
 
 Transport concerns (retries, timeouts, HTTP) stay behind this interface; validation, caching and storage stay in
-the engine. A later OpenAI Batch backend can implement the same `complete` by queueing requests into a batch file
-and resolving each future when the batch's output arrives (the engine already keys requests by a stable hash).
+the engine. Batch mode (classifiers.engine.batch) sends the same request bodies as Batch API JSONL instead, keyed by
+the same stable request id.
 """
 
 from __future__ import annotations

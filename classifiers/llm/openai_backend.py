@@ -56,7 +56,8 @@ class OpenAIBackend:
             "max_tokens": o.max_output_tokens,
         }
 
-    def _body(self, request: ChatRequest) -> dict[str, Any]:
+    def body(self, request: ChatRequest) -> dict[str, Any]:
+        """The chat-completions request body (also the `body` of a Batch API request line)."""
         o = self.options
         body: dict[str, Any] = {
             "model": o.model,
@@ -77,7 +78,7 @@ class OpenAIBackend:
             # request, whose headers count the retries: `chat.completions.create` would first run a recursive type
             # transform over messages and schema (~2-4 ms of CPU per call, which caps throughput at high
             # concurrency). Same endpoint, same retries and errors.
-            response = await self._client.post("/chat/completions", body=self._body(request), cast_to=httpx2.Response)
+            response = await self._client.post("/chat/completions", body=self.body(request), cast_to=httpx2.Response)
         except openai.APIStatusError as exc:
             raise TransportFailure(
                 type(exc).__name__, _short(exc), _retries(exc.request), time.perf_counter() - started, exc.status_code
@@ -89,24 +90,29 @@ class OpenAIBackend:
         latency = time.perf_counter() - started
         retries = _retries(response.request)
         try:
-            completion = response.json()
-            choice = completion["choices"][0]
-            message = choice["message"]
-            usage = completion.get("usage") or {}
-            return ChatResult(
-                text=message.get("content") or "",
-                finish_reason=choice.get("finish_reason"),
-                refusal=message.get("refusal"),
-                input_tokens=int(usage.get("prompt_tokens") or 0),
-                output_tokens=int(usage.get("completion_tokens") or 0),
-                latency_s=latency,
-                transport_retries=retries,
-            )
+            return chat_result(response.json(), latency, retries)
         except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:  # not a chat completion
             raise TransportFailure("UnexpectedResponse", _short(exc) or response.text[:200], retries, latency) from exc
 
     async def aclose(self) -> None:
         await self._client.close()
+
+
+def chat_result(completion: dict[str, Any], latency_s: float = 0.0, retries: int = 0) -> ChatResult:
+    """A chat completion's JSON as a ChatResult (KeyError, IndexError, TypeError … when it is not one); also reads
+    the `body` of a Batch API output line."""
+    choice = completion["choices"][0]
+    message = choice["message"]
+    usage = completion.get("usage") or {}
+    return ChatResult(
+        text=message.get("content") or "",
+        finish_reason=choice.get("finish_reason"),
+        refusal=message.get("refusal"),
+        input_tokens=int(usage.get("prompt_tokens") or 0),
+        output_tokens=int(usage.get("completion_tokens") or 0),
+        latency_s=latency_s,
+        transport_retries=retries,
+    )
 
 
 def _short(exc: BaseException, limit: int = 500) -> str:

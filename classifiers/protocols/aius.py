@@ -12,6 +12,7 @@ from typing import Any
 from classifiers.document import PaperDocument
 from classifiers.protocols.base import Asker, Call
 from classifiers.protocols.prompts import (
+    HARD_CASES,
     PTM_LIST_DEFINITION,
     SHAPE_BINARY,
     SHAPE_PTMS,
@@ -24,23 +25,24 @@ from classifiers.taxonomy import BinaryDecision, PtmList, Task
 
 USES_DL = Prompt(
     name="aius.uses_dl",
-    version="1",
-    system=system_prompt(USES_DL_DEFINITION, shape=SHAPE_BINARY),
+    version="2",
+    system=system_prompt(USES_DL_DEFINITION, HARD_CASES, shape=SHAPE_BINARY),
     question="Does this study use deep learning (uses_dl)?",
     answer_model=BinaryDecision,
 )
 USES_PTMS = Prompt(
     name="aius.uses_ptms",
-    version="1",
-    system=system_prompt(USES_DL_DEFINITION, USES_PTMS_DEFINITION, shape=SHAPE_BINARY),
-    question="Does this study reuse a pre-trained deep learning model (uses_ptms)?",
+    version="2",
+    system=system_prompt(USES_DL_DEFINITION, USES_PTMS_DEFINITION, HARD_CASES, shape=SHAPE_BINARY),
+    question="Does this study reuse a pre-trained or published deep learning model, its weights or its architecture "
+    "(uses_ptms)?",
     answer_model=BinaryDecision,
 )
 PTMS = Prompt(
     name="aius.ptms",
-    version="1",
-    system=system_prompt(USES_PTMS_DEFINITION, PTM_LIST_DEFINITION, shape=SHAPE_PTMS),
-    question="Which pre-trained models does this study reuse, how, and at which stage?",
+    version="2",
+    system=system_prompt(USES_PTMS_DEFINITION, PTM_LIST_DEFINITION, HARD_CASES, shape=SHAPE_PTMS),
+    question="Which pre-trained or published models does this study reuse, with which reuse pattern, at which stage?",
     answer_model=PtmList,
 )
 

@@ -15,6 +15,7 @@ from classifiers.passages import select_passages
 from classifiers.prefilter import has_dl_vocabulary
 from classifiers.protocols.base import Asker, Call, GateAnswer
 from classifiers.protocols.prompts import (
+    HARD_CASES,
     PTM_LIST_DEFINITION,
     SHAPE_GATE,
     SHAPE_PTMS,
@@ -30,17 +31,17 @@ PASSAGES_NOTE = "The paper is given as selected passages (section heading in bra
 
 GATE = Prompt(
     name="compact.gate",
-    version="1",
-    system=system_prompt(USES_DL_DEFINITION, USES_PTMS_DEFINITION, PASSAGES_NOTE, shape=SHAPE_GATE),
-    question="Answer both: does this study use deep learning (uses_dl), and does it reuse a pre-trained deep "
-    "learning model (uses_ptms)?",
+    version="2",
+    system=system_prompt(USES_DL_DEFINITION, USES_PTMS_DEFINITION, HARD_CASES, PASSAGES_NOTE, shape=SHAPE_GATE),
+    question="Answer both: does this study use deep learning (uses_dl), and does it reuse a pre-trained or "
+    "published deep learning model, its weights or its architecture (uses_ptms)?",
     answer_model=GateAnswer,
 )
 EXTRACT = Prompt(
     name="compact.ptms",
-    version="1",
-    system=system_prompt(USES_PTMS_DEFINITION, PTM_LIST_DEFINITION, PASSAGES_NOTE, shape=SHAPE_PTMS),
-    question="Which pre-trained models does this study reuse, how, and at which stage?",
+    version="2",
+    system=system_prompt(USES_PTMS_DEFINITION, PTM_LIST_DEFINITION, HARD_CASES, PASSAGES_NOTE, shape=SHAPE_PTMS),
+    question="Which pre-trained or published models does this study reuse, with which reuse pattern, at which stage?",
     answer_model=PtmList,
 )
 _NO = BinaryDecision(answer=False)

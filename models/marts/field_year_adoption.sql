@@ -58,6 +58,13 @@ settings as (
 
 ),
 
+{%- set corrected_rates_spec = [
+    {'name': 'dl_rate', 'x': 'papers_using_dl', 'n': 'papers_analysed', 'task': 'uses_dl'},
+    {'name': 'ptm_rate_of_analysed', 'x': 'papers_reusing_ptms', 'n': 'papers_analysed', 'task': 'uses_ptms'},
+] %}
+
+corrected as {{ corrected_rates('aggregated', ['field_id', 'publication_year'], corrected_rates_spec) }},
+
 final as (
 
     select
@@ -83,6 +90,20 @@ final as (
         cast(aggregated.papers_reusing_ptms / nullif(aggregated.papers_analysed, 0) as double)
             as ptm_rate_of_analysed,
 
+        ---------- 95 % Wilson intervals of the rates (macros/intervals.sql)
+        {{ wilson_columns('aggregated.papers_using_dl', 'aggregated.papers_analysed', 'dl_rate') }},
+        {{ wilson_columns('aggregated.papers_reusing_ptms', 'aggregated.papers_using_dl', 'ptm_rate') }},
+        {{ wilson_columns('aggregated.papers_reusing_ptms', 'aggregated.papers_analysed', 'ptm_rate_of_analysed') }},
+
+        ---------- rates corrected for the classifier's measured error (macros/corrections.sql)
+        corrected.dl_rate_corrected,
+        corrected.dl_rate_corrected_ci_low,
+        corrected.dl_rate_corrected_ci_high,
+        corrected.ptm_rate_of_analysed_corrected,
+        corrected.ptm_rate_of_analysed_corrected_ci_low,
+        corrected.ptm_rate_of_analysed_corrected_ci_high,
+        {{ correction_columns() }},
+
         ---------- settings
         settings.*,
 
@@ -91,6 +112,8 @@ final as (
 
     from aggregated
     cross join settings
+    left join corrected
+        on aggregated.field_id = corrected.field_id and aggregated.publication_year = corrected.publication_year
 
 )
 

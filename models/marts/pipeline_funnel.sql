@@ -249,6 +249,21 @@ final as (
 
     from steps
 
+),
+
+---------- 95 % Wilson intervals of the shares (macros/intervals.sql)
+
+with_intervals as (
+
+    select
+        final.*,
+        {{ wilson_columns('papers', 'previous_step_papers', 'share_of_previous') }},
+        {{ wilson_columns('papers', 'first_step_papers', 'share_of_first') }}
+    from (
+        select *, first_value(papers) over (partition by source order by step_order) as first_step_papers
+        from final
+    ) as final
+
 )
 
-select * from final
+select * exclude (first_step_papers) from with_intervals

@@ -45,7 +45,7 @@ def request(base_url: str) -> ClassifyRequest:
         limit=2,
         token_budget=300,
         max_output_tokens=80,
-        timeout_s=60,
+        timeout_s=180,  # codebook-1.2 prompts are 1–1.6 k tokens: prompt processing on 2 busy cores is slow
     )
 
 

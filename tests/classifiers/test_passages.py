@@ -1,18 +1,16 @@
-"""Passage selection: budget respected, document order, evidence-bearing paragraphs first."""
+"""Passage selection: budget respected, document order, evidence-bearing passages first, gold evidence kept."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 from gold_corpus import corpus_document, gold_documents
 
 from classifiers.document import PaperDocument, Section
+from classifiers.engine.fingerprint import shaping_files
 from classifiers.passages import Passage, count_tokens, select_passages
-
-
-def _letters(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.lower())
+from classifiers.protocols import DEFAULT_TOKEN_BUDGET
+from classifiers.protocols.compact import passages_text
+from evaluation.coverage import measure
 
 
 def test_count_tokens_is_chars_over_four() -> None:
@@ -48,16 +46,38 @@ def test_methods_paragraph_with_a_model_wins_over_filler() -> None:
     assert "Cellpose" in passage.text and passage.section_type == "methods" and passage.heading == "Methods"
 
 
-def test_gold_evidence_is_mostly_kept_at_a_small_share_of_the_body() -> None:
-    kept = total = selected_tokens = body_tokens = 0
-    for paper, doc in gold_documents():
-        if not paper.uses_dl:
-            continue
-        chosen = "|".join(_letters(p.text) for p in select_passages(doc, 2000))
-        evidence = _letters(paper.dl_evidence or "")
-        total += 1
-        kept += evidence in chosen
-        selected_tokens += sum(count_tokens(p.text) for p in select_passages(doc, 2000))
-        body_tokens += count_tokens(doc.body_text)
-    assert kept / total >= 0.6  # measured: see the passages table of bench/rules_baseline.py
-    assert selected_tokens / body_tokens <= 0.2
+def test_an_unknown_model_name_ranks_high_without_the_catalogue() -> None:
+    # Synthetic text: "Zorblax-7" and "QuillNet" are invented names no catalogue knows.
+    filler = "\n".join(f"Site {i} was sampled in spring and the water was stored at 4 °C." for i in range(40))
+    found = (
+        "We predicted the binding sites with Zorblax-7 [ 12 ], using the released weights.\n"
+        "QuillNet ( Smith et al., 2021 ) was fine-tuned on our 300 annotated images."
+    )
+    doc = PaperDocument(
+        "10.1234/p",
+        "T",
+        None,
+        "h",
+        (
+            Section(0, "Introduction", "introduction", "section", filler),
+            Section(1, "Methods", "methods", "section", filler + "\n" + found),
+        ),
+    )
+    chosen = " ".join(p.text for p in select_passages(doc, 60))
+    assert "Zorblax-7" in chosen and "QuillNet" in chosen
+    # Selection reads no catalogue: editing the catalogue cannot move passages (the cache-key fingerprint agrees).
+    assert not any(path.name == "catalogue.py" for path in shaping_files("classifiers.passages"))
+
+
+def test_gold_evidence_floor_on_the_tuning_half() -> None:
+    """A regression floor, a little under what bench/passages.py measures on the tuning half at the default budget.
+
+    Measured (tuning half, 72 papers, default budget 3,000): uses_dl evidence 52/53, PTM evidence 143/152, at 25.0 %
+    of the body's tokens. The frozen half is not read here.
+    """
+    pairs = gold_documents()
+    coverage = measure(pairs, lambda doc: passages_text(doc, DEFAULT_TOKEN_BUDGET))
+    assert coverage.total["uses_dl"] >= 50 and coverage.total["ptm"] >= 140  # the gold labels are all there
+    assert coverage.share("uses_dl") >= 0.94
+    assert coverage.share("ptm") >= 0.92
+    assert coverage.shown_tokens / coverage.body_tokens <= 0.26

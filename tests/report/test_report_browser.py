@@ -69,7 +69,7 @@ def assert_clean_render(driver: webdriver.Chrome) -> list[dict]:
     images = driver.execute_script(
         "return Array.from(document.images).map(i => ({src: i.src, complete: i.complete, width: i.naturalWidth}))"
     )
-    assert len(images) == 10
+    assert len(images) == 13  # 10 of the study's figures, 3 with intervals
     broken = [i for i in images if not i["complete"] or i["width"] == 0]
     assert broken == [], broken
     severe = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
@@ -100,6 +100,8 @@ def test_report_renders_every_figure_with_its_conditions(warehouse: Path, tmp_pa
         "Where in the scientific process PTMs serve, per field",
         "Most reused pre-trained models",
         "Classifier agreement with gold labels",
+        "Rates per year, with their uncertainty",
+        "Headline findings, with their intervals",
     ):
         assert any(expected in t for t in titles), (expected, titles)
     for caption in browser.find_elements(By.TAG_NAME, "figcaption"):
@@ -117,12 +119,13 @@ def test_report_without_ptm_papers_shows_no_data_panels(warehouse: Path, tmp_pat
     db = tmp_path / "no-ptms.duckdb"
     shutil.copyfile(warehouse, db)
     with duckdb.connect(str(db)) as con:
-        for mart in ("ptm_reuse", "reuse_patterns", "stage_impact", "top_ptms"):
+        for mart in ("ptm_reuse", "reuse_patterns", "stage_impact", "top_ptms", "reuse_patterns_overall",
+                     "stage_impact_overall"):  # fmt: skip
             con.execute(f"delete from marts.{mart}")
         con.execute("drop table marts.classifier_agreement")
     result = write_report(db, tmp_path / "reports")
     open_page(browser, result.index)
     assert_clean_render(browser)
     notes = [n.text for n in browser.find_elements(By.CLASS_NAME, "nodata")]
-    assert len(notes) == 6 and any("ptmreuse eval" in n for n in notes), notes  # 5 PTM figures + agreement
+    assert len(notes) == 7 and any("ptmreuse eval" in n for n in notes), notes  # 6 PTM figures + agreement
     screenshot(browser, tmp_path / "screenshot-no-data.png")

@@ -25,6 +25,7 @@ PTM_FIGURES = {
     "Where in the scientific process PTMs serve, per year",
     "Where in the scientific process PTMs serve, per field",
     "Most reused pre-trained models",
+    "Headline findings, with their intervals",
 }
 
 
@@ -47,15 +48,15 @@ def test_every_figure_is_written_with_its_denominator_rule_and_run(warehouse: Pa
     assert sha256(warehouse) == before  # read-only: the warehouse is not touched
     assert result.index == tmp_path / "reports" / "index.html"
     assert result.empty == []  # the sample has DL and PTM papers: every figure has data
-    assert len(result.images) == 10
+    assert len(result.images) == 13
     for image in result.images:
         assert_png(image)
     html = result.index.read_text(encoding="utf-8")
     (run,) = {r for (r,) in query(warehouse, "select distinct run_configuration from marts.papers")}
     assert run.startswith("rules | rules | - | rules/")
-    assert html.count(f"<code>{run}</code>") == 11  # the header, then every figure
-    assert html.count('<dd class="denominator">') == 10
-    assert html.count("any_of_3: a paper is natural science when") == 11
+    assert html.count(f"<code>{run}</code>") == 14  # the header, then every figure
+    assert html.count('<dd class="denominator">') == 13
+    assert html.count("any_of_3: a paper is natural science when") == 14
     assert "distinct_paper: a paper counts once in every field" in html
     assert "papers_analysed of the field-year" in html and "papers_using_dl of the field-year" in html
     for letter in "QRSTUVWX":
@@ -66,6 +67,13 @@ def test_every_figure_is_written_with_its_denominator_rule_and_run(warehouse: Pa
     assert html.index(" · tuning</th>") < html.index(" · frozen</th>")  # both reference sets, side by side
     assert "<td>entry_recall</td>" in html and "<td>canonical_name_recall</td>" in html
     assert "http://" not in html and "https://" not in html  # nothing to fetch
+    # numbers with their uncertainty: what corrected them (or why nothing was), headline findings, the study
+    assert html.count("95 % Wilson interval") >= 2
+    assert "on gold set reference-frozen" in html  # which gold set corrected the rates, or could not
+    assert "<td>field leading PTM reuse</td>" in html and "<td>dominant stage</td>" in html
+    assert "the intervals overlap" in html or "the intervals do not overlap" in html
+    assert "<td>17,511</td>" in html and "<td>1,837</td>" in html  # the study's published funnel
+    assert "not corrected for classification error" in html.lower()
 
 
 @pytest.mark.slow
@@ -105,7 +113,14 @@ def test_captions_say_how_many_papers_have_no_field_and_how_many_ptm_papers_name
 @pytest.mark.slow
 def test_marts_without_ptm_papers_give_no_data_panels(warehouse_copy: Path, tmp_path: Path) -> None:
     with duckdb.connect(str(warehouse_copy)) as con:
-        for mart in ("ptm_reuse", "reuse_patterns", "stage_impact", "top_ptms"):
+        for mart in (
+            "ptm_reuse",
+            "reuse_patterns",
+            "stage_impact",
+            "top_ptms",
+            "reuse_patterns_overall",
+            "stage_impact_overall",
+        ):
             con.execute(f"delete from marts.{mart}")
         con.execute("update marts.papers set uses_ptms = false")
         con.execute("update marts.field_year_adoption set papers_reusing_ptms = 0, ptm_rate = 0")
@@ -117,7 +132,7 @@ def test_marts_without_ptm_papers_give_no_data_panels(warehouse_copy: Path, tmp_
     html = result.index.read_text(encoding="utf-8")
     assert html.count("No data yet for this figure") == len(PTM_FIGURES)
     assert "Not evaluated yet: run <code>ptmreuse eval</code>" in html
-    assert html.count('<dd class="denominator">') == 10  # empty figures still say what they would count
+    assert html.count('<dd class="denominator">') == 13  # empty figures still say what they would count
 
 
 def test_figures_draw_a_no_data_panel_for_empty_input(tmp_path: Path) -> None:
@@ -183,7 +198,7 @@ def test_cli_report_runs_while_a_writer_holds_the_lock(
     finally:
         lock.release()
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "site" / "index.html").exists() and "(10 figures)" in " ".join(result.output.split())
+    assert (tmp_path / "site" / "index.html").exists() and "(13 figures)" in " ".join(result.output.split())
     monkeypatch.setenv("PTMREUSE_DB", str(tmp_path / "absent.duckdb"))
     refused = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "site")])
     assert refused.exit_code == 2 and "no report" in refused.output

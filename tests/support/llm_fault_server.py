@@ -98,6 +98,26 @@ def _completion(content: str | None, finish_reason: str = "stop", refusal: str |
     }
 
 
+def answer_content(body: dict[str, Any], positive: bool = True, evidence_suffix: str = "") -> str:
+    """What the model says to a chat request (an injected instruction in the paper is obeyed)."""
+    injected = _INJECTION.search(_paper(body))
+    return injected.group(1) if injected else json.dumps(cooperative_answer(body, positive, evidence_suffix))
+
+
+def chat_completion(
+    body: dict[str, Any], content: str | None, finish: str = "stop", refusal: str | None = None
+) -> dict[str, Any]:
+    """The chat completion carrying `content`, with usage counted as characters / 4 (also a batch output body)."""
+    payload = _completion(content, finish, refusal)
+    prompt_chars = sum(len(m.get("content") or "") for m in body.get("messages", []))
+    payload["usage"] = {
+        "prompt_tokens": prompt_chars // 4,
+        "completion_tokens": len(content or "") // 4,
+        "total_tokens": prompt_chars // 4 + len(content or "") // 4,
+    }
+    return payload
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
     disable_nagle_algorithm = True  # headers and body go out in two writes: without this, delayed ACKs add ~40 ms
@@ -158,9 +178,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(500, {"error": {"message": message, "type": "internal_server_error"}})
             return
         key = self.headers.get("Authorization", "").removeprefix("Bearer ")
-        answer = cooperative_answer(body, script.positive, f" (key {key})" if fault == "echo_key" else "")
-        injected = _INJECTION.search(_paper(body))
-        content = injected.group(1) if injected else json.dumps(answer)
+        content = answer_content(body, script.positive, f" (key {key})" if fault == "echo_key" else "")
         finish = "stop"
         refusal = None
         if fault == "malformed":
@@ -171,14 +189,7 @@ class _Handler(BaseHTTPRequestHandler):
             content, finish = content[: len(content) // 2], "length"
         elif fault == "refusal":
             content, refusal = None, "I can't help with that."
-        payload = _completion(content, finish, refusal)
-        prompt_chars = sum(len(m.get("content") or "") for m in body.get("messages", []))
-        payload["usage"] = {
-            "prompt_tokens": prompt_chars // 4,
-            "completion_tokens": len(content or "") // 4,
-            "total_tokens": prompt_chars // 4 + len(content or "") // 4,
-        }
-        self._send(200, payload)
+        self._send(200, chat_completion(body, content, finish, refusal))
 
 
 class _Server(ThreadingHTTPServer):
