@@ -11,6 +11,8 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .PHONY: setup setup-dev system-deps demo test test-quick lint bench clean
 
+SQLFLUFF := $(BIN)/sqlfluff lint models macros analyses tests/dbt --processes 1
+
 # The pipeline's own dependencies (what `make demo` needs).
 setup: $(STAMP)
 
@@ -41,6 +43,7 @@ system-deps:
 test: setup-dev system-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(SQLFLUFF)
 	$(BIN)/pytest --durations=15  # the slowest tests, so a regression shows in CI's output
 
 # The edit loop: every test but those marked slow (a dbt build, a server, a browser, a killed subprocess).
@@ -48,11 +51,13 @@ test-quick: setup-dev
 	$(BIN)/pytest -m "not slow" -q
 
 # Style, and the layering: imports point down (ptmreuse → evaluation/quality/report → ingestion/classifiers →
-# warehouse) with no cycles (contracts in pyproject.toml).
+# warehouse) with no cycles (contracts in pyproject.toml). SQL style: sqlfluff (.sqlfluff; jinja templater, so no
+# database and no lock).
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(SQLFLUFF)
 
 bench: setup
 	$(BIN)/python bench/ingest.py

@@ -15,4 +15,4 @@ select
     any_value(run_configuration) as run_configuration
 from {{ ref('pipeline_funnel') }}
 group by source, source_kind
-order by source_kind desc, source
+order by source_kind desc, source asc

@@ -41,4 +41,4 @@ select
     natural_science_rule,
     run_configuration
 from per_field
-order by papers_reusing_ptms desc, ptm_rate_of_analysed desc nulls last, field_name
+order by papers_reusing_ptms desc, ptm_rate_of_analysed desc nulls last, field_name asc

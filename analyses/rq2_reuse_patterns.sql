@@ -15,7 +15,8 @@ overall as (
         'all natural-science fields' as scope,
         reuse_pattern,
         count(distinct doi) as papers,
-        count(distinct (doi, canonical_name)) as ptm_instances
+        -- distinct (paper, PTM) pairs: the parentheses make a row value, so they stay
+        count(distinct (doi, canonical_name)) as ptm_instances  -- noqa: ST08, LT01, LT06
     from reuses
     group by reuse_pattern
 
@@ -50,4 +51,4 @@ select
     round(ptm_instances / nullif(sum(ptm_instances) over (partition by scope), 0), 3) as share_of_instances,
     rank() over (partition by scope order by ptm_instances desc) as rank_in_scope
 from combined
-order by scope = 'all natural-science fields' desc, scope, rank_in_scope, reuse_pattern
+order by scope = 'all natural-science fields' desc, scope, rank_in_scope asc, reuse_pattern asc

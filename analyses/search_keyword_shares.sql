@@ -32,5 +32,5 @@ select
         as share_of_source_hits
 from keywords
 left join sources on true
-left join hits on hits.keyword = keywords.keyword and hits.search_source = sources.search_source
+left join hits on keywords.keyword = hits.keyword and sources.search_source = hits.search_source
 order by search_source, keywords.sort_order

@@ -1,25 +1,20 @@
--- The most reused pre-trained models over all natural-science papers of the window (each paper once), with their
--- usual pattern and stage and the fields where they rank first.
+-- The most reused pre-trained models over all natural-science papers of the window (each paper once), ranked by
+-- marts.top_ptms (ties share a rank), with their usual pattern and stage, the spellings the papers used, and the
+-- fields where they rank first.
 
 with
 
-reuses as (
+overall as (
 
-    select * from {{ ref('ptm_reuse') }} where is_natural_science and is_in_year_window
+    select * from {{ ref('top_ptms') }} where scope = 'all_fields'
 
 ),
 
-per_ptm as (
+spellings as (
 
-    select
-        canonical_name,
-        count(distinct doi) as papers,
-        min(publication_year) as first_year_seen,
-        mode(reuse_pattern order by reuse_pattern) as usual_pattern,
-        mode(stage order by stage) as usual_stage,
-        bool_and(is_catalogued) as is_catalogued,
-        list(distinct raw_name order by raw_name)[1:5] as spellings
-    from reuses
+    select canonical_name, list(distinct raw_name order by raw_name)[1:5] as spellings
+    from {{ ref('ptm_reuse') }}
+    where is_natural_science and is_in_year_window
     group by canonical_name
 
 ),
@@ -28,21 +23,23 @@ field_leaders as (
 
     select canonical_name, list(field_name order by field_name) as leads_in_fields
     from {{ ref('top_ptms') }}
-    where rank_in_field = 1 and is_natural_science_field
+    where scope = 'field' and rank_in_field = 1 and is_natural_science_field
     group by canonical_name
 
 )
 
 select
-    per_ptm.canonical_name,
-    per_ptm.papers,
-    per_ptm.first_year_seen,
-    per_ptm.usual_pattern,
-    per_ptm.usual_stage,
-    per_ptm.is_catalogued,
-    per_ptm.spellings,
+    overall.rank_in_field as rank,
+    overall.canonical_name,
+    overall.papers,
+    overall.first_year_seen,
+    overall.dominant_reuse_pattern as usual_pattern,
+    overall.dominant_stage as usual_stage,
+    overall.is_catalogued,
+    spellings.spellings,
     coalesce(field_leaders.leads_in_fields, []) as leads_in_fields
-from per_ptm
-left join field_leaders on per_ptm.canonical_name = field_leaders.canonical_name
-order by per_ptm.papers desc, per_ptm.canonical_name
-limit 25
+from overall
+left join spellings on overall.canonical_name = spellings.canonical_name
+left join field_leaders on overall.canonical_name = field_leaders.canonical_name
+where overall.rank_in_field <= 25
+order by overall.rank_in_field, overall.canonical_name

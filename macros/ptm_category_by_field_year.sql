@@ -124,7 +124,10 @@ final as (
                           'share_of_instances', 'simultaneous.z') }},
 
         ---------- settings
-        {{ mart_setting_columns(selected_run_configuration()) }}
+        {{ mart_setting_columns(selected_run_configuration()) }},
+
+        ---------- field coverage
+        {{ field_coverage_columns() }}
 
     from field_years
     cross join categories

@@ -25,7 +25,8 @@
     {%- if citations is not boolean -%}
         {%- set spelled = (citations | string | lower) -%}
         {%- if spelled not in ['true', 'false'] -%}
-            {%- do problems.append("natural_science_requires_citations must be true or false, not '" ~ citations ~ "'") -%}
+            {%- do problems.append(
+                "natural_science_requires_citations must be true or false, not '" ~ citations ~ "'") -%}
         {%- endif -%}
         {%- set citations = spelled == 'true' -%}
     {%- endif -%}
@@ -54,7 +55,8 @@
     {%- set chosen = {} -%}
     {%- for name in ['classifier_run', 'classifier_configuration'] -%}
         {%- set value = var(name) -%}
-        {%- do chosen.update({name: none if value is none or (value | string | trim) == '' else (value | string | trim)}) -%}
+        {%- set trimmed = value | string | trim -%}
+        {%- do chosen.update({name: none if value is none or trimmed == '' else trimmed}) -%}
     {%- endfor -%}
 
     {%- set gold_set = var('correction_gold_set') | string -%}

@@ -37,7 +37,7 @@ def print_summary(db_path: Path, console: Console) -> None:
             """
             select coalesce(journal, '(unknown)') as journal, count(*) as n_papers,
                    min(publication_year) || '–' || max(publication_year) as years
-            from staging.stg_jats__papers group by 1 order by n_papers desc, journal limit 10
+            from marts.papers group by 1 order by n_papers desc, journal limit 10
             """,
         )
         years = con.execute(
@@ -78,6 +78,12 @@ def print_summary(db_path: Path, console: Console) -> None:
             group by field_name order by papers_reusing_ptms desc, papers_analysed desc
             """,
         )
+        coverage = con.execute(
+            "select any_value(analysed_papers_in_window), any_value(analysed_papers_without_field)"
+            " from marts.pipeline_funnel"
+        ).fetchone()
+        if coverage and coverage[0] is not None:
+            console.print(f"{coverage[1]} of {coverage[0]} analysed papers have no field and are in no field above.")
         _table(
             console,
             "Reuse patterns and stages (natural-science papers)",
@@ -94,12 +100,12 @@ def print_summary(db_path: Path, console: Console) -> None:
         )
         _table(
             console,
-            "Most reused models (natural-science papers)",
+            "Most reused models (natural-science papers of the year window, each once; marts.top_ptms)",
             con,
             """
-            select canonical_name as model, count(distinct doi) as papers, min(publication_year) as first_seen
-            from marts.ptm_reuse where is_natural_science
-            group by canonical_name order by papers desc, model limit 10
+            select rank_in_field as rank, canonical_name as model, papers, first_year_seen as first_seen
+            from marts.top_ptms where scope = 'all_fields' and rank_in_field <= 10
+            order by rank_in_field, model
             """,
         )
     reader = escape(reader_command(published_database(db_path)))

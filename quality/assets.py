@@ -15,15 +15,12 @@ from great_expectations.expectations import Expectation
 from great_expectations.expectations.row_conditions import Column
 
 from classifiers.engine.asker import MAX_ATTEMPTS
-from classifiers.store import OK, STATUSES
+from classifiers.store import OK
 from classifiers.taxonomy import ReusePattern, Stage, Task
-from ingestion.jats.sections import SECTION_TYPES
 from quality.config import GateConfig
+from warehouse.raw_schema import accepted_values, raw_table
 
 DOI_REGEX = r"^10\.\d{4,9}/\S+$"  # the shape ingestion.identifiers.normalize_doi accepts
-SECTION_KINDS = ("section", "figure_caption", "table_caption")
-DECIDERS = ("prefilter", "llm", "rules")
-RUN_STATUSES = ("running", "finished", "budget_stopped", "interrupted", "failed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,26 +44,36 @@ def _in_set(column: str, values: tuple[str, ...], why: str) -> Expectation:
     return gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(values), description=why)
 
 
+def _declared(table: str, column: str, as_column: str | None = None) -> Expectation:
+    """The raw column's accepted values, as declared (once) in models/staging/__sources.yml."""
+    return _in_set(
+        as_column or column,
+        accepted_values(table, column),
+        f"{column} is one of the values raw.{table}.{column} declares in models/staging/__sources.yml",
+    )
+
+
 def _doi(column: str = "doi") -> Expectation:
     return gxe.ExpectColumnValuesToMatchRegex(column=column, regex=DOI_REGEX, description="DOI shape 10.NNNN/suffix")
 
 
-def _years(config: GateConfig) -> Expectation:
+def _years(table: str) -> Expectation:
+    low, high = raw_table(table).column("publication_year").value_range()
     return gxe.ExpectColumnValuesToBeBetween(
         column="publication_year",
-        min_value=config.min_publication_year,
-        max_value=config.max_publication_year,
-        description="publication year in the plausible range (GateConfig.min/max_publication_year)",
+        min_value=low,
+        max_value=high,
+        description=f"publication year in {low}..{high} (in_range of raw.{table} in models/staging/__sources.yml)",
     )
 
 
-def _papers(config: GateConfig) -> list[Expectation]:
+def _papers(_: GateConfig) -> list[Expectation]:
     return [
         gxe.ExpectTableRowCountToBeBetween(min_value=1, description="at least one paper is loaded"),
         _not_null("doi", "every paper has a DOI"),
         _doi(),
         gxe.ExpectColumnValuesToBeUnique(column="doi", description="one row per DOI (within a chunk)"),
-        _years(config),
+        _years("papers"),
         _at_least("body_chars", 1, "every paper has body text (articles without one are ingest rejects)"),
         _not_null("content_hash", "content hash present (the classifiers' cache keys use it)"),
         _at_least("section_count", 0, "section count is not negative"),
@@ -78,8 +85,8 @@ def _sections(_: GateConfig) -> list[Expectation]:
         _not_null("doi", "every section belongs to a DOI"),
         _doi(),
         _at_least("ordinal", 0, "section ordinals are not negative"),
-        _in_set("kind", SECTION_KINDS, "section kind is one the JATS parser writes"),
-        _in_set("section_type", SECTION_TYPES, "section type is one of ingestion.jats.sections.SECTION_TYPES"),
+        _declared("paper_sections", "kind"),
+        _declared("paper_sections", "section_type"),
         _at_least("text_chars", 0, "section text length is not negative"),
     ]
 
@@ -88,9 +95,9 @@ def _labels(_: GateConfig) -> list[Expectation]:
     return [
         _not_null("run_id", "every label belongs to a run"),
         _doi(),
-        _in_set("task", tuple(t.value for t in Task), "task is one of the taxonomy's tasks"),
-        _in_set("status", STATUSES, "status is one of classifiers.store.STATUSES"),
-        _in_set("decided_by", DECIDERS, "decided_by is prefilter, llm or rules"),
+        _declared("llm_labels", "task"),
+        _declared("llm_labels", "status"),
+        _declared("llm_labels", "decided_by"),
         gxe.ExpectColumnValuesToBeBetween(
             column="attempt", min_value=1, max_value=MAX_ATTEMPTS, description="attempt is 1 or the one re-ask"
         ),
@@ -138,7 +145,7 @@ def _runs(config: GateConfig) -> list[Expectation]:
             max_value=config.max_ungrounded_share,
             description="share of a run's evidence quotes not found in the paper (GateConfig.max_ungrounded_share)",
         ),
-        _in_set("run_status", RUN_STATUSES, "raw.classifier_runs status is a known one"),
+        _declared("classifier_runs", "status", as_column="run_status"),
     ]
 
 
@@ -154,13 +161,13 @@ def _integrity(_: GateConfig) -> list[Expectation]:
     ]
 
 
-def _openalex(config: GateConfig) -> list[Expectation]:
+def _openalex(_: GateConfig) -> list[Expectation]:
     return [
         _not_null("openalex_id", "every work has an OpenAlex id"),
         gxe.ExpectColumnValuesToMatchRegex(column="openalex_id", regex=r"^W\d+$", description="OpenAlex id shape W…"),
         gxe.ExpectColumnValuesToBeUnique(column="openalex_id", description="one row per work (within a chunk)"),
         _doi(),
-        _years(config),
+        _years("openalex_works"),
         _at_least("cited_by_count", 0, "citation counts are not negative"),
         _at_least("topic_count", 0, "topic counts are not negative"),
     ]

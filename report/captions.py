@@ -44,5 +44,23 @@ def years_text(settings: RunSettings) -> str:
     return f"publication years {low if low is not None else '…'}–{high if high is not None else '…'}"
 
 
+def fields_text(coverage: tuple[int, int] | None) -> str:
+    if coverage is None:
+        return "not recorded (the marts have no rows)"
+    analysed, without = coverage
+    return (
+        f"{without:,} of {analysed:,} analysed papers in the year window have no field (no OpenAlex topic, publisher"
+        " subject or journal mapping): they are in no field and never natural science, so not in this figure"
+    )
+
+
+def ptm_without_model_text(counts: tuple[int, int]) -> str:
+    ptm_papers, without = counts
+    return (
+        f" {without:,} of the {ptm_papers:,} natural-science papers that reuse PTMs name no model and are not"
+        " counted here."
+    )
+
+
 def run_text(settings: RunSettings) -> str:
     return settings.run_configuration or "none (no classifier run has finished)"

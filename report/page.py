@@ -71,6 +71,7 @@ TEMPLATE = """{% macro render_table(t) %}
   <dl class="conditions" id="run-conditions">
     <dt>Natural-science rule</dt><dd>{{ overview.conditions.rule }}</dd>
     <dt>Years</dt><dd>{{ overview.conditions.years }}</dd>
+    <dt>Papers without a field</dt><dd class="fields">{{ overview.conditions.fields }}</dd>
     <dt>Run configuration</dt><dd><code>{{ overview.conditions.run }}</code></dd>
   </dl>
   <nav>{% for s in sections %}<a href="#{{ s.anchor }}">{{ s.title }}</a> {% endfor %}
@@ -90,6 +91,7 @@ TEMPLATE = """{% macro render_table(t) %}
         <dt>Natural-science rule</dt><dd class="rule">{{ s.conditions.rule }}</dd>
         <dt>Counting</dt><dd class="counting">{{ s.conditions.counting }}</dd>
         <dt>Years</dt><dd>{{ s.conditions.years }}</dd>
+        <dt>Papers without a field</dt><dd class="fields">{{ s.conditions.fields }}</dd>
         <dt>Run configuration</dt><dd class="run"><code>{{ s.conditions.run }}</code></dd>
         <dt>Source</dt><dd><code>{{ s.source }}</code></dd>
       </dl>

@@ -88,6 +88,31 @@ def run_settings(con: duckdb.DuckDBPyConnection, mart: str) -> RunSettings:
     return RunSettings(None, None, None, None, None, None)
 
 
+def field_coverage(con: duckdb.DuckDBPyConnection, mart: str) -> tuple[int, int] | None:
+    """(analysed papers of the year window, those with no field), from `mart`'s own columns; marts without them
+    (papers, ptm_reuse) borrow pipeline_funnel's, built in the same dbt run. None when no mart has rows."""
+    columns = "analysed_papers_in_window, analysed_papers_without_field"
+    for table in (mart, "pipeline_funnel"):
+        if not has_table(con, "marts", table):
+            continue
+        names = {d[0] for d in con.execute(f"select * from marts.{table} limit 0").description}
+        if {"analysed_papers_in_window", "analysed_papers_without_field"} <= names:
+            row = con.execute(f"select {columns} from marts.{table} limit 1").fetchone()
+            if row is not None:
+                return int(row[0]), int(row[1])
+    return None
+
+
+def ptm_papers_without_model(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """(analysed natural-science papers of the window that reuse PTMs, those among them that name no model):
+    the second are in no PTM figure, since those count named models."""
+    row = con.execute(
+        "select count(*), count(*) filter (where n_ptms = 0) from marts.papers"
+        " where is_natural_science and is_in_year_window and is_analysed and uses_ptms"
+    ).fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
 def natural_science_fields(con: duckdb.DuckDBPyConnection) -> list[Field]:
     """The study's eight fields, so every field gets a panel even when it has no papers ('no data')."""
     sql = (
@@ -181,22 +206,23 @@ def stages_by_field(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 
 def top_ptms_overall(con: duckdb.DuckDBPyConnection, limit: int = 15) -> list[dict]:
-    """Most reused PTMs over all natural-science fields, in distinct papers (a paper in two fields counts once)."""
+    """Most reused PTMs over all natural-science fields (marts.top_ptms, scope all_fields: each paper once)."""
     return _dicts(
         con,
-        "select canonical_name, count(distinct doi) as papers, mode(reuse_pattern) as usual_pattern"
-        " from marts.ptm_reuse where is_natural_science and is_in_year_window"
-        " group by canonical_name order by papers desc, canonical_name limit ?",
+        "select canonical_name, papers, dominant_reuse_pattern as usual_pattern from marts.top_ptms"
+        " where scope = 'all_fields' order by rank_in_field, canonical_name limit ?",
         [limit],
     )
 
 
 def top_ptms_per_field(con: duckdb.DuckDBPyConnection, max_rank: int = 3) -> list[dict]:
+    """The top `max_rank` of each natural-science field; every model tied at the cut is kept (see models_at_rank)."""
     return _dicts(
         con,
-        "select field_name, rank_in_field, canonical_name, papers, first_year_seen, last_year_seen,"
+        "select field_name, rank_in_field, models_at_rank, canonical_name, papers, first_year_seen, last_year_seen,"
         " dominant_reuse_pattern, dominant_stage from marts.top_ptms"
-        " where is_natural_science_field and rank_in_field <= ? order by field_name, rank_in_field, canonical_name",
+        " where scope = 'field' and is_natural_science_field and rank_in_field <= ?"
+        " order by field_name, rank_in_field, canonical_name",
         [max_rank],
     )
 

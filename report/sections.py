@@ -26,6 +26,7 @@ class Conditions:
     counting: str
     years: str
     run: str
+    fields: str  # how many analysed papers have no field, so the reader knows what the figure is a share of
 
 
 def conditions(con: duckdb.DuckDBPyConnection, mart: str, *, per_field: bool) -> Conditions:
@@ -35,6 +36,7 @@ def conditions(con: duckdb.DuckDBPyConnection, mart: str, *, per_field: bool) ->
         counting=captions.counting_text(settings, per_field=per_field),
         years=captions.years_text(settings),
         run=captions.run_text(settings),
+        fields=captions.fields_text(queries.field_coverage(con, mart)),
     )
 
 
@@ -67,6 +69,7 @@ def build_sections(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Sectio
     adoption = queries.field_year_adoption(con)
     by_year = queries.adoption_by_year(con)
     ptm_papers = queries.ptm_papers_by_year(con)
+    no_model = captions.ptm_without_model_text(queries.ptm_papers_without_model(con))
     sections = [
         Section(
             conditions=conditions(con, "pipeline_funnel", per_field=False),
@@ -167,7 +170,7 @@ def build_sections(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Sectio
                 queries.patterns_by_year(con), patterns, ptm_papers, out_dir / "fig_t_patterns_by_year.png"
             ),
             shows="Reuse pattern (conceptual, adaptation, deployment) of each reused PTM per year; the label above a"
-            " bar is the number of papers listing a PTM that year.",
+            " bar is the number of papers listing a PTM that year." + no_model,
             denominator="PTM instances = distinct (paper, PTM) pairs; a PTM reused two ways counts once in each.",
             source="marts.ptm_reuse",
         ),
@@ -180,7 +183,7 @@ def build_sections(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Sectio
             has_data=figures.draw_categories_by_field(
                 queries.patterns_by_field_year(con), fields, patterns, out_dir / "fig_x_patterns_by_field.png"
             ),
-            shows="One panel per natural-science field: PTM instances per reuse pattern and year.",
+            shows="One panel per natural-science field: PTM instances per reuse pattern and year." + no_model,
             denominator="ptm_instances_total of the field-year (instance shares sum to 1 within a field-year).",
             source="marts.reuse_patterns",
         ),
@@ -194,7 +197,8 @@ def build_sections(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Sectio
                 queries.stages_by_year(con), stages, ptm_papers, out_dir / "fig_u_stages_by_year.png"
             ),
             shows="Stage of the scientific process each reused PTM serves, per year (all six stages, including"
-            " conclusion, which the study's figure omits); the label above a bar is the number of PTM papers.",
+            " conclusion, which the study's figure omits); the label above a bar is the number of PTM papers."
+            + no_model,
             denominator="PTM instances = distinct (paper, PTM) pairs; a PTM serving two stages counts at both.",
             source="marts.ptm_reuse",
         ),
@@ -208,23 +212,25 @@ def build_sections(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Sectio
                 queries.stages_by_field(con), fields, stages, out_dir / "fig_u_stages_by_field.png"
             ),
             shows="Share of each field's PTM papers (all years) with a PTM at each stage; a cell reads papers at the"
-            " stage / the field's PTM papers. Rows don't sum to 1: a paper can serve several stages.",
+            " stage / the field's PTM papers. Rows don't sum to 1: a paper can serve several stages." + no_model,
             denominator="papers_with_ptms of the field, summed over years (share_of_papers).",
             source="marts.stage_impact",
         ),
-        _top_ptms_section(con, patterns, out_dir),
+        _top_ptms_section(con, patterns, out_dir, no_model),
     ]
     return sections
 
 
-def _top_ptms_section(con: duckdb.DuckDBPyConnection, patterns: dict[str, str], out_dir: Path) -> Section:
+def _top_ptms_section(
+    con: duckdb.DuckDBPyConnection, patterns: dict[str, str], out_dir: Path, no_model: str
+) -> Section:
     per_field = queries.top_ptms_per_field(con)
     table = Table(
         columns=["field", "rank", "PTM", "papers", "years", "usual pattern", "usual stage"],
         rows=[
             [
                 r["field_name"],
-                str(r["rank_in_field"]),
+                f"{r['rank_in_field']}{' (tie)' if r['models_at_rank'] > 1 else ''}",
                 r["canonical_name"],
                 str(r["papers"]),
                 f"{r['first_year_seen']}–{r['last_year_seen']}",
@@ -233,7 +239,7 @@ def _top_ptms_section(con: duckdb.DuckDBPyConnection, patterns: dict[str, str], 
             ]
             for r in per_field
         ],
-        caption="Top 3 per natural-science field (marts.top_ptms; ties share a rank).",
+        caption=f"Top 3 per natural-science field (marts.top_ptms). {_ties_text(per_field)}",
     )
     return Section(
         conditions=conditions(con, "top_ptms", per_field=False),
@@ -243,11 +249,23 @@ def _top_ptms_section(con: duckdb.DuckDBPyConnection, patterns: dict[str, str], 
         image="fig_top_ptms.png",
         has_data=figures.draw_top_ptms(queries.top_ptms_overall(con), patterns, out_dir / "fig_top_ptms.png"),
         shows="The 15 PTMs (canonical names) reused by the most natural-science papers, coloured by the reuse"
-        " pattern most of its rows have; the table ranks them within each field (counting convention of top_ptms).",
+        " pattern most of their papers have (ties: the codebook's order); the table ranks them within each field"
+        " (counting convention of top_ptms)." + no_model,
         denominator="none: counts of distinct papers reusing each PTM (a paper in two fields counts once here).",
-        source="marts.ptm_reuse, marts.top_ptms",
+        source="marts.top_ptms",
         tables=[table] if per_field else [],
     )
+
+
+def _ties_text(rows: list[dict]) -> str:
+    """Ties are kept, not cut: say how many fields list more than 3 models because of them."""
+    per_field: dict[str, int] = {}
+    for row in rows:
+        per_field[row["field_name"]] = per_field.get(row["field_name"], 0) + 1
+    over = sorted(name for name, count in per_field.items() if count > 3)
+    if not over:
+        return "Ties share a rank; no field has a tie at the cut."
+    return f"Ties share a rank and are all kept, so {len(over)} field(s) list more than 3 models ({'; '.join(over)})."
 
 
 _COUNTS = {"gold_papers", "gold_papers_in_warehouse", "papers_scored", "gold_positives"}

@@ -60,10 +60,11 @@ def test_dbt_tests_fail_on_a_bad_raw_row(built: Path, dbt: DbtRunner) -> None:
     with duckdb.connect(str(dbt.use(built))) as con:
         con.execute("update raw.papers set publication_year = 1850 where doi = '10.7554/elife.56337'")
         con.execute("update raw.paper_sections set section_type = 'preface' where ordinal = 0")
-    result = dbt("build", "--select", "staging")
+    result = dbt("build", "--select", "source:raw", "staging")
     assert result.returncode != 0
-    assert "FAIL 1 in_range_stg_jats__papers_publication_year" in result.stdout
-    assert "accepted_values_stg_jats__sections_section_type" in result.stdout
+    # the accepted values are tested on the raw sources, where the gate reads them too (__sources.yml)
+    assert "FAIL 1 source_in_range_raw_papers_publication_year" in result.stdout
+    assert "FAIL 1 source_accepted_values_raw_paper_sections_section_type" in result.stdout
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ with
 
 papers as (
 
-    select doi, publisher_subjects from {{ ref('stg_jats__papers') }}
+    select doi, publisher_subjects, journal_key from {{ ref('stg_jats__papers') }}
 
 ),
 
@@ -55,6 +55,14 @@ subject_fields as (
 
 ),
 
+journal_fields as (
+
+    select {{ journal_key('journal') }} as journal_key, field_id, field_rank
+    from {{ ref('journal_fields') }}
+    where mapping = 'mapped'
+
+),
+
 ---------- OpenAlex: one work per DOI (OpenAlex can hold duplicates; keep the most cited)
 
 doi_works as (
@@ -62,7 +70,7 @@ doi_works as (
     select doi, openalex_id, cited_by_count
     from works
     where doi is not null
-    qualify row_number() over (partition by doi order by cited_by_count desc nulls last, openalex_id) = 1
+    qualify row_number() over (partition by doi order by cited_by_count desc nulls last, openalex_id asc) = 1
 
 ),
 
@@ -82,7 +90,7 @@ openalex_fields as (
 
 ),
 
----------- fallback: the publisher's subjects, for papers OpenAlex did not classify
+---------- first fallback: the publisher's subjects, for papers OpenAlex did not classify
 
 subjects as (
 
@@ -117,6 +125,32 @@ publisher_fields as (
 
 ),
 
+---------- last fallback: the journal's field (seed journal_fields), for papers neither source classified
+
+journal_matched as (
+
+    select
+        papers.doi,
+        journal_fields.field_id,
+        cast(journal_fields.field_rank as bigint) as field_rank,
+        cast(null as bigint) as cited_by_count,
+        'journal' as field_source
+    from papers
+    inner join journal_fields on papers.journal_key = journal_fields.journal_key
+    where
+        papers.doi not in (select doi from openalex_fields)
+        and papers.doi not in (select doi from publisher_fields)
+
+),
+
+fallback_fields as (
+
+    select * from publisher_fields
+    union all
+    select * from journal_matched
+
+),
+
 bridge as (
 
     select doi, field_id, field_rank, top3_topic_slots, cited_by_count, field_source from openalex_fields
@@ -128,7 +162,7 @@ bridge as (
         case when field_rank <= 3 then 1 else 0 end as top3_topic_slots,
         cited_by_count,
         field_source
-    from publisher_fields
+    from fallback_fields
 
 ),
 
@@ -169,24 +203,27 @@ final as (
         flagged.field_source,
         papers_ruled.paper_cited_by_count as cited_by_count,
         {% if requires_citations -%}
-        case
-            when papers_ruled.paper_cited_by_count is null then 'unknown'
-            when papers_ruled.paper_cited_by_count > 0 then 'passed'
-            else 'failed'
-        end as citation_check,
+            case
+                when papers_ruled.paper_cited_by_count is null then 'unknown'
+                when papers_ruled.paper_cited_by_count > 0 then 'passed'
+                else 'failed'
+            end as citation_check,
         {%- else -%}
-        'not_required' as citation_check,
+            'not_required' as citation_check,
         {%- endif %}
         '{{ rule }}' as natural_science_rule,
-        {% if rule == 'any_of_3' -%}
-        papers_ruled.natural_science_slots >= 1
-        {%- elif rule == 'two_of_3' -%}
-        papers_ruled.natural_science_slots >= 2
-        {%- else -%}
-        papers_ruled.primary_is_natural_science
-        {%- endif %}
-        {% if requires_citations %} and coalesce(papers_ruled.paper_cited_by_count > 0, true){% endif %}
-        as is_natural_science
+        (
+            {% if rule == 'any_of_3' -%}
+                papers_ruled.natural_science_slots >= 1
+            {%- elif rule == 'two_of_3' -%}
+                papers_ruled.natural_science_slots >= 2
+            {%- else -%}
+                papers_ruled.primary_is_natural_science
+            {%- endif %}
+            {%- if requires_citations %}
+                and coalesce(papers_ruled.paper_cited_by_count > 0, true)
+            {%- endif %}
+        ) as is_natural_science
     from flagged
     inner join papers_ruled on flagged.doi = papers_ruled.doi
     left join fields on flagged.field_id = fields.field_id

@@ -106,13 +106,15 @@ cascade as (
         ) as labelled_at
     from uses_dl_answers as dl
     left join uses_ptms_answers as ptm
-        on dl.run_configuration = ptm.run_configuration
-        and dl.doi = ptm.doi
-        and dl.content_hash is not distinct from ptm.content_hash
+        on
+            dl.run_configuration = ptm.run_configuration
+            and dl.doi = ptm.doi
+            and dl.content_hash is not distinct from ptm.content_hash
     left join ptm_lists as ptm_list
-        on dl.run_configuration = ptm_list.run_configuration
-        and dl.doi = ptm_list.doi
-        and dl.content_hash is not distinct from ptm_list.content_hash
+        on
+            dl.run_configuration = ptm_list.run_configuration
+            and dl.doi = ptm_list.doi
+            and dl.content_hash is not distinct from ptm_list.content_hash
 
 ),
 
@@ -144,14 +146,17 @@ final as (
         ---------- provenance
         cascade.dl_run_id,
         cascade.labelled_at,
-        cascade.labelled_content_hash is not null
-            and cascade.labelled_content_hash is distinct from papers.content_hash as is_label_stale
+        (
+            cascade.labelled_content_hash is not null
+            and cascade.labelled_content_hash is distinct from papers.content_hash
+        ) as is_label_stale
 
     from configurations
     cross join papers
     left join cascade
-        on configurations.run_configuration = cascade.run_configuration
-        and papers.doi = cascade.doi
+        on
+            configurations.run_configuration = cascade.run_configuration
+            and papers.doi = cascade.doi
 
 )
 

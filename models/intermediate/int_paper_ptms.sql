@@ -113,7 +113,7 @@ uncatalogued as (
     select run_configuration, name_key, clean_name as canonical_name
     from spellings
     qualify row_number() over (
-        partition by run_configuration, name_key order by times_written desc, clean_name
+        partition by run_configuration, name_key order by times_written desc, clean_name asc
     ) = 1
 
 ),
@@ -144,8 +144,9 @@ final as (
     from keyed
     left join canonical_by_key on keyed.name_key = canonical_by_key.name_key
     left join uncatalogued
-        on keyed.run_configuration = uncatalogued.run_configuration
-        and keyed.name_key = uncatalogued.name_key
+        on
+            keyed.run_configuration = uncatalogued.run_configuration
+            and keyed.name_key = uncatalogued.name_key
 
 )
 

@@ -112,9 +112,11 @@ eligible as (
 
     select
         *,
-        papers_analysed > 0
+        (
+            papers_analysed > 0
             and failed_runs < runs
-            and coalesce(failed_call_share, 0) <= {{ max_failed_call_share }} as is_eligible
+            and coalesce(failed_call_share, 0) <= {{ max_failed_call_share }}
+        ) as is_eligible
     from measured
 
 ),
@@ -124,47 +126,53 @@ eligible as (
 chosen as (
 
     {% if chosen.classifier_run is not none -%}
-    select run_configuration, 'classifier_run' as selected_by
-    from runs
-    where run_id = '{{ chosen.classifier_run | replace("'", "''") }}'
-    {%- if chosen.classifier_configuration is not none %}
-        and run_configuration = '{{ chosen.classifier_configuration | replace("'", "''") }}'
-    {%- endif %}
+        select run_configuration, 'classifier_run' as selected_by
+        from runs
+        where
+            run_id = '{{ chosen.classifier_run | replace("'", "''") }}'
+            {% if chosen.classifier_configuration is not none -%}
+                and run_configuration = '{{ chosen.classifier_configuration | replace("'", "''") }}'
+            {%- endif %}
     {%- elif chosen.classifier_configuration is not none -%}
-    select run_configuration, 'classifier_configuration' as selected_by
-    from eligible
-    where run_configuration = '{{ chosen.classifier_configuration | replace("'", "''") }}'
+        select run_configuration, 'classifier_configuration' as selected_by
+        from eligible
+        where run_configuration = '{{ chosen.classifier_configuration | replace("'", "''") }}'
     {%- else -%}
-    select run_configuration, 'coverage' as selected_by
-    from eligible
-    where is_eligible
-    order by coverage desc, last_run_at desc nulls last, run_configuration
-    limit 1
+        select run_configuration, 'coverage' as selected_by
+        from eligible
+        where is_eligible
+        order by coverage desc, last_run_at desc nulls last, run_configuration asc
+        limit 1
     {%- endif %}
 
 ),
 
-{#- An explicit choice that matches nothing stops the build here, naming what exists. -#}
+-- An explicit choice that matches nothing stops the build here, naming what exists.
 unmatched_choice as (
 
     select
-        {%- if chosen.classifier_run is not none or chosen.classifier_configuration is not none %}
-        case when not exists (select 1 from chosen) then error(
-            {%- if chosen.classifier_run is not none and chosen.classifier_configuration is not none %}
-            'var classifier_run ''{{ chosen.classifier_run | replace("'", "''") }}'' is not a run of'
-            || ' classifier_configuration ''{{ chosen.classifier_configuration | replace("'", "''") }}'''
-            {%- elif chosen.classifier_run is not none %}
-            'var classifier_run ''{{ chosen.classifier_run | replace("'", "''") }}'' is not a run id of'
-            || ' raw.classifier_runs'
-            {%- else %}
-            'var classifier_configuration ''{{ chosen.classifier_configuration | replace("'", "''") }}'' is'
-            || ' not a run configuration'
-            {%- endif %}
-            || '; the configurations are: '
-            || coalesce((select string_agg(run_configuration, '; ' order by run_configuration) from configuration_runs), 'none')
-        ) end as failure
-        {%- else %}
-        null as failure
+        {% if chosen.classifier_run is not none or chosen.classifier_configuration is not none -%}
+            case
+                when not exists (select 1 from chosen) then error(
+                    {% if chosen.classifier_run is not none and chosen.classifier_configuration is not none -%}
+                        'var classifier_run ''{{ chosen.classifier_run | replace("'", "''") }}'' is not a run of'
+                        || ' classifier_configuration ''{{ chosen.classifier_configuration | replace("'", "''") }}'''
+                    {%- elif chosen.classifier_run is not none -%}
+                        'var classifier_run ''{{ chosen.classifier_run | replace("'", "''") }}'' is not a run id of'
+                        || ' raw.classifier_runs'
+                    {%- else -%}
+                        'var classifier_configuration ''{{ chosen.classifier_configuration | replace("'", "''") }}'' is'
+                        || ' not a run configuration'
+                    {%- endif %}
+                    || '; the configurations are: '
+                    || coalesce(
+                        (select string_agg(run_configuration, '; ' order by run_configuration) from configuration_runs),
+                        'none'
+                    )
+                )
+            end as failure
+        {%- else -%}
+            null as failure
         {%- endif %}
 
 ),

@@ -105,7 +105,10 @@ final as (
         {{ correction_columns() }},
 
         ---------- settings
-        settings.*
+        settings.*,
+
+        ---------- field coverage
+        {{ field_coverage_columns() }}
 
     from aggregated
     cross join settings

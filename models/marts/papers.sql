@@ -7,8 +7,14 @@ with
 
 papers as (
 
-    select doi, title, journal, publisher, publication_year, corpus
+    select doi, title, journal_key, publisher, publication_year, corpus
     from {{ ref('stg_jats__papers') }}
+
+),
+
+journals as (
+
+    select journal_key, journal_name from {{ ref('int_journals') }}
 
 ),
 
@@ -46,7 +52,7 @@ doi_works as (
     select doi, publication_year
     from works
     where doi is not null
-    qualify row_number() over (partition by doi order by cited_by_count desc nulls last, openalex_id) = 1
+    qualify row_number() over (partition by doi order by cited_by_count desc nulls last, openalex_id asc) = 1
 
 ),
 
@@ -85,7 +91,7 @@ final as (
 
         ---------- bibliographic
         papers.title,
-        papers.journal,
+        journals.journal_name as journal,
         papers.publisher,
         papers.corpus,
         cast(coalesce(doi_works.publication_year, papers.publication_year) as integer) as publication_year,
@@ -120,6 +126,7 @@ final as (
         {{ mart_setting_columns(selected_run_configuration()) }}
 
     from papers
+    left join journals on papers.journal_key = journals.journal_key
     left join doi_works on papers.doi = doi_works.doi
     left join fields_per_paper on papers.doi = fields_per_paper.doi
     left join labels on papers.doi = labels.doi

@@ -84,54 +84,135 @@ from_corpus as (
 
 search_steps as (
 
-    select source, source_kind, 1 as step_order, 'searched' as step, count(*) as papers
-    from searched group by source, source_kind
+    select
+        source,
+        source_kind,
+        1 as step_order,
+        'searched' as step,
+        count(*) as papers
+    from searched
+    group by source, source_kind
     union all
-    select source, source_kind, 2, 'openalex_matched', count(*) filter (where is_openalex_matched)
-    from searched group by source, source_kind
+    select
+        source,
+        source_kind,
+        2 as step_order,
+        'openalex_matched' as step,
+        count(*) filter (where is_openalex_matched) as papers
+    from searched
+    group by source, source_kind
     union all
-    select source, source_kind, 3, 'cited', count(*) filter (where is_openalex_matched and is_cited)
-    from searched group by source, source_kind
+    select
+        source,
+        source_kind,
+        3 as step_order,
+        'cited' as step,
+        count(*) filter (where is_openalex_matched and is_cited) as papers
+    from searched
+    group by source, source_kind
     union all
-    select source, source_kind, 4, 'natural_science',
-        count(*) filter (where is_openalex_matched and is_cited and is_natural_science)
-    from searched group by source, source_kind
+    select
+        source,
+        source_kind,
+        4 as step_order,
+        'natural_science' as step,
+        count(*) filter (where is_openalex_matched and is_cited and is_natural_science) as papers
+    from searched
+    group by source, source_kind
     union all
-    select source, source_kind, 5, 'full_text',
-        count(*) filter (where is_openalex_matched and is_cited and is_natural_science and has_full_text)
-    from searched group by source, source_kind
+    select
+        source,
+        source_kind,
+        5 as step_order,
+        'full_text' as step,
+        count(*) filter (where is_openalex_matched and is_cited and is_natural_science and has_full_text) as papers
+    from searched
+    group by source, source_kind
     union all
-    select source, source_kind, 6, 'analysed',
-        count(*) filter (where is_openalex_matched and is_cited and is_natural_science and has_full_text and is_analysed)
-    from searched group by source, source_kind
+    select
+        source,
+        source_kind,
+        6 as step_order,
+        'analysed' as step,
+        count(*) filter (
+            where is_openalex_matched and is_cited and is_natural_science
+            and has_full_text and is_analysed
+        ) as papers
+    from searched
+    group by source, source_kind
     union all
-    select source, source_kind, 7, 'uses_dl',
-        count(*) filter (where is_openalex_matched and is_cited and is_natural_science and has_full_text and uses_dl)
-    from searched group by source, source_kind
+    select
+        source,
+        source_kind,
+        7 as step_order,
+        'uses_dl' as step,
+        count(*) filter (
+            where is_openalex_matched and is_cited and is_natural_science
+            and has_full_text and uses_dl
+        ) as papers
+    from searched
+    group by source, source_kind
     union all
-    select source, source_kind, 8, 'uses_ptms',
-        count(*) filter (where is_openalex_matched and is_cited and is_natural_science and has_full_text and uses_dl
-            and uses_ptms)
-    from searched group by source, source_kind
+    select
+        source,
+        source_kind,
+        8 as step_order,
+        'uses_ptms' as step,
+        count(*) filter (
+            where is_openalex_matched and is_cited and is_natural_science
+            and has_full_text and uses_dl and uses_ptms
+        ) as papers
+    from searched
+    group by source, source_kind
 
 ),
 
 corpus_steps as (
 
-    select source, source_kind, 1 as step_order, 'full_text' as step, count(*) as papers
-    from from_corpus group by source, source_kind
+    select
+        source,
+        source_kind,
+        1 as step_order,
+        'full_text' as step,
+        count(*) as papers
+    from from_corpus
+    group by source, source_kind
     union all
-    select source, source_kind, 2, 'natural_science', count(*) filter (where is_natural_science)
-    from from_corpus group by source, source_kind
+    select
+        source,
+        source_kind,
+        2 as step_order,
+        'natural_science' as step,
+        count(*) filter (where is_natural_science) as papers
+    from from_corpus
+    group by source, source_kind
     union all
-    select source, source_kind, 3, 'analysed', count(*) filter (where is_natural_science and is_analysed)
-    from from_corpus group by source, source_kind
+    select
+        source,
+        source_kind,
+        3 as step_order,
+        'analysed' as step,
+        count(*) filter (where is_natural_science and is_analysed) as papers
+    from from_corpus
+    group by source, source_kind
     union all
-    select source, source_kind, 4, 'uses_dl', count(*) filter (where is_natural_science and uses_dl)
-    from from_corpus group by source, source_kind
+    select
+        source,
+        source_kind,
+        4 as step_order,
+        'uses_dl' as step,
+        count(*) filter (where is_natural_science and uses_dl) as papers
+    from from_corpus
+    group by source, source_kind
     union all
-    select source, source_kind, 5, 'uses_ptms', count(*) filter (where is_natural_science and uses_dl and uses_ptms)
-    from from_corpus group by source, source_kind
+    select
+        source,
+        source_kind,
+        5 as step_order,
+        'uses_ptms' as step,
+        count(*) filter (where is_natural_science and uses_dl and uses_ptms) as papers
+    from from_corpus
+    group by source, source_kind
 
 ),
 
@@ -161,7 +242,10 @@ final as (
             as share_of_first,
 
         ---------- settings
-        {{ mart_setting_columns(selected_run_configuration()) }}
+        {{ mart_setting_columns(selected_run_configuration()) }},
+
+        ---------- field coverage
+        {{ field_coverage_columns() }}
 
     from steps
 

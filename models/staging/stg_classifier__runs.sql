@@ -56,14 +56,17 @@ versioned as (
         coalesce(
             nullif(array_to_string(
                 list_sort([
-                    prompt.version || '@' || left(prompt.hash, 8)
+                    prompt.version || '@' || left(prompt.hash, 8)  -- noqa: RF03
                     for prompt in map_values(
-                        cast(configuration -> 'prompts' as map(varchar, struct(version varchar, hash varchar)))
+                        cast(
+                            renamed.configuration -> 'prompts'
+                            as map(varchar, struct(version varchar, hash varchar))  -- noqa: LT01
+                        )
                     )
                 ]),
                 ', '
             ), ''),
-            'rules/' || (configuration ->> 'rules_fingerprint')
+            'rules/' || (renamed.configuration ->> 'rules_fingerprint')
         ) as prompt_versions
     from renamed
 

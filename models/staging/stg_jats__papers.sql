@@ -22,6 +22,7 @@ renamed as (
 
         ---------- publication
         journal,
+        {{ journal_key('journal') }} as journal_key,
         publisher,
         article_type,
         publication_date as published_on,

@@ -25,17 +25,17 @@ recount as (
         paper_fields.field_id,
         papers.publication_year,
         {% if settings().counting_convention == 'topic_slot' -%}
-        sum(paper_fields.top3_topic_slots) as papers_in_scope,
-        coalesce(sum(paper_fields.top3_topic_slots) filter (where papers.is_analysed), 0) as papers_analysed,
-        coalesce(sum(paper_fields.top3_topic_slots) filter (where papers.is_analysed and papers.uses_dl), 0)
-            as papers_using_dl,
-        coalesce(sum(paper_fields.top3_topic_slots) filter (where papers.is_analysed and papers.uses_ptms), 0)
-            as papers_reusing_ptms
+            sum(paper_fields.top3_topic_slots) as papers_in_scope,
+            coalesce(sum(paper_fields.top3_topic_slots) filter (where papers.is_analysed), 0) as papers_analysed,
+            coalesce(sum(paper_fields.top3_topic_slots) filter (where papers.is_analysed and papers.uses_dl), 0)
+                as papers_using_dl,
+            coalesce(sum(paper_fields.top3_topic_slots) filter (where papers.is_analysed and papers.uses_ptms), 0)
+                as papers_reusing_ptms
         {%- else -%}
-        count(distinct papers.doi) as papers_in_scope,
-        count(distinct papers.doi) filter (where papers.is_analysed) as papers_analysed,
-        count(distinct papers.doi) filter (where papers.is_analysed and papers.uses_dl) as papers_using_dl,
-        count(distinct papers.doi) filter (where papers.is_analysed and papers.uses_ptms) as papers_reusing_ptms
+            count(distinct papers.doi) as papers_in_scope,
+            count(distinct papers.doi) filter (where papers.is_analysed) as papers_analysed,
+            count(distinct papers.doi) filter (where papers.is_analysed and papers.uses_dl) as papers_using_dl,
+            count(distinct papers.doi) filter (where papers.is_analysed and papers.uses_ptms) as papers_reusing_ptms
         {%- endif %}
     from papers
     inner join paper_fields on papers.doi = paper_fields.doi
@@ -59,7 +59,8 @@ mismatched_field_years as (
     from adoption
     full outer join recount
         on adoption.field_id = recount.field_id and adoption.publication_year = recount.publication_year
-    where adoption.papers_in_scope is distinct from recount.papers_in_scope
+    where
+        adoption.papers_in_scope is distinct from recount.papers_in_scope
         or adoption.papers_analysed is distinct from recount.papers_analysed
         or adoption.papers_using_dl is distinct from recount.papers_using_dl
         or adoption.papers_reusing_ptms is distinct from recount.papers_reusing_ptms
@@ -70,12 +71,14 @@ uncounted_papers as (
 
     select null as field_id, papers.publication_year, 'paper ' || papers.doi || ' in no field-year' as problem
     from papers
-    where len(papers.field_ids) > 0
-      and not exists (
-        select 1 from adoption
-        where list_contains(papers.field_ids, adoption.field_id)
-          and adoption.publication_year = papers.publication_year
-      )
+    where
+        len(papers.field_ids) > 0
+        and not exists (
+            select 1 from adoption
+            where
+                list_contains(papers.field_ids, adoption.field_id)
+                and adoption.publication_year = papers.publication_year
+        )
 
 )
 

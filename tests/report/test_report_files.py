@@ -86,6 +86,31 @@ def test_captions_follow_the_marts_own_settings(warehouse_copy: Path, tmp_path: 
 
 
 @pytest.mark.slow
+def test_captions_say_how_many_papers_have_no_field_and_how_many_ptm_papers_name_no_model(
+    warehouse_copy: Path, tmp_path: Path
+) -> None:
+    with duckdb.connect(str(warehouse_copy)) as con:
+        # each figure reads its own mart's counts (papers and ptm_reuse borrow pipeline_funnel's)
+        for mart, without in (("field_year_adoption", 7), ("pipeline_funnel", 5), ("reuse_patterns", 7)):
+            con.execute(
+                f"update marts.{mart} set analysed_papers_in_window = 40, analysed_papers_without_field = {without}"
+            )
+        (ptm_papers,) = con.execute(
+            "select count(*) from marts.papers where is_natural_science and is_in_year_window and is_analysed"
+            " and uses_ptms"
+        ).fetchone()
+        con.execute(
+            "update marts.papers set n_ptms = 0 where doi = (select min(doi) from marts.papers where uses_ptms)"
+        )
+    html = write_report(warehouse_copy, tmp_path).index.read_text(encoding="utf-8")
+    assert html.count('<dd class="fields">7 of 40 analysed papers in the year window have no field') == 3  # R, S, X
+    borrowed = '<dd class="fields">5 of 40 analysed papers in the year window have no field'
+    assert html.count(borrowed) == 6  # header, Q, V, W, T and U by year
+    assert ptm_papers > 0
+    assert html.count(f"1 of the {ptm_papers} natural-science papers that reuse PTMs name no model") == 5
+
+
+@pytest.mark.slow
 def test_marts_without_ptm_papers_give_no_data_panels(warehouse_copy: Path, tmp_path: Path) -> None:
     with duckdb.connect(str(warehouse_copy)) as con:
         for mart in (

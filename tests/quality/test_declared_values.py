@@ -1,0 +1,69 @@
+"""One home for the values a raw column accepts: models/staging/__sources.yml. dbt's source tests and the quality
+gate read the same declaration, so a row passes `ptmreuse check` and `dbt build` together, or fails both."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from classifiers.store import STATUSES
+from classifiers.taxonomy import Task
+from ingestion.jats.sections import SECTION_TYPES
+from ingestion.search.pipeline import SOURCES
+from quality import run_checks
+from tests.support.warehouses import dbt_runner, rules_warehouse
+from warehouse.raw_schema import accepted_values, raw_table
+
+ONE_PAPER = "(select min(doi) from raw.papers)"
+
+
+def test_writers_write_only_declared_values() -> None:
+    # The writers keep their own constants (they compute alone); these must equal the declaration.
+    assert set(accepted_values("llm_labels", "status")) == set(STATUSES)
+    assert set(accepted_values("llm_labels", "task")) == {task.value for task in Task}
+    assert set(accepted_values("paper_sections", "section_type")) == set(SECTION_TYPES)
+    assert set(accepted_values("search_hits", "source")) == set(SOURCES)
+
+
+def test_publication_years_are_1950_to_next_year() -> None:
+    for table in ("papers", "openalex_works"):
+        assert raw_table(table).column("publication_year").value_range(date(2026, 12, 2)) == (1950, 2027)
+
+
+def _gate_failures(db: Path, tmp_path: Path) -> set[tuple[str, str | None]]:
+    result = run_checks(db, docs_dir=tmp_path / "docs")
+    return {(s.name, e.column) for s in result.suites for e in s.expectations if not e.success}
+
+
+def _ingested_copy(factory: pytest.TempPathFactory, year: int) -> Path:
+    """The session's ingested + labelled warehouse (before dbt), as dbt's runner's copy, one paper set to `year`."""
+    template = rules_warehouse(factory)
+    runner = dbt_runner(factory)
+    db = runner.use(template.parent.parent / "ingested.duckdb")
+    with duckdb.connect(str(db)) as con:
+        con.execute(f"update raw.papers set publication_year = {year} where doi = {ONE_PAPER}")
+    return db
+
+
+def test_a_1985_paper_passes_the_gate_and_dbt_build(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    db = _ingested_copy(tmp_path_factory, 1985)
+
+    assert _gate_failures(db, tmp_path) == set()
+    built = dbt_runner(tmp_path_factory)("build")
+    assert built.returncode == 0, built.stdout[-3000:]
+
+
+@pytest.mark.parametrize("year", [1949, date.today().year + 2])
+def test_a_year_outside_the_range_fails_the_gate_and_dbt(
+    year: int, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    db = _ingested_copy(tmp_path_factory, year)
+
+    assert _gate_failures(db, tmp_path) == {("raw.papers", "publication_year")}
+    # The source tests are the first thing `dbt build` runs on raw.papers; they stop the models built from it.
+    tested = dbt_runner(tmp_path_factory)("test", "--select", "source:raw.papers")
+    assert tested.returncode == 1
+    assert "FAIL 1 source_in_range_raw_papers_publication_year" in tested.stdout
