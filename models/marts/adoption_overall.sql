@@ -54,7 +54,11 @@ aggregated as (
     select
         scope || coalesce(':' || field_id, '') || coalesce(':' || publication_year, '') as row_key,
         *
-    from (select * from by_paper union all select * from by_field)
+    from (
+        select * from by_paper
+        union all
+        select * from by_field
+    ) as scopes
 
 ),
 

@@ -13,7 +13,7 @@ study as (
 
 ),
 
-ours as (
+ours_by_step as (
 
     select
         step,
@@ -24,6 +24,20 @@ ours as (
         any_value(run_configuration) as run_configuration
     from {{ ref('pipeline_funnel') }}
     group by step
+
+),
+
+-- each release's steps with ours beside them, and our previous step's count within that release
+ours as (
+
+    select
+        study.data_release,
+        ours_by_step.*,
+        lag(ours_by_step.papers) over (
+            partition by study.data_release order by study.step_order
+        ) as previous_papers
+    from study
+    left join ours_by_step on study.step = ours_by_step.step
 
 ),
 
@@ -53,14 +67,7 @@ final as (
         {{ mart_setting_columns(selected_run_configuration()) }}
 
     from study
-    left join (
-        select
-            study.data_release,
-            ours.*,
-            lag(ours.papers) over (partition by study.data_release order by study.step_order) as previous_papers
-        from study
-        left join ours on study.step = ours.step
-    ) as ours on study.data_release = ours.data_release and study.step = ours.step
+    left join ours on study.data_release = ours.data_release and study.step = ours.step
 
 )
 
