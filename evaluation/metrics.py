@@ -98,7 +98,7 @@ def binary_scores(
     point = confusion(y_true, y_pred)
     scores: dict[str, tuple[float, float, float]] = {}
     if y_true.size == 0:
-        return {spec.name: (float("nan"),) * 3 for spec in BINARY_METRICS}  # type: ignore[misc]
+        return {spec.name: (float("nan"),) * 3 for spec in BINARY_METRICS}
     index = resample_indices(y_true.size, resamples, seed)
     boot = confusion(y_true[index], y_pred[index])
     for spec in BINARY_METRICS:

@@ -26,7 +26,7 @@ def _classify(db_path: Path, console: Console) -> None:
     from classifiers.engine.service import ClassifyRequest, classify
 
     outcome = classify(db_path, ClassifyRequest(backend="rules"), console)
-    stats = outcome.stats  # type: ignore[union-attr]
+    stats = outcome.stats
     console.print(
         f"rules baseline: {stats.papers_done} papers labelled, {stats.cache_hits} reused from earlier runs "
         "(no LLM configured: set OPENAI_BASE_URL and run `ptmreuse classify --backend openai` for LLM labels)"

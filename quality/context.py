@@ -20,7 +20,7 @@ def quiet_gx() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def make_context(docs_dir: Path):  # type: ignore[no-untyped-def]  # GX's context classes are not typed for mypy
+def make_context(docs_dir: Path):
     quiet_gx()
     import great_expectations as gx
     from great_expectations.data_context.types.base import (

@@ -63,7 +63,7 @@ class GateResult:
 
 
 def _raw_row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    return {t: con.execute(f'select count(*) from raw."{t}"').fetchone()[0] for t in tables_in(con)}  # type: ignore[index]
+    return {t: con.execute(f'select count(*) from raw."{t}"').fetchone()[0] for t in tables_in(con)}
 
 
 def _chunks(con: duckdb.DuckDBPyConnection, sql: str, rows: int) -> Iterator[pd.DataFrame]:

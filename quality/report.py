@@ -30,7 +30,7 @@ def print_gate_summary(result: GateResult, console: Console) -> None:
         ("failed", "right"),
         ("note", "left"),
     ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(name, justify=justify)
     for suite in result.suites:
         style = _STYLE[suite.status]
         table.add_row(

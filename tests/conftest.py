@@ -17,7 +17,7 @@ def sample_zip() -> Path:
 
 
 @pytest.fixture(scope="session")
-def read_member(sample_zip: Path):  # type: ignore[no-untyped-def]
+def read_member(sample_zip: Path):
     archive = zipfile.ZipFile(sample_zip)
 
     def read(name: str) -> bytes:

@@ -37,14 +37,14 @@ def test_there_are_analyses_for_the_study_questions() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ANALYSES)
-def test_analysis_compiles_and_runs(compiled, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_analysis_compiles_and_runs(compiled, name: str) -> None:
     db, files = compiled
     columns, rows = run(db, files[name])
     assert columns and rows, f"{name} returned nothing on a warehouse with PTM reuse"
 
 
 @pytest.mark.slow
-def test_rq2_and_rq3_answer_in_the_taxonomy(compiled) -> None:  # type: ignore[no-untyped-def]
+def test_rq2_and_rq3_answer_in_the_taxonomy(compiled) -> None:
     db, files = compiled
     _, patterns = run(db, files["rq2_reuse_patterns"])
     assert {row[1] for row in patterns} <= {"conceptual", "adaptation", "deployment"}
@@ -55,7 +55,7 @@ def test_rq2_and_rq3_answer_in_the_taxonomy(compiled) -> None:  # type: ignore[n
 
 
 @pytest.mark.slow
-def test_adoption_over_time_matches_the_papers_mart(compiled) -> None:  # type: ignore[no-untyped-def]
+def test_adoption_over_time_matches_the_papers_mart(compiled) -> None:
     db, files = compiled
     columns, rows = run(db, files["adoption_over_time"])
     analysed = sum(row[columns.index("papers_analysed")] for row in rows)

@@ -19,7 +19,7 @@ Z95 = 1.959963984540054
 
 
 @pytest.fixture(scope="module")
-def compile_sql(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def compile_sql(tmp_path_factory: pytest.TempPathFactory):
     """dbt's compiled SQL of an inline query that calls the project's macros (no warehouse needed)."""
     runner = DbtRunner(tmp_path_factory.mktemp("dbt-inline"))
 
@@ -36,7 +36,7 @@ def fetch(sql: str, db: Path | None = None) -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
-def test_wilson_limits_equal_newcombes_published_values(compile_sql) -> None:  # type: ignore[no-untyped-def]
+def test_wilson_limits_equal_newcombes_published_values(compile_sql) -> None:
     # Newcombe (1998), Statistics in Medicine 17:857-872, Table II, method 3 (Wilson score, no continuity correction)
     published = {(81, 263): (0.2553, 0.3662), (15, 148): (0.0624, 0.1605), (0, 20): (0.0, 0.1611),
                  (1, 29): (0.0061, 0.1718)}  # fmt: skip
@@ -53,7 +53,7 @@ def test_wilson_limits_equal_newcombes_published_values(compile_sql) -> None:  #
     assert rows[(-1, -1)] == (None, None)  # no count: no interval
 
 
-def test_normal_quantile_matches_scipy_in_the_centre_and_both_tails(compile_sql) -> None:  # type: ignore[no-untyped-def]
+def test_normal_quantile_matches_scipy_in_the_centre_and_both_tails(compile_sql) -> None:
     probabilities = [1e-9, 0.001, 0.0125, 0.025, 0.3, 0.5, 0.8, 0.975, 0.99, 1 - 1e-6]
     values = ", ".join(f"({p!r})" for p in probabilities)
     sql = compile_sql("select p, {{ normal_quantile('p') }} from (values " + values + ") as t(p) order by p")
@@ -61,7 +61,7 @@ def test_normal_quantile_matches_scipy_in_the_centre_and_both_tails(compile_sql)
         assert z == pytest.approx(norm.ppf(p), rel=1e-5, abs=1e-9), p
 
 
-def test_goodman_simultaneous_intervals_follow_the_chi_square_formula(compile_sql) -> None:  # type: ignore[no-untyped-def]
+def test_goodman_simultaneous_intervals_follow_the_chi_square_formula(compile_sql) -> None:
     # the study's 47 gold (PTM, reuse) pairs: 21 adaptation, 16 conceptual, 10 deployment (aius-spec)
     counts = [21, 16, 10]
     total, k = sum(counts), len(counts)
@@ -81,7 +81,7 @@ def test_goodman_simultaneous_intervals_follow_the_chi_square_formula(compile_sq
         assert low < centre - Z95 * np.sqrt(c * (total - c) / total + Z95**2 / 4) / (total + Z95**2)
 
 
-def test_rogan_gladen_is_clipped_and_undefined_without_information(compile_sql) -> None:  # type: ignore[no-untyped-def]
+def test_rogan_gladen_is_clipped_and_undefined_without_information(compile_sql) -> None:
     sql = compile_sql(
         "select {{ rogan_gladen('0.05', '0.9', '0.9') }}, {{ rogan_gladen('0.98', '0.9', '0.9') }},"
         " {{ rogan_gladen('0.5', '0.5', '0.5') }}, {{ rogan_gladen('0.4', '0.8', '0.9') }},"
@@ -129,9 +129,7 @@ def synthetic_warehouse(path: Path, prevalence: float, sensitivity: float, speci
     return path
 
 
-def test_corrected_interval_covers_the_true_prevalence_and_the_raw_one_does_not(  # type: ignore[no-untyped-def]
-    compile_sql, tmp_path: Path
-) -> None:
+def test_corrected_interval_covers_the_true_prevalence_and_the_raw_one_does_not(compile_sql, tmp_path: Path) -> None:
     prevalence, sensitivity, specificity = 0.2, 0.6, 0.8  # a large error: the raw rate expects 0.28
     db = synthetic_warehouse(tmp_path / "warehouse.duckdb", prevalence, sensitivity, specificity)
     sql = compile_sql(
@@ -151,7 +149,7 @@ def test_corrected_interval_covers_the_true_prevalence_and_the_raw_one_does_not(
     assert raw < 0.10, raw
 
 
-def test_draws_are_seeded_standard_normals(compile_sql) -> None:  # type: ignore[no-untyped-def]
+def test_draws_are_seeded_standard_normals(compile_sql) -> None:
     sql = compile_sql("{{ monte_carlo_draws() }}")
     first, second = fetch(sql), fetch(sql)
     assert first == second

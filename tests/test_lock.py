@@ -49,7 +49,7 @@ def holder(warehouse: Path) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
     stop(process)
 
 
-def test_second_writer_is_refused_with_who_holds_it(holder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_second_writer_is_refused_with_who_holds_it(holder, monkeypatch) -> None:
     db, process = holder
     with pytest.raises(WarehouseBusy, match=rf"ptmreuse build \(test holder\)` \(pid {process.pid}"):
         WriterLock(db).acquire()
@@ -60,7 +60,7 @@ def test_second_writer_is_refused_with_who_holds_it(holder, monkeypatch) -> None
     assert f"is being written by `ptmreuse build (test holder)` (pid {process.pid}" in line
 
 
-def test_read_only_commands_do_not_wait_for_the_writer_lock(holder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_read_only_commands_do_not_wait_for_the_writer_lock(holder, monkeypatch) -> None:
     db, _ = holder
     monkeypatch.setenv("PTMREUSE_DB", str(db))
     result = CliRunner().invoke(app, ["check", "--docs-dir", str(db.parent / "docs")])
@@ -117,7 +117,7 @@ def test_a_foreign_reader_blocking_a_writer_is_one_line_naming_it(
     assert read_holder(warehouse) is None  # each writer released its lock on the way out
 
 
-def test_a_killed_writer_leaves_no_lock_and_is_reported_stale(holder) -> None:  # type: ignore[no-untyped-def]
+def test_a_killed_writer_leaves_no_lock_and_is_reported_stale(holder) -> None:
     db, process = holder
     process.kill()
     process.wait()

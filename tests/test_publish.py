@@ -69,7 +69,7 @@ def test_publish_copies_marts_with_their_descriptions(tmp_path: Path) -> None:
     assert_no_leftovers(result.database.parent)
 
 
-def test_reader_keeps_working_while_a_second_writer_is_refused(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_reader_keeps_working_while_a_second_writer_is_refused(tmp_path: Path, monkeypatch) -> None:
     db = tmp_path / "warehouse.duckdb"
     _warehouse(db, 3)
     published = publish(db).database
@@ -208,7 +208,7 @@ def test_nothing_to_publish_before_a_build(tmp_path: Path) -> None:
     assert not list((tmp_path / "published" / "versions").iterdir())  # the unfinished version is removed at once
 
 
-def test_publish_names_the_process_holding_the_warehouse(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_publish_names_the_process_holding_the_warehouse(tmp_path: Path, monkeypatch) -> None:
     db = tmp_path / "warehouse.duckdb"
     _warehouse(db, 2)
     writer = start_holder(DUCKDB_WRITER, str(db))  # plain `dbt build`, say: no ptmreuse writer lock

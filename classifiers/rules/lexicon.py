@@ -19,7 +19,7 @@ def scan(folded: str, lowered: str | None = None) -> tuple[list[PhraseHit[Term]]
     hits = lexicon().find(folded, lowered if lowered is not None else lower_same_length(folded))
     terms = [hit for hit in hits if isinstance(hit.phrase.payload, Term)]
     models = [hit for hit in hits if isinstance(hit.phrase.payload, Alias)]
-    return longest(terms), longest(models)  # type: ignore[arg-type]
+    return longest(terms), longest(models)
 
 
 def mentions_dl(folded: str) -> bool:

@@ -55,8 +55,8 @@ def _init_worker(path: Path, max_file_bytes: int, skip_hashes: frozenset[str], p
 
 
 def _process(entries: list[Entry]) -> list[Outcome]:
-    corpus: Corpus = _worker["corpus"]  # type: ignore[assignment]
-    skip: frozenset[str] = _worker["skip"]  # type: ignore[assignment]
+    corpus: Corpus = _worker["corpus"]
+    skip: frozenset[str] = _worker["skip"]
     outcomes: list[Outcome] = []
     for entry in entries:
         item = corpus.read(entry)

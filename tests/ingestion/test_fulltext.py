@@ -39,7 +39,7 @@ def seed_hits(db_path: Path) -> None:
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def server(monkeypatch: pytest.MonkeyPatch):
     with ReplayServer() as srv:
         point_at(monkeypatch, srv.url)
         xml = "application/xml"

@@ -62,7 +62,7 @@ def clean(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, t
         "ingestion.jats.pipeline:publish:after:2:kill",
     ],
 )
-def test_kill_then_rerun_equals_a_clean_ingest(at: str, corpus: Path, clean: dict, tmp_path: Path) -> None:  # type: ignore[type-arg]
+def test_kill_then_rerun_equals_a_clean_ingest(at: str, corpus: Path, clean: dict, tmp_path: Path) -> None:
     db, pids = tmp_path / "w.duckdb", tmp_path / "workers.pids"
     killed = run_child(corpus, db, at=at, chunk_papers=CHUNK, workers=2, pids=pids)
     assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
@@ -79,7 +79,7 @@ def test_kill_then_rerun_equals_a_clean_ingest(at: str, corpus: Path, clean: dic
     assert fingerprint(db) == clean
 
 
-def test_a_foreign_reader_is_one_line_and_the_rerun_finishes(corpus: Path, clean: dict, tmp_path: Path) -> None:  # type: ignore[type-arg]
+def test_a_foreign_reader_is_one_line_and_the_rerun_finishes(corpus: Path, clean: dict, tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     # a notebook opens the file read-only just before chunk 2 is loaded
     blocked = run_child(corpus, db, at="dlt.pipeline.pipeline:Pipeline.load:before:2:reader", chunk_papers=CHUNK)
@@ -102,14 +102,14 @@ def test_a_foreign_reader_is_one_line_and_the_rerun_finishes(corpus: Path, clean
 
 
 @pytest.fixture(scope="module")
-def long_papers(tmp_path_factory: pytest.TempPathFactory, read_member) -> Path:  # type: ignore[no-untyped-def]
+def long_papers(tmp_path_factory: pytest.TempPathFactory, read_member) -> Path:
     """A SYNTHETIC corpus of 150 long papers: 120 KB of body each, the 99th percentile of real ones."""
     path = tmp_path_factory.mktemp("long") / "big.zip"
     return synthetic_corpus(path, read_member("docling/elife-56337.nxml"), papers=150, body_kb=120)
 
 
 @pytest.fixture
-def one_paper(tmp_path: Path, read_member) -> Path:  # type: ignore[no-untyped-def]
+def one_paper(tmp_path: Path, read_member) -> Path:
     small = tmp_path / "small"
     small.mkdir()
     (small / "plos.nxml").write_bytes(read_member("docling/pone.0234687.nxml"))

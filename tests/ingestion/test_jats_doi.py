@@ -50,11 +50,11 @@ def _with_doi_ids(xml: bytes, *values: str) -> bytes:
     return xml[:start] + ids + xml[end:]
 
 
-def _parse(data: bytes):  # type: ignore[no-untyped-def]
+def _parse(data: bytes):
     return parse_article(data, "a.xml", hashlib.sha256(data).hexdigest())
 
 
-def test_two_doi_ids_first_valid_wins_and_the_other_is_recorded(read_member) -> None:  # type: ignore[no-untyped-def]
+def test_two_doi_ids_first_valid_wins_and_the_other_is_recorded(read_member) -> None:
     xml = read_member(ELIFE)
     paper = _parse(_with_doi_ids(xml, "", "10.7554/eLife.56337", "https://doi.org/10.1101/2020.01.01.000001")).paper
     assert paper["doi"] == ELIFE_DOI  # an empty first id does not reject the file
@@ -65,7 +65,7 @@ def test_two_doi_ids_first_valid_wins_and_the_other_is_recorded(read_member) -> 
         _parse(_with_doi_ids(xml, "", "not a doi"))
 
 
-def test_invisible_characters_do_not_make_a_second_paper(tmp_path: Path, db_path: Path, read_member) -> None:  # type: ignore[no-untyped-def]
+def test_invisible_characters_do_not_make_a_second_paper(tmp_path: Path, db_path: Path, read_member) -> None:
     xml = read_member(ELIFE)
     corpus = tmp_path / "corpus"
     corpus.mkdir()

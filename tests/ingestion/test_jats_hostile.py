@@ -56,7 +56,7 @@ def test_entries_pointing_at_one_payload_are_refused_unread(tmp_path: Path, db_p
     assert "overlaps another member" in detail
 
 
-def test_an_archive_cannot_inflate_beyond_its_budget(tmp_path: Path, db_path: Path, read_member) -> None:  # type: ignore[no-untyped-def]
+def test_an_archive_cannot_inflate_beyond_its_budget(tmp_path: Path, db_path: Path, read_member) -> None:
     corpus = tmp_path / "filler.zip"
     with zipfile.ZipFile(corpus, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("a-real.xml", read_member(ELIFE))
@@ -71,7 +71,7 @@ def test_an_archive_cannot_inflate_beyond_its_budget(tmp_path: Path, db_path: Pa
     assert 0 < admitted < 150
 
 
-def test_section_bomb_is_refused_before_its_tree_is_built(tmp_path: Path, read_member) -> None:  # type: ignore[no-untyped-def]
+def test_section_bomb_is_refused_before_its_tree_is_built(tmp_path: Path, read_member) -> None:
     """A real article whose body is 500,000 <sec> (10 MB, under the size limit): refused with a reason, in little
     memory. Parsed, it took ~475 MB (500,000 section rows)."""
     article = read_member(ELIFE)
@@ -93,7 +93,7 @@ def test_section_bomb_is_refused_before_its_tree_is_built(tmp_path: Path, read_m
     assert int(peak_mb) < 250  # the interpreter with its imports (~130 MB) and the bytes
 
 
-def test_a_real_article_is_far_below_the_section_bound(read_member) -> None:  # type: ignore[no-untyped-def]
+def test_a_real_article_is_far_below_the_section_bound(read_member) -> None:
     data = read_member(PLOS)
     assert len(parse_article(data, PLOS, hashlib.sha256(data).hexdigest()).sections) < MAX_SECTIONS / 50
     with pytest.raises(RejectedArticle, match="too_many_sections"):
@@ -103,7 +103,7 @@ def test_a_real_article_is_far_below_the_section_bound(read_member) -> None:  # 
 
 def test_parse_results_waiting_in_the_parent_are_bounded_by_bytes(
     tmp_path: Path, read_member, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     article = read_member(ELIFE)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -122,7 +122,7 @@ def test_parse_results_waiting_in_the_parent_are_bounded_by_bytes(
     assert len(parsed) == 12
 
 
-def test_entries_not_loaded_are_rejects_or_counted_skips(tmp_path: Path, db_path: Path, read_member) -> None:  # type: ignore[no-untyped-def]
+def test_entries_not_loaded_are_rejects_or_counted_skips(tmp_path: Path, db_path: Path, read_member) -> None:
     corpus = tmp_path / "mixed.zip"
     with zipfile.ZipFile(corpus, "w") as archive, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # zipfile warns about the duplicate name we write on purpose
@@ -142,7 +142,7 @@ def test_entries_not_loaded_are_rejects_or_counted_skips(tmp_path: Path, db_path
     assert query(db_path, "select doi from raw.papers") == [("10.7554/elife.56337",)]
 
 
-def test_fifos_and_hidden_folders_in_a_directory(tmp_path: Path, db_path: Path, read_member) -> None:  # type: ignore[no-untyped-def]
+def test_fifos_and_hidden_folders_in_a_directory(tmp_path: Path, db_path: Path, read_member) -> None:
     corpus = tmp_path / "corpus"
     (corpus / ".git").mkdir(parents=True)
     (corpus / ".git" / "old.xml").write_bytes(read_member(PLOS))

@@ -22,7 +22,7 @@ PMC = "biohackathon2024-pmc/PMC10025408.xml"
 
 
 @pytest.fixture
-def small_corpus(tmp_path: Path, read_member) -> Path:  # type: ignore[no-untyped-def]
+def small_corpus(tmp_path: Path, read_member) -> Path:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for member in (PLOS, ELIFE, PMC):
@@ -75,7 +75,7 @@ def test_changed_file_replaces_its_rows(small_corpus: Path, db_path: Path) -> No
     assert query(db_path, "select count(*) from raw.papers") == [(3,)]
 
 
-def test_bad_files_are_quarantined_and_the_rest_loads(small_corpus: Path, db_path: Path, read_member) -> None:  # type: ignore[no-untyped-def]
+def test_bad_files_are_quarantined_and_the_rest_loads(small_corpus: Path, db_path: Path, read_member) -> None:
     good = read_member(PLOS)
     (small_corpus / "truncated.xml").write_bytes(good[: len(good) // 2])
     (small_corpus / "not-xml.xml").write_bytes(b"%PDF-1.7 binary junk")
@@ -111,7 +111,7 @@ def _zip_with(path: Path, members: dict[str, bytes]) -> Path:
     return path
 
 
-def test_zip_guards_refuse_bombs_and_oversized_members(tmp_path: Path, db_path: Path, read_member) -> None:  # type: ignore[no-untyped-def]
+def test_zip_guards_refuse_bombs_and_oversized_members(tmp_path: Path, db_path: Path, read_member) -> None:
     good = read_member(ELIFE)
     corpus = _zip_with(
         tmp_path / "c.zip",
@@ -139,7 +139,7 @@ def test_zip_member_larger_than_declared_is_cut_off(tmp_path: Path) -> None:
     assert _bounded_read(io.BytesIO(b"x" * 99), limit=99) == b"x" * 99
 
 
-def test_cli_reports_rejects_and_exits_zero(small_corpus: Path, db_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_reports_rejects_and_exits_zero(small_corpus: Path, db_path: Path, monkeypatch) -> None:
     (small_corpus / "broken.xml").write_bytes(b"<article><front>")
     monkeypatch.setenv("PTMREUSE_DB", str(db_path))
     result = CliRunner().invoke(app, ["ingest", "jats", str(small_corpus)])
@@ -148,7 +148,7 @@ def test_cli_reports_rejects_and_exits_zero(small_corpus: Path, db_path: Path, m
     assert "malformed_xml 1" in result.output
 
 
-def test_cli_explains_an_unreadable_corpus(tmp_path: Path, db_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_explains_an_unreadable_corpus(tmp_path: Path, db_path: Path, monkeypatch) -> None:
     bogus = tmp_path / "corpus.zip"
     bogus.write_bytes(b"this is not a zip")
     monkeypatch.setenv("PTMREUSE_DB", str(db_path))
@@ -157,7 +157,7 @@ def test_cli_explains_an_unreadable_corpus(tmp_path: Path, db_path: Path, monkey
     assert "neither a directory, a JATS file (.xml, .nxml) nor a readable zip file" in result.output
 
 
-def test_cli_takes_one_xml_file(small_corpus: Path, db_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_takes_one_xml_file(small_corpus: Path, db_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("PTMREUSE_DB", str(db_path))
     result = CliRunner().invoke(app, ["ingest", "jats", str(small_corpus / Path(ELIFE).name)])
     assert result.exit_code == 0, result.output
@@ -165,7 +165,7 @@ def test_cli_takes_one_xml_file(small_corpus: Path, db_path: Path, monkeypatch) 
     assert query(db_path, "select doi, source_file from raw.papers") == [("10.7554/elife.56337", "elife-56337.nxml")]
 
 
-def test_cli_says_when_a_folder_holds_no_jats(tmp_path: Path, db_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_says_when_a_folder_holds_no_jats(tmp_path: Path, db_path: Path, monkeypatch) -> None:
     folder = tmp_path / "downloads"
     folder.mkdir()
     (folder / "paper.pdf").write_bytes(b"%PDF-1.7")
@@ -177,7 +177,7 @@ def test_cli_says_when_a_folder_holds_no_jats(tmp_path: Path, db_path: Path, mon
     assert not db_path.exists()  # refused before the warehouse is touched
 
 
-def test_cli_summary_counts_what_it_skipped(small_corpus: Path, db_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_summary_counts_what_it_skipped(small_corpus: Path, db_path: Path, monkeypatch) -> None:
     (small_corpus / "figure.png").write_bytes(b"\x89PNG")
     monkeypatch.setenv("PTMREUSE_DB", str(db_path))
     result = CliRunner().invoke(app, ["ingest", "jats", str(small_corpus)])
@@ -185,7 +185,7 @@ def test_cli_summary_counts_what_it_skipped(small_corpus: Path, db_path: Path, m
     assert "skipped (not JATS files): not_jats 1" in result.output
 
 
-def test_new_and_changed_papers_in_small_chunks(small_corpus: Path, db_path: Path, read_member, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_new_and_changed_papers_in_small_chunks(small_corpus: Path, db_path: Path, read_member, monkeypatch) -> None:
     """Chunks of one paper, new and changed ones mixed: each replaces its paper's rows, without duplicates."""
     import ingestion.jats.pipeline as pipeline
 

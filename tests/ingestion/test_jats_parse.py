@@ -10,7 +10,7 @@ from ingestion.jats.parse import RejectedArticle, parse_article
 from ingestion.jats.sections import classify_heading
 
 
-def parse(read_member, name: str):  # type: ignore[no-untyped-def]
+def parse(read_member, name: str):
     data = read_member(name)
     return parse_article(data, name, hashlib.sha256(data).hexdigest())
 
@@ -60,7 +60,7 @@ def parse(read_member, name: str):  # type: ignore[no-untyped-def]
         ),
     ],
 )
-def test_metadata_of_each_dialect(read_member, member, doi, year, article_type, license_url, journal) -> None:  # type: ignore[no-untyped-def]
+def test_metadata_of_each_dialect(read_member, member, doi, year, article_type, license_url, journal) -> None:
     paper = parse(read_member, member).paper
     assert paper["doi"] == doi
     assert paper["publication_year"] == year
@@ -72,7 +72,7 @@ def test_metadata_of_each_dialect(read_member, member, doi, year, article_type, 
     assert paper["char_count"] == len(paper["body_text"])
 
 
-def test_sections_of_a_plos_article_are_typed_in_order(read_member) -> None:  # type: ignore[no-untyped-def]
+def test_sections_of_a_plos_article_are_typed_in_order(read_member) -> None:
     article = parse(read_member, "docling/pone.0234687.nxml")
     top = [(s["section_type"], s["heading"]) for s in article.sections if s["kind"] == "section" and s["depth"] == 0]
     assert top == [
@@ -87,7 +87,7 @@ def test_sections_of_a_plos_article_are_typed_in_order(read_member) -> None:  # 
     assert system_boundary["section_type"] == "methods" and system_boundary["depth"] == 1
 
 
-def test_captions_are_kept_once_and_marked(read_member) -> None:  # type: ignore[no-untyped-def]
+def test_captions_are_kept_once_and_marked(read_member) -> None:
     article = parse(read_member, "docling/pone.0234687.nxml")
     captions = [s for s in article.sections if s["kind"] != "section"]
     assert {s["kind"] for s in captions} == {"figure_caption", "table_caption"}
@@ -98,7 +98,7 @@ def test_captions_are_kept_once_and_marked(read_member) -> None:  # type: ignore
     assert fig1["text"][6:60] not in section_text
 
 
-def test_reference_lists_and_formulas_are_not_body_text(read_member) -> None:  # type: ignore[no-untyped-def]
+def test_reference_lists_and_formulas_are_not_body_text(read_member) -> None:
     # This PMC file carries a REFERENCES section inside <body>; its <ref-list> must not leak into the text.
     article = parse(read_member, "pyeuropepmc-benchmark/PMC13239955.xml")
     references = [s for s in article.sections if (s["heading"] or "").upper() == "REFERENCES"]
@@ -121,7 +121,7 @@ def test_reference_lists_and_formulas_are_not_body_text(read_member) -> None:  #
         ("Enzyme screening", None, "other"),
     ],
 )
-def test_heading_normalisation(heading, sec_type, expected) -> None:  # type: ignore[no-untyped-def]
+def test_heading_normalisation(heading, sec_type, expected) -> None:
     assert classify_heading(heading, sec_type) == expected
 
 

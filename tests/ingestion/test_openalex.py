@@ -26,7 +26,7 @@ UNKNOWN = ["10.9999/not.in.openalex.1", "10.9999/not.in.openalex.2"]
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def server(monkeypatch: pytest.MonkeyPatch):
     with ReplayServer() as srv:
         srv.add("/works", openalex_responder(WORKS))
         point_at(monkeypatch, srv.url)

@@ -19,7 +19,7 @@ GOOD = (RECORDED / "openalex-peneira" / "works.json").read_bytes()
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def server(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("OPENALEX_API_KEY", "secret")  # configured, so every message blanks it
     with ReplayServer() as srv:
         yield srv

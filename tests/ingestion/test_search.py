@@ -28,7 +28,7 @@ def recorded_plos_docs() -> list[dict]:
     return json.loads(recorded.reply.payload())["response"]["docs"]
 
 
-def plos_pager(docs: list[dict], empty_from: int | None = None):  # type: ignore[no-untyped-def]
+def plos_pager(docs: list[dict], empty_from: int | None = None):
     """Answer like Solr: slice the recorded docs by start/rows (optionally an empty page from `empty_from` on)."""
 
     def respond(request: Request) -> Reply:
@@ -40,7 +40,7 @@ def plos_pager(docs: list[dict], empty_from: int | None = None):  # type: ignore
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def server(monkeypatch: pytest.MonkeyPatch):
     with ReplayServer() as srv:
         point_at(monkeypatch, srv.url)
         yield srv

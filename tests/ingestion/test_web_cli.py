@@ -25,7 +25,7 @@ def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return db
 
 
-def test_ingest_openalex_records_every_paper_and_prints_a_summary(warehouse: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_ingest_openalex_records_every_paper_and_prints_a_summary(warehouse: Path, monkeypatch) -> None:
     works = openalex_works()
     with ReplayServer() as server:
         server.add("/works", openalex_responder(works))
@@ -40,7 +40,7 @@ def test_ingest_openalex_records_every_paper_and_prints_a_summary(warehouse: Pat
     assert all(normalize_doi(w.get("doi")) not in statuses for w in works)
 
 
-def test_ingest_openalex_explains_a_refused_key_and_exits_2(warehouse: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_ingest_openalex_explains_a_refused_key_and_exits_2(warehouse: Path, monkeypatch) -> None:
     with ReplayServer() as server:
         server.add("/works", Reply(status=401, body={"error": "invalid api key"}))
         point_at(monkeypatch, server.url)
@@ -50,7 +50,7 @@ def test_ingest_openalex_explains_a_refused_key_and_exits_2(warehouse: Path, mon
     assert "OPENALEX_API_KEY" in result.output and "test-key" not in result.output
 
 
-def test_ingest_openalex_without_a_key_stops_before_any_request(warehouse: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_ingest_openalex_without_a_key_stops_before_any_request(warehouse: Path, monkeypatch) -> None:
     # the public API (default base URL) needs a key; the command must refuse before it reaches the network
     monkeypatch.delenv("OPENALEX_API_KEY", raising=False)
     monkeypatch.delenv("OPENALEX_BASE_URL", raising=False)
@@ -59,7 +59,7 @@ def test_ingest_openalex_without_a_key_stops_before_any_request(warehouse: Path,
     assert "OPENALEX_API_KEY is not set" in result.output and "export OPENALEX_API_KEY" in result.output
 
 
-def test_search_command_writes_the_recorded_plos_hit(warehouse: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_search_command_writes_the_recorded_plos_hit(warehouse: Path, monkeypatch) -> None:
     from tests.support.recorded import RECORDED
 
     recorded = RECORDED / "colrev-api-responses" / "data_plos" / "10.1371_journal.pone.0022081.json"

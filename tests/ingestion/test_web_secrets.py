@@ -47,7 +47,7 @@ def echo(request: Request) -> str:
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def server(monkeypatch: pytest.MonkeyPatch):
     with ReplayServer() as srv:
         point_at(monkeypatch, srv.url)
         monkeypatch.setenv("OPENALEX_API_KEY", KEY)

@@ -86,7 +86,7 @@ def assert_clean_render(driver: webdriver.Chrome) -> list[dict]:
 
 
 @pytest.mark.slow
-def test_report_renders_every_figure_with_its_conditions(warehouse: Path, tmp_path: Path, browser) -> None:  # type: ignore[no-untyped-def]
+def test_report_renders_every_figure_with_its_conditions(warehouse: Path, tmp_path: Path, browser) -> None:
     result = write_report(warehouse, tmp_path / "reports")
     open_page(browser, result.index)
     images = assert_clean_render(browser)
@@ -115,7 +115,7 @@ def test_report_renders_every_figure_with_its_conditions(warehouse: Path, tmp_pa
 
 
 @pytest.mark.slow
-def test_report_without_ptm_papers_shows_no_data_panels(warehouse: Path, tmp_path: Path, browser) -> None:  # type: ignore[no-untyped-def]
+def test_report_without_ptm_papers_shows_no_data_panels(warehouse: Path, tmp_path: Path, browser) -> None:
     db = tmp_path / "no-ptms.duckdb"
     shutil.copyfile(warehouse, db)
     with duckdb.connect(str(db)) as con:

@@ -16,7 +16,7 @@ def openalex_works() -> list[dict[str, Any]]:
     return json.loads((RECORDED / "openalex-peneira" / "works.json").read_text())["results"]
 
 
-def openalex_responder(works: list[dict[str, Any]]):  # type: ignore[no-untyped-def]
+def openalex_responder(works: list[dict[str, Any]]):
     """Answer `/works` like OpenAlex: `doi:` filter, `select`, `per-page` and cursor paging over `works`.
 
     The works are recorded; the page split and the cursor strings are made here (`c<offset>`).
