@@ -7,6 +7,7 @@ imports or a silent exit.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from typing import Any
@@ -14,7 +15,11 @@ from typing import Any
 
 def _interrupted_while_loading(signum: int, frame: Any) -> None:
     sys.stderr.write("interrupted: nothing is half-done (the command had not started, or had finished)\n")
-    raise SystemExit(130)
+    sys.stderr.flush()
+    sys.stdout.flush()
+    # Not SystemExit: raised inside a C extension's initialisation (DuckDB's), it becomes an ImportError and the
+    # interpreter can crash on the way out. Nothing is open for writing here, so ending at once loses nothing.
+    os._exit(130)
 
 
 def main() -> None:
