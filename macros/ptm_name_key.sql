@@ -20,3 +20,21 @@
 {% macro ptm_clean_name(expr) -%}
     trim(regexp_replace(regexp_replace(trim({{ expr }}), '\s+', ' ', 'g'), '[\s\.,;:]+$', ''))
 {%- endmacro %}
+
+{#-
+    The lookup from a name's key to its canonical name, over both sides of the seed ptm_aliases (one canonical per
+    key: the seed is checked for clashes). int_paper_ptms and int_gold_ptm_names both use it, so predicted and gold
+    names are canonicalised by one rule; each model still refs the seed itself, which its unit tests mock.
+-#}
+{% macro ptm_canonical_by_key() -%}
+    select name_key, min(canonical_name) as canonical_name
+    from (
+        select {{ ptm_name_key('alias') }} as name_key, canonical_name
+        from {{ ref('ptm_aliases') }}
+        union
+        select {{ ptm_name_key('canonical_name') }} as name_key, canonical_name
+        from {{ ref('ptm_aliases') }}
+    ) as alias_keys
+    where name_key <> ''
+    group by name_key
+{%- endmacro %}

@@ -1,6 +1,6 @@
 {#-
     Every PTM name of the gold seeds (reference and aius) with its canonical name, canonicalised like the names the
-    classifiers write (int_paper_ptms): macro ptm_name_key on both sides of the seed ptm_aliases, so the evaluation
+    classifiers write (int_paper_ptms), through the same lookup (macro ptm_canonical_by_key), so the evaluation
     compares gold and predicted canonical names that one rule made. A name no alias matches is uncatalogued and
     keeps its cleaned spelling. The singular test assert_gold_ptm_names_canonicalised_like_paper_ptms checks that a
     key shared with int_paper_ptms gets the same canonical name on both sides.
@@ -16,30 +16,9 @@ gold_names as (
 
 ),
 
-aliases as (
-
-    select alias, canonical_name from {{ ref('ptm_aliases') }}
-
-),
-
----------- alias key → canonical name, built as int_paper_ptms builds it
-
-alias_keys as (
-
-    select {{ ptm_name_key('alias') }} as name_key, canonical_name
-    from aliases
-    union
-    select {{ ptm_name_key('canonical_name') }} as name_key, canonical_name
-    from aliases
-
-),
-
 canonical_by_key as (
 
-    select name_key, min(canonical_name) as canonical_name
-    from alias_keys
-    where name_key <> ''
-    group by name_key
+    {{ ptm_canonical_by_key() }}
 
 ),
 

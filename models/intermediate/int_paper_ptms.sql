@@ -25,9 +25,9 @@ answers as (
 
 ),
 
-aliases as (
+canonical_by_key as (
 
-    select alias, canonical_name from {{ ref('ptm_aliases') }}
+    {{ ptm_canonical_by_key() }}
 
 ),
 
@@ -63,27 +63,6 @@ mentions as (
         grounded[mention_index] as is_grounded,
         grounding_scores[mention_index] as grounding_score
     from items
-
-),
-
----------- alias key → canonical name (one canonical per key: the seed is checked for clashes)
-
-alias_keys as (
-
-    select {{ ptm_name_key('alias') }} as name_key, canonical_name
-    from aliases
-    union
-    select {{ ptm_name_key('canonical_name') }} as name_key, canonical_name
-    from aliases
-
-),
-
-canonical_by_key as (
-
-    select name_key, min(canonical_name) as canonical_name
-    from alias_keys
-    where name_key <> ''
-    group by name_key
 
 ),
 
