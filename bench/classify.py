@@ -3,11 +3,15 @@
 1. Throughput: requests/s against a loopback OpenAI-compatible server with 200 ms injected latency, at
    concurrency 1, 4, 16, 32, through the whole engine (client, limiter, retries, validation, DuckDB appends).
    The ceiling is concurrency / latency; the target at concurrency 32 is ≥ 90 % of it.
-2. Input tokens of `compact` vs `aius` on a corpus (the bundled sample by default, or a JATS zip/directory given as
-   an argument, e.g. /work/shared/corpora/pmc-biotools-3k.zip), both counted with the shared `count_tokens`,
-   from the `--dry-run` estimate (every cascade stage assumed positive: an upper bound for both).
+2. On a corpus (the bundled sample by default, or a JATS zip/directory given as an argument, e.g.
+   /work/shared/corpora/pmc-biotools-3k.zip), ingested once into a fresh DuckDB file (papers/s timed):
+   a. the rules backend's labelling rate through the whole engine (read, label, store), on one process and on
+      `-j` worker processes (default: every core), each on its own copy of the ingested file, beside the ingest
+      rate of the same papers: the target is rules labelling at least as fast as ingest;
+   b. input tokens of `compact` vs `aius`, both counted with the shared `count_tokens`, from the `--dry-run`
+      estimate (every cascade stage assumed positive: an upper bound for both).
 
-Usage: .venv/bin/python bench/classify.py [CORPUS] [--skip-throughput] [--skip-tokens]
+Usage: .venv/bin/python bench/classify.py [CORPUS] [-j N] [--skip-throughput] [--skip-rules] [--skip-tokens]
 """
 
 from __future__ import annotations
@@ -15,13 +19,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import resource
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -39,6 +47,7 @@ from classifiers.llm.prices import price_for  # noqa: E402
 from classifiers.options import ClassifyRequest  # noqa: E402
 from classifiers.protocols import AiusProtocol  # noqa: E402
 from classifiers.store import LabelStore  # noqa: E402
+from warehouse.children import default_workers  # noqa: E402
 from warehouse.paths import SAMPLE_CORPUS  # noqa: E402
 
 LATENCY_S = 0.2
@@ -106,20 +115,67 @@ def throughput(console: Console) -> None:
             )
 
 
-def tokens(corpus: Path, console: Console) -> None:
+def cpu_seconds() -> float:
+    """CPU time of this process and of its ended children (the parse and rules workers, once shut down)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@dataclass
+class Rate:
+    papers: int
+    seconds: float
+    cpu: float
+
+    def __str__(self) -> str:
+        # CPU seconds too: on a shared machine the wall clock also counts other people's work.
+        per_cpu = self.papers / self.cpu
+        return f"{self.papers:,} papers at {self.papers / self.seconds:6.1f} papers/s ({per_cpu:5.1f} per CPU s)"
+
+
+def timed(step: Callable[[], int]) -> Rate:
+    started, cpu = time.perf_counter(), cpu_seconds()
+    papers = step()
+    return Rate(papers, time.perf_counter() - started, cpu_seconds() - cpu)
+
+
+def ingested(corpus: Path, db: Path, console: Console) -> Rate:
+    """Ingest the corpus into `db`, timed."""
     from ingestion.jats.pipeline import ingest_jats_corpus
 
+    console.rule(f"ingest of {corpus.name}")
+    rate = timed(lambda: ingest_jats_corpus(corpus, db, console=Console(quiet=True)).loaded)
+    console.print(f"ingest, {default_workers()} parse workers: {rate}")
+    return rate
+
+
+def _label(db: Path, workers: int) -> int:
+    return classify(db, ClassifyRequest(backend="rules", workers=workers), Console(quiet=True)).stats.papers_done
+
+
+def rules_rate(db: Path, workers: int, ingest: Rate, console: Console) -> None:
+    """The rules backend through the whole engine, each on a copy of the ingested file (no label cached yet)."""
+    console.rule("rules labelling vs ingest, same papers")
+    for count in sorted({1, workers}):
+        copy = db.with_name(f"rules-{count}.duckdb")
+        shutil.copy(db, copy)
+        rate = timed(partial(_label, copy, count))
+        ratio = (rate.papers / rate.seconds) / (ingest.papers / ingest.seconds)
+        console.print(
+            f"rules, {count} process{'es' if count > 1 else ''}: {rate}  — rules / ingest papers/s {ratio:4.2f}"
+        )
+        copy.unlink()
+
+
+def tokens(db: Path, corpus: Path, console: Console) -> None:
     console.rule(f"input tokens: compact vs aius on {corpus.name}")
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "tokens.duckdb"
-        ingest_jats_corpus(corpus, db, console=console)
-        quiet = Console(quiet=True)
-        estimates = {}
-        for protocol in ("aius", "compact"):
-            request = ClassifyRequest(backend="openai", protocol=protocol, model=PRICED_MODEL, dry_run=True)
-            started = time.perf_counter()
-            estimates[protocol] = classify(db, request, quiet)
-            console.print(f"{protocol} estimate took {time.perf_counter() - started:.1f} s")
+    quiet = Console(quiet=True)
+    estimates = {}
+    for protocol in ("aius", "compact"):
+        request = ClassifyRequest(backend="openai", protocol=protocol, model=PRICED_MODEL, dry_run=True)
+        started = time.perf_counter()
+        estimates[protocol] = classify(db, request, quiet)
+        console.print(f"{protocol} estimate took {time.perf_counter() - started:.1f} s")
     for protocol, estimate in estimates.items():
         low, _ = estimate.cost(price_for(PRICED_MODEL))
         console.print(
@@ -134,14 +190,23 @@ def tokens(corpus: Path, console: Console) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=SAMPLE_CORPUS, help="JATS zip or directory")
+    parser.add_argument("-j", "--workers", type=int, default=default_workers(), help="rules worker processes")
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--skip-rules", action="store_true")
     parser.add_argument("--skip-tokens", action="store_true")
     args = parser.parse_args()
     console = Console()
     if not args.skip_throughput:
         throughput(console)
-    if not args.skip_tokens:
-        tokens(args.corpus, console)
+    if args.skip_rules and args.skip_tokens:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "corpus.duckdb"
+        ingest = ingested(args.corpus, db, console)
+        if not args.skip_rules:
+            rules_rate(db, args.workers, ingest, console)
+        if not args.skip_tokens:
+            tokens(db, args.corpus, console)
 
 
 if __name__ == "__main__":

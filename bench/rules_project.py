@@ -7,16 +7,15 @@ entries matched one-to-one per paper by `evaluation.entries`, 95 % bootstrap int
 the warehouse, so they are parsed from the zip and labelled by the rules in process. The canonical-name view uses
 the rules' catalogue to canonicalise names (dbt does it for `ptmreuse eval`).
 
-`--errors` lists disagreements on `dev` only, on purpose. `--speed` labels every paper of the zip on one core.
+`--errors` lists disagreements on `dev` only, on purpose. The rules' speed is measured by bench/classify.py.
 
-Usage: .venv/bin/python bench/rules_project.py ../shared/corpora/pmc-biotools-3k.zip [--errors] [--speed]
+Usage: .venv/bin/python bench/rules_project.py ../shared/corpora/pmc-biotools-3k.zip [--errors]
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -25,7 +24,6 @@ import numpy as np
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from classifiers.document import PaperDocument  # noqa: E402
 from classifiers.rules import classify_paper  # noqa: E402
 from classifiers.rules.catalogue import load_catalogue  # noqa: E402
 from classifiers.taxonomy import PaperLabels  # noqa: E402
@@ -34,7 +32,6 @@ from evaluation.entries import Entry, match_paper  # noqa: E402
 from evaluation.evaluate import MetricRow, evaluate  # noqa: E402
 from evaluation.gold import GoldSet, project_sets  # noqa: E402
 from evaluation.predictions import Configuration, GoldName, PaperPrediction, Predictions  # noqa: E402
-from ingestion.jats.parse import RejectedArticle  # noqa: E402
 
 CONFIGURATION = Configuration("rules (in process)", "-", "rules", "-", None)
 ROWS = (
@@ -118,31 +115,10 @@ def show_errors(dev: GoldSet, labels: dict[str, PaperLabels]) -> None:
             print(f"      {mention.name}: {mention.evidence[:220]}")
 
 
-def speed(archive: zipfile.ZipFile) -> None:
-    documents: list[PaperDocument] = []
-    started = time.perf_counter()
-    for member in archive.namelist():
-        try:
-            documents.append(document_from_jats(archive.read(member), member))
-        except RejectedArticle:
-            continue
-    parsed = time.perf_counter() - started
-    started, cpu = time.perf_counter(), time.process_time()
-    positives = sum(classify_paper(doc).uses_dl.answer for doc in documents)
-    labelled, cpu = time.perf_counter() - started, time.process_time() - cpu
-    # CPU seconds too: on a shared machine the wall clock also counts other people's work.
-    print(
-        f"\nspeed, one core: parse {len(documents) / parsed:.0f} papers/s; rules {len(documents) / labelled:.0f} "
-        f"papers/s by the wall clock, {len(documents) / cpu:.0f} per CPU second ({len(documents)} papers, "
-        f"{positives} uses_dl)"
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path, help="pmc-biotools-3k.zip (not bundled)")
     parser.add_argument("--errors", action="store_true", help="list the dev papers the rules get wrong")
-    parser.add_argument("--speed", action="store_true", help="also label every paper of the zip and time it")
     args = parser.parse_args(argv)
     sets = project_sets()
     with zipfile.ZipFile(args.corpus) as archive:
@@ -156,8 +132,6 @@ def main(argv: list[str] | None = None) -> int:
         report(sets, labels)
         if args.errors:
             show_errors(sets[0], labels)
-        if args.speed:
-            speed(archive)
     return 0
 
 

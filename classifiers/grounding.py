@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 ALIGNED_SHARE = 0.85  # share of the quote's words that must align, in order, with one stretch of the paper
 _CANDIDATES = 5  # stretches of the paper tried per quote (the ones sharing most word pairs with it)
@@ -32,14 +32,37 @@ def normalised_words(text: str) -> list[str]:
 
 
 class PaperText:
-    """The paper's words, indexed once so that many quotes can be checked cheaply."""
+    """The paper, prepared once so that many quotes can be checked cheaply. A quote found character for character
+    (the rules' quotes, cut from the paper) needs nothing more; the paper's words and its index of word pairs are
+    built only when a quote is not."""
 
     def __init__(self, text: str) -> None:
-        self.words = normalised_words(text)
-        self.joined = " " + " ".join(self.words) + " "
-        self.pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.text = text
+
+    def verbatim(self, quote: str) -> bool:
+        """Is the quote a run of whole words of the text, character for character?"""
+        at = self.text.find(quote)
+        while at >= 0:
+            end = at + len(quote)
+            if not (at and self.text[at - 1].isalnum()) and not (end < len(self.text) and self.text[end].isalnum()):
+                return True
+            at = self.text.find(quote, at + 1)
+        return False
+
+    @cached_property
+    def words(self) -> list[str]:
+        return normalised_words(self.text)
+
+    @cached_property
+    def joined(self) -> str:
+        return " " + " ".join(self.words) + " "
+
+    @cached_property
+    def pairs(self) -> dict[tuple[str, str], list[int]]:
+        pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
         for index in range(len(self.words) - 1):
-            self.pairs[(self.words[index], self.words[index + 1])].append(index)
+            pairs[(self.words[index], self.words[index + 1])].append(index)
+        return pairs
 
     def ground(self, quote: str | None) -> Grounding | None:
         """None when there is no quote to check."""
@@ -48,7 +71,7 @@ class PaperText:
         words = normalised_words(quote)
         if not words:
             return Grounding(False, 0.0)
-        if " " + " ".join(words) + " " in self.joined:
+        if self.verbatim(quote.strip()) or " " + " ".join(words) + " " in self.joined:
             return Grounding(True, 1.0)
         # Vote for where the quote would start, from each of its word pairs found in the paper.
         starts: Counter[int] = Counter()

@@ -11,6 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from classifiers.protocols.compact import DEFAULT_TOKEN_BUDGET
+from warehouse.children import default_workers
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8080/v1"  # llama.cpp's server on its default port
 
@@ -35,6 +36,7 @@ class ClassifyRequest:
     base_url: str = field(default_factory=default_base_url)
     structured_output: StructuredOutput = StructuredOutput.JSON_SCHEMA
     concurrency: int = 8  # papers labelled at once = requests in flight at most
+    workers: int = field(default_factory=default_workers)  # rules backend: processes labelling (1: this one)
     limit: int | None = None  # only the first N papers (DOI order)
     dry_run: bool = False
     max_cost_usd: float | None = None

@@ -202,6 +202,10 @@ def classify(
         str, typer.Option(help="json_schema (OpenAI strict), json_object_schema (llama.cpp) or json_object.")
     ] = "json_schema",
     concurrency: Annotated[int, typer.Option(min=1, help="Papers labelled at once (= requests in flight).")] = 8,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-j", min=1, help="rules backend: processes labelling papers (default: every core)."),
+    ] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Only the first N papers (DOI order).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print estimated tokens and cost; call nothing.")] = False,
     max_cost: Annotated[float | None, typer.Option(help="Stop cleanly before spending more than this (USD).")] = None,
@@ -239,6 +243,7 @@ def classify(
     from classifiers.engine.service import ClassifyError, RunFailed
     from classifiers.engine.service import classify as run_classify
     from classifiers.options import ClassifyRequest, StructuredOutput
+    from warehouse.children import default_workers
 
     try:
         request = ClassifyRequest(
@@ -247,6 +252,7 @@ def classify(
             model=model,
             structured_output=StructuredOutput(structured_output),
             concurrency=concurrency,
+            workers=workers or default_workers(),
             limit=limit,
             dry_run=dry_run,
             max_cost_usd=max_cost,

@@ -7,6 +7,7 @@ task died, or most calls failed: see classifiers.engine.diagnosis) raises `RunFa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -139,14 +140,18 @@ def _synchronous(
     if isinstance(backend, OpenAIBackend):
         check_server(request.base_url)
     label = engine.protocol.name if backend.model is None else f"{engine.protocol.name} · {backend.model}"
-    reader = store.reader()  # papers are read in a worker thread: through a connection of their own
-    try:
-        with RunProgress(console, label, len(dois)) as progress:
-            engine.on_progress = progress.update
-            batches = paper_batches(reader, dois, request.papers_per_read)
-            return asyncio.run(engine.run(batches, len(dois)))
-    finally:
-        reader.close()
+    protocol = engine.protocol
+    # the rules' workers are forked first, before the reader's and the progress bar's threads exist
+    workers = protocol.on_workers(request.workers) if isinstance(protocol, RulesProtocol) else contextlib.nullcontext()
+    with workers:
+        reader = store.reader()  # papers are read in a worker thread: through a connection of their own
+        try:
+            with RunProgress(console, label, len(dois)) as progress:
+                engine.on_progress = progress.update
+                batches = paper_batches(reader, dois, request.papers_per_read)
+                return asyncio.run(engine.run(batches, len(dois)))
+        finally:
+            reader.close()
 
 
 def _batch(db_path: Path, runner: BatchRunner, request: ClassifyRequest, console: Console) -> RunOutcome:

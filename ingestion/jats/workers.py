@@ -9,11 +9,6 @@ them) and exit by themselves when the parent dies, even by kill -9, instead of w
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import signal
-import threading
-import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,6 +16,7 @@ from pathlib import Path
 
 from ingestion.jats.files import Corpus, Entry, Listing, SourceFile, UnreadableFile
 from ingestion.jats.parse import ParsedArticle, RejectedArticle, parse_article
+from warehouse.children import default_workers, forked_pool
 
 # (file, what came of it): parsed article, refusal, or None when its bytes are already loaded / unreadable.
 # A SourceFile in an outcome carries no bytes (they stay in the worker).
@@ -30,28 +26,13 @@ TASK_BYTES = 4 * 1024 * 1024
 TASKS_IN_FLIGHT_PER_WORKER = 4
 # XML bytes whose results may wait in the parent at once: parsed rows weigh about what their XML does.
 BYTES_IN_FLIGHT = 64 * 1024 * 1024
-PARENT_CHECK_SECONDS = 0.5
 
 _worker: dict[str, object] = {}  # per process: the open corpus and the hashes to skip
 
 
-def default_workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
-
-
-def _exit_with_parent(parent: int) -> None:
-    """A worker whose parent is gone (reparented to init or a subreaper) exits at once."""
-    while os.getppid() == parent:
-        time.sleep(PARENT_CHECK_SECONDS)
-    os._exit(1)
-
-
-def _init_worker(path: Path, max_file_bytes: int, skip_hashes: frozenset[str], parent: int | None) -> None:
+def _init_worker(path: Path, max_file_bytes: int, skip_hashes: frozenset[str]) -> None:
     _worker["corpus"] = Corpus(path, max_file_bytes)
     _worker["skip"] = skip_hashes
-    if parent is not None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
 
 def _process(entries: list[Entry]) -> list[Outcome]:
@@ -103,17 +84,10 @@ class ParsePool:
         self.listing = corpus.listing()  # raises CorpusError early, before any fork
         self._executor: ProcessPoolExecutor | None = None
         init_args = (corpus.path, corpus.max_file_bytes, skip_hashes)
-        if self.workers > 1:
-            # fork now, before the progress bar starts its thread, and start every worker at once
-            self._executor = ProcessPoolExecutor(
-                self.workers,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=_init_worker,
-                initargs=(*init_args, os.getpid()),
-            )
-            self._executor.submit(int).result()
+        if self.workers > 1:  # forked now, before the progress bar starts its thread
+            self._executor = forked_pool(self.workers, _init_worker, init_args)
         else:
-            _init_worker(*init_args, None)
+            _init_worker(*init_args)
 
     def __enter__(self) -> ParsePool:
         return self

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from classifiers.grounding import ground
+from classifiers.grounding import Grounding, PaperText, ground
 
 PAPER = (
     "Cells were imaged on a confocal microscope. We segmented nuclei with the pre-trained “cyto2” model of "
@@ -42,3 +42,12 @@ def test_invented_sentence_is_not_grounded() -> None:
 def test_no_quote_means_nothing_to_check() -> None:
     assert ground(None, PAPER) is None
     assert ground("   ", PAPER) is None
+
+
+def test_a_verbatim_quote_needs_no_word_index_and_a_word_fragment_is_not_verbatim() -> None:
+    paper = PaperText(PAPER)
+    quote = "We segmented nuclei with the pre-trained “cyto2” model of Cellpose [12], without retraining."
+    assert paper.ground(quote) == Grounding(True, 1.0)
+    assert "words" not in vars(paper) and "pairs" not in vars(paper)  # the rules' quotes cost one string search
+    assert not paper.verbatim("egmented nuclei with")  # starts inside a word
+    assert paper.verbatim("segmented nuclei with")
