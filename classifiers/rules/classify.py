@@ -31,7 +31,7 @@ from .names import (
     not_a_model_after,
     resource_names,
 )
-from .negation import Reading, mention_reading, reading
+from .negation import Reading, first_person, mention_reading, reading
 from .patterns import ADAPTATION, PRETRAINED, reuse_pattern
 from .phrases import Phrase, PhraseIndex, lower_same_length
 from .stages import stage
@@ -148,9 +148,10 @@ def _weight(block: Block) -> float:
 
 
 def _counts(sentence: Sentence, how: Reading) -> bool:
-    """Does this sentence speak of the authors' own work (not a negation, a wish or a literature review)?"""
+    """Does this sentence speak of the authors' own work (not a negation, a wish or a literature review)?
+    In the introduction only a first-person sentence does: "X was used to …" there is related work."""
     if how == Reading.OWN_USE:
-        return True
+        return sentence.section_type != "introduction" or first_person(sentence.folded)
     return how == Reading.PLAIN and sentence.section_type in _OWN_SECTIONS
 
 
@@ -239,7 +240,7 @@ def classify_paper(doc: PaperDocument) -> PaperLabels:
             if record.terms and (ADAPTATION.search(sentence.folded) or PRETRAINED.search(sentence.folded)):
                 reuse_sentences.append((weight, sentence))
         for start, end, alias, composite in _composites(sentence.folded, record.models):
-            if not_a_model_after(sentence.folded[end : end + 80]):
+            if not_a_model_after(sentence.folded[end : end + 80]) or _kind_of_network(sentence.folded, start, end):
                 continue
             key, end = _derived_name(sentence, start, end, alias.entry.canonical_name)
             start, key = _named_variant(sentence.folded, start, end, key)
@@ -283,6 +284,15 @@ def classify_paper(doc: PaperDocument) -> PaperLabels:
         uses_ptms=BinaryDecision(answer=uses_ptms, evidence=ptm_evidence),
         ptms=PtmList(ptms=ptms if uses_ptms else []),
     )
+
+
+# "using a deep residual neural network": a kind of network described in plain words, not a model named.
+_INDEFINITE_BEFORE = re.compile(r"\b(?:a|an)\s(?:[a-z-]+\s)?$")
+
+
+def _kind_of_network(folded: str, start: int, end: int) -> bool:
+    surface = folded[start:end]
+    return " " in surface and surface.islower() and bool(_INDEFINITE_BEFORE.search(folded, max(0, start - 30), start))
 
 
 def _tied(name: NameCandidate, record: _SentenceHits) -> bool:

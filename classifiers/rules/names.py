@@ -40,18 +40,21 @@ _BLOCK = re.compile(r"(?:Blocks?|Layers?|Modules?|Cells?)$")
 # by "=" is a symbol.
 _NOT_A_MODEL_AFTER = re.compile(
     r"^(?:\s[A-Z][\w-]*)?\s(?:database|dataset|data set|data|corpus|repository|library|package|toolkit|benchmark|"
-    r"consortium|project|challenge|competition|format|file|experiment|assay|callback|function|class|object)s?\b|"
+    r"consortium|project|challenge|competition|format|file|experiment|assay|callback|function|class|object)s?"
+    r"(?:\b|(?=\d))|"
     r"^\sas (?:the |a )?(?:[\w-]+\s)?(?:backend|framework|library)\b|^\s?=",
     re.IGNORECASE,
 )
 # After a catalogue name: a data set, a benchmark, a file format, a software library or hardware of that name
-# ("the COCO dataset", "PyTorch, MMDetection and Detectron2 libraries", "a 2 TB SSD disk", "VGG Image Annotator").
+# ("the COCO dataset", "PyTorch, MMDetection and Detectron2 libraries", "MMDetection (Chen et al., 2019) or
+# Detectron2 (Wu et al., 2019) libraries", "a 2 TB SSD disk", "VGG Image Annotator").
 # Not "database" or "server": the AlphaFold database and the SignalP server are uses of their models (codebook).
 _NOT_A_CATALOGUED_MODEL_AFTER = re.compile(
-    r"^(?:,?\s(?:and\s|or\s)?[A-Z][\w.+-]*){0,3}\s(?:datasets?|data sets?|corpus|corpora|benchmarks?|challenges?|"
-    r"competitions?|formats?|files?|librar(?:y|ies)|frameworks?|toolbox(?:es)?|disks?|drives?|storage|projects?|"
+    r"^(?:\s\([^()]{1,60}\))?(?:,?\s(?:and\s|or\s)?[A-Z][\w.+-]*(?:\s\([^()]{1,60}\))?){0,3}\s"
+    r"(?:datasets?|data sets?|corpus|corpora|benchmarks?|challenges?|"
+    r"competitions?|formats?|files?|librar(?:y|ies)|frameworks?|backends?|toolbox(?:es)?|disks?|drives?|storage|projects?|"
     r"consortium|initiative|repositor(?:y|ies)|GitHub|experiments?|assays?|peaks?|reads|"
-    r"[Ii]mage [Aa]nnotator)\b|^\sas (?:the |a )?(?:[\w-]+\s)?(?:backend|framework|library)\b"
+    r"[Ii]mage [Aa]nnotator)(?:\b|(?=\d))|^\sas (?:the |a )?(?:[\w-]+\s)?(?:backend|framework|library)\b"
 )  # case-sensitive: the names listed before the noun are capitalised
 # Before a name: it is one of the software libraries listed ("the medical imaging libraries NiBabel and SimpleITK").
 _LIBRARY_BEFORE = re.compile(
@@ -109,6 +112,8 @@ ARI NMI AUPR DQN DDQN deep-Q FID SSIM PSNR LPIPS QTL eQTL DTI PPI SNV CNV KEGG N
 """
 # Rounds of community benchmarks ("CASP13", "CAFA3"): experiments, not models. Nucleic acids ("lncRNAs", "cfDNA").
 _BENCHMARK_ROUND = re.compile(r"^(?:CASP|CAFA|CAPRI|CAMEO|DREAM)\d*$|^[a-z]{1,5}(?:RNA|DNA)s?$")
+_TRAILING_VERSION = re.compile(r"[-_]?v?\d+(?:\.\d+)+$|[-_]v?\d+$")
+_PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]+s$")
 NOT_MODELS = frozenset(word.lower() for word in _NOT_MODELS.split())
 
 
@@ -141,6 +146,8 @@ def candidates(folded: str, text: str | None = None) -> list[NameCandidate]:
             continue
         if _BENCHMARK_ROUND.match(name) or _BLOCK.search(name) or in_url(folded, match.start()):
             continue
+        if _PLURAL_ACRONYM.match(name):
+            continue  # "PREs", "KGCNs": a kind of thing, counted; a model is one
         morphology = is_model_shaped(name) and not name.islower()
         if not morphology and not _SHAPE.search(name):
             continue
@@ -161,7 +168,9 @@ def candidates(folded: str, text: str | None = None) -> list[NameCandidate]:
 
 # Anywhere in the paper: a name followed by "database" or "dataset" ("the IEDB database") names a resource there.
 # Found from the resource word back (the word is rare; a pattern starting at every name would read every word).
-_RESOURCE_WORD = re.compile(r"\s(?:database|dataset|data set|corpus|repository|knowledgebase|atlas)(?:es|s)?\b")
+_RESOURCE_WORD = re.compile(
+    r"\s(?:database|dataset|data set|corpus|repository|knowledgebase|atlas|file format)(?:es|s)?(?:\b|(?=\d))"
+)
 _NAME_SHAPED = re.compile(r"[A-Za-z][\w.+-]*[A-Z][\w.+-]*$")
 
 
@@ -205,6 +214,9 @@ def _generic(name: str) -> bool:
     """A generic word, or generic words joined ("CNN-LSTM", "DCNNs")."""
     parts = [part.lower() for part in re.split(r"[-_]", name) if part]
     if name.lower() in NOT_MODELS or name.lower().rstrip("s") in NOT_MODELS:
+        return True
+    unversioned = _TRAILING_VERSION.sub("", name).lower()  # "PyTorch1.4", "Keras-2"
+    if unversioned != name.lower() and unversioned in NOT_MODELS:
         return True
     return all(part in NOT_MODELS or part.rstrip("s") in NOT_MODELS for part in parts)
 

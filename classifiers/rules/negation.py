@@ -31,14 +31,16 @@ _NEGATED = re.compile(
     r"without (?:using|the need|requiring|relying)|never (?:been )?(?:used|applied)|"
     r"(?:do|does|did|was|were|is|are|could|can|cannot) not (?:use|used|using|require|rely|employ|involve|need|"
     r"based|apply|applied|run)|cannot be (?:used|applied|run)|"
-    r"no (?:deep|neural|machine)|not (?:a |an )?(?:deep|neural)|alternative to|"
+    r"no (?:deep|neural|machine)|exclud(?:es|ed|e|ing) (?:the |all |any )?|not (?:a |an )?(?:deep|neural)|"
+    r"alternative to|"
     r"outperform(?:s|ed)? (?:the )?(?:deep|neural))",
 )
 _HYPOTHETICAL = re.compile(
     r"\b(?:future (?:work|studies|research|versions?|efforts?|directions?|releases?)|in the future|"
     r"could (?:be|potentially|also|further)|would (?:be|allow|enable|benefit)|might (?:be|help|improve|allow)|"
     r"may (?:be (?:used|applied|useful|integrated|extended)|help|allow|enable)|"
-    r"promising|remains to be|we plan|we intend|is planned|will be (?:used|applied|explored|integrated|added)|"
+    r"would (?:perhaps|probably|likely|possibly)|promising|remains? to (?:be|explore|see|test|investigate)|"
+    r"we plan|we intend|is planned|will be (?:used|applied|explored|integrated|added)|"
     r"we (?:anticipate|expect|envision|foresee|recommend)|(?:is|are) recommended)",
 )
 # Numbers or results taken from other papers: a comparison the authors did not run.
@@ -46,9 +48,12 @@ _REPORTED = re.compile(
     r"\b(?:as |were |was )?(?:reported|published) (?:in|by)\b|\btaken from (?:the|their|its)\b|"
     r"\b(?:results|values|scores|numbers|performances?) (?:were |are )?(?:obtained |quoted |copied )?from (?:the )?"
     r"(?:original|respective|corresponding) (?:papers?|publications?|studies|articles?)\b|"
+    r"\b(?:in|from) the (?:original|respective|corresponding) (?:papers?|publications?|references|studies|articles)\b|"
     r"\bpreviously (?:reported|published)\b|\bpublished (?:results|performance|benchmarks?)\b|"
     r"\bfrom the original (?:\w+ )?(?:results?|papers?|publications?|study|studies|work)\b|"
-    r"\bliterature (?:results|values|scores)\b|\b(?:results|values) (?:from|in) the literature\b|"
+    r"\bliterature (?:results|values|scores)\b|"
+    r"\b(?:in|from) (?:our|their|a|an) (?:previous|earlier|prior) (?:papers?|study|studies|works?|publications?)\b|"
+    r"\b(?:results|values) (?:from|in) the literature\b|"
     r"\boriginal (?:\w+ )?(?:results?|performance|scores?) (?:reported|published)\b",
 )
 # First person: "we used X", "our pipeline runs X".
@@ -62,9 +67,13 @@ _FIRST_PERSON = re.compile(
 # Other people's work: reviews of the literature, "has been shown", "X et al. (2019) proposed", "DeepX [12] uses a
 # CNN to ...". Read before the passive cues below, which describe others' methods as often as the authors'.
 _OTHERS = re.compile(
-    r"\b(?:previous(?:ly)?|prior|recent(?:ly)?|earlier|other|existing|state-of-the-art|several|many|numerous|"
-    r"various|multiple|some)\s+(?:studies|works?|research|approaches|methods|authors|groups|efforts|tools|models)\b|"
-    r"\b(?:has|have|was|were) (?:been )?(?:shown|demonstrated|proven|successfully|widely|increasingly|recently|"
+    r"\b(?i:previous(?:ly)?|prior|recent(?:ly)?|earlier|other|existing|state-of-the-art|several|many|numerous|"
+    r"various|multiple|some)\s+(?:studies|works?|research|approaches|methods|authors|groups|efforts|tools|models|"
+    r"benchmarks?|papers|publications|reviews|reports|surveys)\b|"
+    r"\b(?i:previous(?:ly)?|prior|recent(?:ly)?|earlier|other|existing)\s+(?:leading|published|popular|successful|"
+    r"related|competing|proposed|available|similar)\s+(?:studies|works?|approaches|methods|tools|models)\b|"
+    r"\b(?i:a|one) recent (?:study|benchmark|paper|publication|review|report|survey)\b|\b(?i:related) works?\b|"
+    r"\b(?:has|have|had|was|were) (?:been )?(?:shown|demonstrated|proven|successfully|widely|increasingly|recently|"
     r"emerged|revolutioni[sz]ed|become|achieved|gained|attracted|proposed|developed|introduced|reported|released)\b|"
     r"\b(?:has|have) been (?:widely |successfully |extensively |recently )?(?:used|applied|implemented|employed|"
     r"adopted|utili[sz]ed)\b|"
@@ -96,8 +105,9 @@ _EXAMPLES = re.compile(r"\b(?:inspired by|such as|e\.g\.|for example|for instanc
 # X"), an example in a list ("tools
 # such as X", "e.g. X"), or an alternative the authors turned down ("we chose ProtT5 over models such as X").
 _DESCRIBED_BEFORE = re.compile(
-    r"\b(?:similar to|inspired by|analogous to|unlike|in contrast to|differs? from|different from|related to)\s"
-    r"[^;:]{0,50}$|"
+    r"\b(?:similar to|inspired by|analogous to|unlike|in contrast to|differs? from|different from|related to|"
+    r"identical to|equivalent to)\s[^;:]{0,50}$|"
+    r"\bas (?:employed|used|implemented|described|proposed|introduced|done|applied) (?:in|by)\s(?:the\s)?$|"
     r"(?:,\s|\()(?:a|an)\s[^,;]{0,40}\b(?:implementation|version|wrapper|extension|variant|successor|port|"
     r"adaptation) (?:of|to)\s(?:the\s)?$|\(based on\s(?:the\s)?$|"
     r"\b(?:used|utili[sz]ed|employed|adopted|proposed|developed|introduced|described) by\s[^;]{0,80}$|"
@@ -106,6 +116,10 @@ _DESCRIBED_BEFORE = re.compile(
 _EXAMPLE_BEFORE = re.compile(
     r"(?:\bsuch as|\be\.g\.,?|\bfor (?:instance|example),?|\b(?:software|tool|method|model|approach|program|"
     r"package)s?,? like|\b[a-z][a-z-]*s,? like|, like)\s[^.;]{0,150}$"
+)
+_OTHER_TOOL_BEFORE = re.compile(
+    r"\b[A-Z][\w-]*\s?(?:\[\d[\d,\s\u2013-]*\]|\(\d{1,3}(?:[,\u2013-]\s?\d{1,3})*\))\s(?:which\s)?(?:also\s)?(?:using|uses|used|"
+    r"is based on|based on|built on|relies on|relying on)\s(?:the\s|an?\s)?(?:pre-?trained\s)?$"
 )
 _REJECTED_BEFORE = re.compile(r"\b(?:chose|choose|selected|preferred|picked)\b[^.;]{0,60}\bover\b[^.;]{0,60}$")
 # Just after it: a design likeness ("an AlexNet-like architecture", "a BERT-style loss"), numbers or results quoted
@@ -120,9 +134,23 @@ _RESULTS_AFTER = re.compile(
     r"^\s(?:results?|performances?|scores?|accurac(?:y|ies))\s?(?:\[\d|\(\d|\([a-z][\w'-]+ et al)"
 )
 _EARLIER_WORK_AFTER = re.compile(r"^,\s(?:a|an|the)\s(?:previous|earlier|existing|older|classical|traditional|prior)\b")
+_PART_BEFORE = re.compile(r"\b(?:layers?|blocks?|modules?) of\s(?:the\s|a\s)?(?:pre-?trained\s)?$")
 _PART_AFTER = re.compile(
     r"^(?:\s?\([^()]{1,20}\))?(?:-style|-like)?\s(?:blocks?|layers?|modules?|units?|cells?|objective|loss)\b"
 )
+
+
+# Abbreviation dots that do not end a clause ("Graving et al., 2019, LEAP"): read as commas (same length).
+_ABBREVIATION_DOT = re.compile(r"\b(al|fig|figs|eq|vs|ref|refs|approx|ca|resp)\.", re.IGNORECASE)
+
+
+def _without_abbreviation_dots(text: str) -> str:
+    return _ABBREVIATION_DOT.sub(r"\1,", text) if "." in text else text
+
+
+def first_person(folded: str) -> bool:
+    """Does the sentence say the authors did something ("we used", "our pipeline runs")?"""
+    return bool(_FIRST_PERSON.search(_without_abbreviation_dots(lower_same_length(folded))))
 
 
 def reading(folded: str, position: int | None = None) -> Reading:
@@ -140,19 +168,22 @@ def mention_reading(folded: str, start: int, end: int) -> Reading:
     how = reading(folded, start)
     if how in (Reading.NEGATED, Reading.HYPOTHETICAL):
         return how
-    before = lower_same_length(folded[max(0, start - 160) : start])
+    cased_before = _without_abbreviation_dots(folded[max(0, start - 160) : start])
+    before = lower_same_length(cased_before)
     after = lower_same_length(folded[end : end + 60])
-    if _PART_AFTER.match(after):
+    if _PART_AFTER.match(after) or _PART_BEFORE.search(before):
         return Reading.PART
     if _REJECTED_BEFORE.search(before):
         return Reading.NEGATED
     if (
         _DESCRIBED_BEFORE.search(before)
+        or _OTHER_TOOL_BEFORE.search(cased_before)
         or _LIKENESS_AFTER.match(after)
         or _NUMBERS_AFTER.match(after)
         or _RESULTS_AFTER.match(after)
         or _EARLIER_WORK_AFTER.match(after)
-        or (_EXAMPLE_BEFORE.search(before) and not _FIRST_PERSON.search(lower_same_length(folded)))
+        # an example is the authors' own use only when they say so before it ("we used tools such as X")
+        or (_EXAMPLE_BEFORE.search(before) and not _FIRST_PERSON.search(before))
     ):
         return Reading.CITED
     return how
@@ -161,6 +192,7 @@ def mention_reading(folded: str, start: int, end: int) -> Reading:
 @lru_cache(maxsize=256)  # a sentence is read once for itself and once per model it names
 def _sentence_reading(folded: str) -> tuple[int | None, Reading]:
     """Where a negation starts (if any), and how the sentence reads apart from it."""
+    folded = _without_abbreviation_dots(folded)
     lowered = lower_same_length(folded)
     negation = _NEGATED.search(lowered)
     start = negation.start() if negation else None

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from classifiers.document import PaperDocument
+from classifiers.document import PaperDocument, Section
 
 # One character for one character, so spans found in the folded text slice the original text.
 _FOLDS = (*((c, "-") for c in "\u2010\u2011\u2012\u2013\u2014\u2212\u00ad"), ("\u00a0", " "), ("\u2009", " "))
@@ -91,9 +91,27 @@ def iter_blocks(doc: PaperDocument) -> Iterator[Block]:
     if doc.abstract:
         for index, paragraph in enumerate(paragraphs(doc.abstract)):
             yield Block(ABSTRACT_ORDINAL, "abstract", "abstract", index, paragraph)
+    section_type = "introduction"
     for section in doc.sections:
+        section_type = _section_type(section, section_type)
         for index, paragraph in enumerate(paragraphs(section.text or "")):
-            yield Block(section.ordinal, section.section_type, section.kind, index, paragraph)
+            yield Block(section.ordinal, section_type, section.kind, index, paragraph)
+
+
+# A section typed "introduction" under a heading that says something else ("Implementation", "Training") is a
+# subsection that inherited its parent's type: the rules read it as an untyped section.
+_INTRODUCTION_HEADING = re.compile(r"introduction|background|overview|motivation|related work|state of the art", re.I)
+
+
+def _section_type(section: Section, previous: str) -> str:
+    """The type the rules read a section with; a caption takes its section's."""
+    if section.section_type != "introduction":
+        return section.section_type
+    if section.kind != "section":
+        return previous
+    if section.heading is None or _INTRODUCTION_HEADING.search(section.heading):
+        return "introduction"
+    return "other"
 
 
 def iter_sentences(doc: PaperDocument) -> Iterator[Sentence]:

@@ -335,6 +335,26 @@ def test_a_paper_naming_more_models_than_the_taxonomy_allows_keeps_the_most_used
         ("NetSurfP 3.0 (Hoie et al. 2022) provided secondary structure predictions.", "NetSurfP", Reading.PLAIN),
         ("A similar idea was used in DeepQuolix [10].", "DeepQuolix", Reading.CITED),
         ("The LM is pre-trained using bidirectional transformers like BERT.", "BERT", Reading.CITED),
+        # rules round 3 (SYNTHETIC sentences shaped like what tuning/dev papers say)
+        (
+            "Cells are segmented by tools such as QuolixSeg (Smith et al., 2021) and DeepQuolix.",
+            "DeepQuolix",
+            Reading.CITED,
+        ),  # "et al." does not end the example list
+        (
+            "Motifs can be found by methods such as DeepQuolix (Lee et al., 2015), so we reasoned it works.",
+            "DeepQuolix",
+            Reading.CITED,
+        ),  # first person after the example does not make it own use
+        ("Results for other leading methods included 70% for QuolixFold.", "QuolixFold", Reading.CITED),
+        ("Other deep learning methods such as QuolixNet were proposed.", "QuolixNet", Reading.CITED),
+        ("It remains to explore whether QuolixNet helps.", "QuolixNet", Reading.HYPOTHETICAL),
+        ("Scores were computed as employed in the QuolixCov method [4].", "QuolixCov", Reading.CITED),
+        ("The encoder is identical to the first 13 layers of VGG-16 [53].", "VGG-16", Reading.PART),
+        ("We compared with QuolixTM [44] using ESM-1b [36] embeddings.", "ESM-1b", Reading.CITED),
+        ("In a recent benchmark, QuolixFold and ClusPro were used together.", "QuolixFold", Reading.CITED),
+        ("The scores of QuolixNet were evaluated in our previous paper [26].", "QuolixNet", Reading.CITED),
+        ("This excludes QuolixNet (with 0.9 accuracy) from the comparison.", "QuolixNet", Reading.NEGATED),
     ],
 )
 def test_the_words_around_a_mention_say_whether_it_is_used(sentence: str, name: str, expected: Reading) -> None:
@@ -476,3 +496,29 @@ def test_a_superscript_citation_run_into_a_known_name_and_a_tools_package_are_th
                     "was used for it."),
     )  # fmt: skip
     assert set(_ptms(doc)) == {"QuolixGO", "scVI"}
+
+
+def test_kinds_libraries_plural_acronyms_and_introduction_typed_subsections() -> None:
+    # SYNTHETIC paper (invented names). A section typed "introduction" under another heading is read as the
+    # authors' own section; under an introduction heading a passive use is related work.
+    def section(ordinal: int, heading: str, text: str) -> Section:
+        return Section(ordinal, heading, "introduction", "section", text)
+
+    doc = PaperDocument(
+        "10.1234/test",
+        "A title",
+        None,
+        "hash",
+        (
+            section(0, "Background", "QuolixFold was used to predict the structures of many proteins [4]."),
+            section(1, "Implementation", "The detector YOLOv5 was trained on our images with a deep network."),
+            section(2, "Training", "We trained a convolutional neural network on PREs and dummy PREs."),
+            section(
+                3,
+                "Training",
+                "Contacts were predicted using a deep residual neural network, built on the MMDetection (Chen et al., "
+                "2019) or Detectron2 (Wu et al., 2019) libraries.",
+            ),
+        ),
+    )
+    assert set(_ptms(doc)) == {"YOLOv5"}
