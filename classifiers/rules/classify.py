@@ -311,7 +311,8 @@ def _tied(name: NameCandidate, record: _SentenceHits) -> bool:
 _EXTENSION = re.compile(r"(?:-[A-Za-z0-9]+)+")
 _VARIANT = r"base|large|small|tiny|medium|xl|xxl|uncased|cased|v?\d+(?:\.\d+)*[a-z]?|\d+[mbk]"  # part of the name
 _DESCRIPTOR = (  # not part of the name
-    r"based|like|derived|style|type|generated|predicted|trained|pretrained|encoded|embeddings?|features?|models?|"
+    r"based|like|derived|style|type|generated|predicted|estimated|computed|inferred|assisted|guided|aided|trained|"
+    r"pretrained|encoded|embeddings?|features?|models?|"
     r"net|network|layers?|backbone|encoder|decoder|architecture|server|web|db|database|normali[sz]ed|processed|"
     r"corrected|inspired|tools|toolkit|package|lib|library"
 )

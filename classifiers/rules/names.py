@@ -26,7 +26,8 @@ _MORPHOLOGY = re.compile(
 )
 # A name written with a suffix that is not part of it ("DeepCNF-based", "CNN-like").
 _SUFFIX = re.compile(
-    r"-(?:based|like|derived|style|type|specific|driven|inspired|powered|predicted|generated|trained|encoded|"
+    r"-(?:based|like|derived|style|type|specific|driven|inspired|powered|predicted|generated|estimated|computed|"
+    r"inferred|assisted|guided|aided|trained|encoded|"
     r"embedded|embeddings?|features?|layers?|blocks?|modules?)\d*$",
     re.IGNORECASE,
 )

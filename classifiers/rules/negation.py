@@ -37,9 +37,9 @@ _NEGATED = re.compile(
 )
 _HYPOTHETICAL = re.compile(
     r"\b(?:future (?:work|studies|research|versions?|efforts?|directions?|releases?)|in the future|"
-    r"could (?:be|potentially|also|further)|would (?:be|allow|enable|benefit)|might (?:be|help|improve|allow)|"
+    r"could (?:be|potentially|also|further)|would|might (?:be|help|improve|allow)|"
     r"may (?:be (?:used|applied|useful|integrated|extended)|help|allow|enable)|"
-    r"would (?:perhaps|probably|likely|possibly)|promising|remains? to (?:be|explore|see|test|investigate)|"
+    r"promising|remains? to (?:be|explore|see|test|investigate)|"
     r"we plan|we intend|is planned|will be (?:used|applied|explored|integrated|added)|"
     r"we (?:anticipate|expect|envision|foresee|recommend)|(?:is|are) recommended)",
 )

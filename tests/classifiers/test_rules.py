@@ -355,6 +355,8 @@ def test_a_paper_naming_more_models_than_the_taxonomy_allows_keeps_the_most_used
         ("In a recent benchmark, QuolixFold and ClusPro were used together.", "QuolixFold", Reading.CITED),
         ("The scores of QuolixNet were evaluated in our previous paper [26].", "QuolixNet", Reading.CITED),
         ("This excludes QuolixNet (with 0.9 accuracy) from the comparison.", "QuolixNet", Reading.NEGATED),
+        ("We estimated that a QuolixNet training run would emit 700 g of CO2.", "QuolixNet", Reading.HYPOTHETICAL),
+        ("Their scores were obtained from the published work of QuolixNet [18].", "QuolixNet", Reading.CITED),
     ],
 )
 def test_the_words_around_a_mention_say_whether_it_is_used(sentence: str, name: str, expected: Reading) -> None:
