@@ -4,14 +4,14 @@
    uses_dl evidence of every positive paper, the evidence of every PTM entry — contained in the passages
    `select_passages` picks at 1,500 / 3,000 / 6,000 tokens, with 95 % Wilson intervals over sentences, the ceiling
    (evidence found anywhere in title, abstract and body) and the passages' share of the body's tokens.
-   "Contained" is `evaluation.coverage` (≥ 80 % of the sentence's normalised word trigrams in the passages).
+   "Contained" is `evaluation.coverage` (≥ 80 % of the sentence's 10-character letter/digit pieces in the passages).
 2. Protocols: each protocol's real `label` code is walked with an asker that answers as the gold labels do (a
    perfect model), so the cascade makes the calls it would make; printed per protocol: calls and input tokens per
    paper (system prompt + question + text, `count_tokens`) and the share of gold evidence in the text sent.
    Prefiltered papers send nothing, so their evidence counts as not shown.
 
 With `--project-zip PATH` (e.g. ../shared/corpora/pmc-biotools-3k.zip) the same tables are printed for the
-project's own labels (seeds/gold_project_*), whose texts are not bundled.
+project's own labels (seeds/gold_project_*, dev and check apart), whose texts are not bundled.
 No LLM is called: these are measures of what a model would be shown, not of label accuracy.
 
 Usage: .venv/bin/python bench/passages.py [--project-zip PATH] [--budgets 1500,3000,6000]
@@ -41,7 +41,7 @@ from classifiers.protocols.compact import passages_text  # noqa: E402
 from classifiers.taxonomy import BinaryDecision, PtmList, Task  # noqa: E402
 from evaluation.coverage import KINDS, Coverage, measure, wilson  # noqa: E402
 from evaluation.documents import document_from_jats  # noqa: E402
-from evaluation.gold import GoldPaper, project_papers, reference_sets  # noqa: E402
+from evaluation.gold import GoldPaper, project_sets, reference_sets  # noqa: E402
 from warehouse.paths import SAMPLE_CORPUS  # noqa: E402
 
 BUDGETS = (1500, 3000, 6000)
@@ -156,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.project_zip:
         if not args.project_zip.is_file():
             raise SystemExit(f"{args.project_zip} is not a file: give the zip of pmc-biotools-3k")
-        sets.append(("project gold", documents(project_papers().values(), args.project_zip)))
+        # dev and check apart: selection is developed on dev; check is only ever scored.
+        sets.extend((gold.name, documents(gold.papers.values(), args.project_zip)) for gold in project_sets())
     for name, pairs in sets:
         passages_table(name, pairs, budgets)
     for name, pairs in sets:

@@ -27,11 +27,14 @@ from classifiers.protocols.prompts import (
 from classifiers.taxonomy import BinaryDecision, PtmList, Task
 
 DEFAULT_TOKEN_BUDGET = 3000
-PASSAGES_NOTE = "The paper is given as selected passages (section heading in brackets); other text was left out."
+PASSAGES_NOTE = (
+    "The paper is given as sentences selected from it, under their section heading in brackets; sentences that "
+    "follow each other in the paper share a line, and the text between lines was left out."
+)
 
 GATE = Prompt(
     name="compact.gate",
-    version="2",
+    version="3",
     system=system_prompt(USES_DL_DEFINITION, USES_PTMS_DEFINITION, HARD_CASES, PASSAGES_NOTE, shape=SHAPE_GATE),
     question="Answer both: does this study use deep learning (uses_dl), and does it reuse a pre-trained or "
     "published deep learning model, its weights or its architecture (uses_ptms)?",
@@ -39,7 +42,7 @@ GATE = Prompt(
 )
 EXTRACT = Prompt(
     name="compact.ptms",
-    version="2",
+    version="3",
     system=system_prompt(USES_PTMS_DEFINITION, PTM_LIST_DEFINITION, HARD_CASES, PASSAGES_NOTE, shape=SHAPE_PTMS),
     question="Which pre-trained or published models does this study reuse, with which reuse pattern, at which stage?",
     answer_model=PtmList,
@@ -48,10 +51,15 @@ _NO = BinaryDecision(answer=False)
 
 
 def passages_text(doc: PaperDocument, token_budget: int) -> str:
-    return "\n\n".join(
-        f"[{passage.heading}]\n{passage.text}" if passage.heading else passage.text
-        for passage in select_passages(doc, token_budget)
-    )
+    """The selected passages, one per line, each section's heading (in brackets) once before its first passage."""
+    lines: list[str] = []
+    section: tuple[int, str | None] | None = None
+    for passage in select_passages(doc, token_budget):
+        if (passage.section_ordinal, passage.heading) != section and passage.heading:
+            lines.append(f"[{passage.heading}]")
+        section = passage.section_ordinal, passage.heading
+        lines.append(passage.text)
+    return "\n".join(lines)
 
 
 class _Once:

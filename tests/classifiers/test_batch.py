@@ -140,12 +140,16 @@ def test_batch_rows_carry_the_provenance_of_a_synchronous_run(tmp_path: Path) ->
         assert json.loads(parameters)["base_url"] == server.base_url
     (configuration,) = query(db, "select configuration from raw.classifier_runs")[0]
     assert json.loads(configuration)["batch"] == "openai"
-    state = [path for path in (tmp_path / "warehouse.duckdb.batches").rglob("*") if path.is_file()]
-    (gates,) = [path for path in state if path.name.endswith("-r1-001.jsonl")]
-    sent = [json.loads(line) for line in gates.read_text().splitlines()]
+    uploaded = {f["filename"]: f["_content"] for f in server.script.files.values() if f.get("purpose") == "batch"}
+    (gates,) = [content for name, content in uploaded.items() if name.endswith("-r1-001.jsonl")]
+    sent = [json.loads(line) for line in gates.decode().splitlines()]
     assert len(sent) == len(POSITIVE_MEMBERS)
     assert all(line["url"] == "/v1/chat/completions" and line["body"]["model"] == "loopback" for line in sent)
-    assert not any(SECRET in path.read_text() for path in state)  # the key is sent in a header, never in a file
+    assert not any(SECRET.encode() in content for content in uploaded.values())  # the key goes in a header only
+    # Every answer is stored: the shards and downloaded files are gone, state.json (names, ids, rounds) stays.
+    (job,) = (tmp_path / "warehouse.duckdb.batches").iterdir()
+    assert [path.name for path in job.iterdir()] == ["state.json"]
+    assert not any(SECRET in path.read_text() for path in job.iterdir())
 
 
 def test_error_file_expired_batch_and_partial_output_are_recorded_and_retried(tmp_path: Path) -> None:
@@ -263,7 +267,8 @@ def test_a_crash_after_storing_a_round_before_saving_its_state_stores_nothing_tw
 def test_the_budget_caps_what_is_submitted_and_a_rerun_with_more_continues(tmp_path: Path) -> None:
     db = fresh_warehouse(tmp_path)
     with BatchServer() as server:
-        stopped = run(db, server.base_url, max_tokens_budget=2 * (1500 + 256))  # room for about two gate requests
+        # Room for one or two gate requests (3–4 k tokens each: system prompt and ~3,000 tokens of passages).
+        stopped = run(db, server.base_url, max_tokens_budget=2 * (4000 + 256))
         assert stopped.status == "budget_stopped" and 0 < server.script.answered < len(POSITIVE_MEMBERS)
         finished = run(db, server.base_url)
         assert finished.status == "finished"

@@ -69,15 +69,46 @@ def test_an_unknown_model_name_ranks_high_without_the_catalogue() -> None:
     assert not any(path.name == "catalogue.py" for path in shaping_files("classifiers.passages"))
 
 
+def _paper(*sections: Section) -> PaperDocument:
+    return PaperDocument("10.1234/p", "T", None, "h", sections)
+
+
+def test_the_evidence_sentence_is_sent_not_its_paragraph() -> None:
+    # Synthetic text. One paragraph: filler around one sentence that names a model.
+    filler = " ".join(f"Plot {i} was weeded by hand every week during the season." for i in range(12))
+    evidence = "We counted the seedlings with QuillNet [ 7 ], a network trained on drone images."
+    doc = _paper(Section(0, "Methods", "methods", "section", f"{filler} {evidence} {filler}"))
+    [passage] = select_passages(doc, 200)
+    assert passage.text == evidence
+
+
+def test_a_name_already_shown_gives_way_to_another() -> None:
+    # Synthetic text: five sentences on QuillNet, then one of the same length and kind on Zorblax7. Room for two:
+    # without the fading of repeated names, the first two QuillNet sentences would win (ties go to the earlier).
+    sentences = [f"We ran QuillNet [ 7 ] on batch {i} of the images with the released weights." for i in range(5)]
+    sentences.append("We ran Zorblax7 [ 9 ] on batch 5 of the images with the released weights.")
+    doc = _paper(Section(0, "Methods", "methods", "section", "\n".join(sentences)))
+    budget = 2 * (count_tokens(sentences[0]) + 2)
+    chosen = [p.text for p in select_passages(doc, budget)]
+    assert chosen == [sentences[0], sentences[5]]
+
+
+def test_passages_text_names_each_section_once() -> None:
+    sentences = "\n".join(f"We trained QuillNet{i} [ {i} ] on the images." for i in range(3))
+    doc = _paper(Section(0, "Methods", "methods", "section", sentences))
+    text = passages_text(doc, 1000)
+    assert text.count("[Methods]") == 1 and all(f"QuillNet{i}" in text for i in range(3))
+
+
 def test_gold_evidence_floor_on_the_tuning_half() -> None:
     """A regression floor, a little under what bench/passages.py measures on the tuning half at the default budget.
 
-    Measured (tuning half, 72 papers, default budget 3,000): uses_dl evidence 52/53, PTM evidence 143/152, at 25.0 %
-    of the body's tokens. The frozen half is not read here.
+    Measured (tuning half, 72 papers, default budget 3,000, selected sentences): uses_dl evidence 50/53, PTM
+    evidence 143/152, at 25.2 % of the body's tokens. The frozen half is not read here.
     """
     pairs = gold_documents()
     coverage = measure(pairs, lambda doc: passages_text(doc, DEFAULT_TOKEN_BUDGET))
     assert coverage.total["uses_dl"] >= 50 and coverage.total["ptm"] >= 140  # the gold labels are all there
-    assert coverage.share("uses_dl") >= 0.94
-    assert coverage.share("ptm") >= 0.92
+    assert coverage.share("uses_dl") >= 0.92
+    assert coverage.share("ptm") >= 0.93
     assert coverage.shown_tokens / coverage.body_tokens <= 0.26

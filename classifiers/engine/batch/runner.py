@@ -175,6 +175,7 @@ class BatchRunner:
                     write_atomically(job.path(name), data)
                     job.shards.append(Shard(name, number, data.count(b"\n")))
                 job.save()  # collected and new shards in one atomic write
+                job.discard_collected()
                 if not queued:
                     self.engine.stats.cache_hits = cache_hits
                     return

@@ -1,6 +1,7 @@
 """What a batch run has done so far, in a folder beside the warehouse, so that a killed run continues exactly.
 
-`<warehouse>.batches/<job>/` holds the request shards, the downloaded output and error files, and `state.json`:
+`<warehouse>.batches/<job>/` holds the open request shards, their downloaded output and error files (deleted once
+their answers are stored), and `state.json`:
 per shard, the uploaded file's id, the batch's id and status, the downloaded files, and whether its answers are
 stored. The job is one configuration (protocol, model, parameters, server, code fingerprint): its custom_ids are
 cache keys, so another configuration's batches can never answer its questions. `state.json` is rewritten whole
@@ -56,6 +57,16 @@ class BatchJob:
     def save(self) -> None:
         payload = {"configuration": self.configuration, "shards": [asdict(shard) for shard in self.shards]}
         write_atomically(self.state_file, json.dumps(payload, indent=1, sort_keys=True, default=str).encode())
+
+    def discard_collected(self) -> None:
+        """Delete the request, output and error files of every shard whose answers are stored: resuming needs only
+        `state.json` (which also keeps shard names unique across rounds). Run after the save that marked them
+        collected, so a kill in between leaves files this sweeps next time, never a shard without its files."""
+        for shard in self.shards:
+            if shard.collected:
+                for name in (shard.name, shard.output, shard.error_file):
+                    if name:
+                        self.path(name).unlink(missing_ok=True)
 
     def pending(self) -> list[Shard]:
         return [shard for shard in self.shards if not shard.collected]
