@@ -38,9 +38,11 @@ class ClassifyRequest:
     concurrency: int = 8  # papers labelled at once = requests in flight at most
     workers: int = field(default_factory=default_workers)  # rules backend: processes labelling (1: this one)
     limit: int | None = None  # only the first N papers (DOI order)
+    doi_range: tuple[str, str] | None = None  # only papers with first <= DOI <= last (a worker's shard)
     dry_run: bool = False
     max_cost_usd: float | None = None
     max_tokens_budget: int | None = None
+    shared_budget: str | None = None  # a worker's: the job's budget in the lake's catalog (caps set at enqueue)
     token_budget: int = DEFAULT_TOKEN_BUDGET  # compact: tokens of passages shown per paper
     temperature: float = 0.0
     seed: int | None = 42

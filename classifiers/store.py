@@ -5,7 +5,8 @@ cost, latency) so any number can be traced to the configuration that produced it
 (papers are keyed by DOI and content hash), and neither are secrets: every text a model or server sent back (answer,
 parsed answer, error) passes through `warehouse.secrets.redact` on its way in. The store owns its connection: a lock
 lets one thread use it at a time (the periodic flush runs in a worker thread), and readers take their own cursor.
-Each append commits, so a killed run keeps what it wrote.
+Each append commits, so a killed run keeps what it wrote. On a lake, other workers write the same tables at once:
+a write that meets another's commit is retried.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any
 
 import duckdb
 
+from warehouse.catalog import retry_conflicts
+from warehouse.lake import configured_lake
 from warehouse.raw_schema import create_raw_tables, raw_table
 from warehouse.secrets import redact, redact_json
 
@@ -106,9 +109,17 @@ class LabelStore:
             records.append(record)
         if not records:
             return 0
-        batch = raw_table("llm_labels").to_arrow(records)  # noqa: F841 — read by DuckDB's replacement scan
+        batch = raw_table("llm_labels").to_arrow(records)
+
+        def insert() -> None:
+            self.con.register("label_batch", batch)
+            try:
+                self.con.execute("insert into raw.llm_labels by name select * from label_batch")
+            finally:
+                self.con.unregister("label_batch")
+
         with self._lock:
-            self.con.execute("insert into raw.llm_labels by name select * from batch")
+            retry_conflicts(insert)
             self.rows_written += len(records)
         return len(records)
 
@@ -147,12 +158,17 @@ class LabelStore:
 
     def start_run(self, run_id: str, backend: str, protocol: str, model: str | None, configuration: dict) -> None:
         with self._lock:
-            # DuckDB admits one writer per file, so a run still marked running here was killed: say so.
-            self.con.execute("update raw.classifier_runs set status = 'interrupted' where status = 'running'")
-            self.con.execute(
-                "insert into raw.classifier_runs (run_id, backend, protocol, model, configuration, started_at, status)"
-                " values (?, ?, ?, ?, ?, ?, 'running')",
-                [run_id, backend, protocol, model, redact(_json(configuration)), datetime.now(UTC)],
+            # DuckDB admits one writer per file, so a run still marked running here was killed: say so. On a lake,
+            # other workers' runs may be running right now, so their records are left as they are.
+            if configured_lake() is None:
+                self.con.execute("update raw.classifier_runs set status = 'interrupted' where status = 'running'")
+            row = [run_id, backend, protocol, model, redact(_json(configuration)), datetime.now(UTC)]
+            retry_conflicts(
+                lambda: self.con.execute(
+                    "insert into raw.classifier_runs (run_id, backend, protocol, model, configuration, started_at, "
+                    "status) values (?, ?, ?, ?, ?, ?, 'running')",
+                    row,
+                )
             )
 
     def finish_run(self, run_id: str, status: str, counts: dict[str, Any], error: str | None = None) -> None:
@@ -169,9 +185,7 @@ class LabelStore:
             "validation_errors",
         )
         assignments = ", ".join(f"{column} = ?" for column in columns)
+        values = [datetime.now(UTC), status, redact(error), *(counts.get(column) for column in columns), run_id]
+        sql = f"update raw.classifier_runs set finished_at = ?, status = ?, error = ?, {assignments} where run_id = ?"
         with self._lock:
-            self.con.execute(
-                "update raw.classifier_runs set finished_at = ?, status = ?, error = ?, "
-                f"{assignments} where run_id = ?",
-                [datetime.now(UTC), status, redact(error), *(counts.get(column) for column in columns), run_id],
-            )
+            retry_conflicts(lambda: self.con.execute(sql, values))

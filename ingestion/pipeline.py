@@ -39,12 +39,14 @@ def _destination(db_path: Path) -> Destination:
     return dlt.destinations.ducklake(credentials)
 
 
-def make_pipeline(db_path: Path, name: str, dataset: str = RAW_DATASET) -> dlt.Pipeline:
-    """A dlt pipeline writing `dataset` of the warehouse (state kept beside `db_path`)."""
+def make_pipeline(
+    db_path: Path, name: str, dataset: str = RAW_DATASET, pipelines_dir: Path | None = None
+) -> dlt.Pipeline:
+    """A dlt pipeline writing `dataset` of the warehouse (state kept beside `db_path`, or in `pipelines_dir`)."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     return dlt.pipeline(
         pipeline_name=name,
         destination=_destination(db_path),
         dataset_name=dataset,
-        pipelines_dir=str(dlt_pipelines_dir(db_path)),
+        pipelines_dir=str(pipelines_dir or dlt_pipelines_dir(db_path)),
     )

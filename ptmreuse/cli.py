@@ -12,7 +12,7 @@ from rich.markup import escape
 
 from ptmreuse.dbt import NoPapers, ThreadsOnLake, build_warehouse
 from ptmreuse.failures import PipelineGroup
-from warehouse.lake import LakeMisconfigured, configured_lake
+from warehouse.lake import Lake, LakeMisconfigured, configured_lake
 from warehouse.lock import WriterLock
 from warehouse.paths import database_path, quiet_telemetry
 
@@ -34,10 +34,19 @@ app = typer.Typer(
 )
 ingest_app = typer.Typer(help="Load papers and metadata into the raw schema.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
+enqueue_app = typer.Typer(
+    help="Split a job into shards for `ptmreuse worker` processes (on a lake).", no_args_is_help=True
+)
+app.add_typer(enqueue_app, name="enqueue")
+queue_app = typer.Typer(help="The lake's shard queue.", no_args_is_help=True)
+app.add_typer(queue_app, name="queue")
 console = Console(soft_wrap=True)  # a message is one line, also in a log or a pipe (no hard wraps at 80)
 
 # Commands that only read the warehouse; every other command takes the writer lock first.
 READ_ONLY_COMMANDS = {"check", "report"}
+# On a lake, these write beside other processes (landing datasets of their own, appends, the queue), so the
+# per-machine writer lock would only stop two workers on one machine; they coordinate through the catalog instead.
+LAKE_CONCURRENT_COMMANDS = {"classify", "enqueue", "worker", "queue", "jats"}
 
 
 @app.callback()
@@ -55,7 +64,21 @@ def _before_every_command(
     except LakeMisconfigured as error:
         console.print(f"[red]{escape(str(error))}[/red]")
         raise typer.Exit(2) from error
-    if ctx.invoked_subcommand in READ_ONLY_COMMANDS:
+    _take_writer_lock(ctx)
+
+
+@ingest_app.callback()
+def _before_ingest(ctx: typer.Context) -> None:
+    if not (ctx.resilient_parsing or "--help" in sys.argv):
+        _take_writer_lock(ctx)
+
+
+def _take_writer_lock(ctx: typer.Context) -> None:
+    """One writer per warehouse file (per machine); `ingest` decides per source, in its own callback."""
+    command = ctx.invoked_subcommand
+    if command in READ_ONLY_COMMANDS or (command == "ingest" and ctx.parent is None):
+        return
+    if command in LAKE_CONCURRENT_COMMANDS and configured_lake() is not None:
         return
     lock = WriterLock(database_path()).acquire()  # WarehouseBusy becomes one line and exit 3 (ptmreuse.failures)
     if lock.stale_holder:
@@ -391,6 +414,113 @@ def report(
     console.print(f"[bold]report[/bold] → {result.index} ({len(result.images)} figures); open it in a browser")
     if result.empty:
         console.print(f"  no data yet for: {', '.join(result.empty)}")
+
+
+def _lake_for_workers() -> Lake:
+    from ptmreuse.workers import NoLake, required_lake
+
+    try:
+        return required_lake()
+    except NoLake as error:
+        console.print(f"[red]{escape(str(error))}[/red]")
+        raise typer.Exit(2) from error
+
+
+PAPERS_PER_SHARD = typer.Option(min=1, help="Papers (listed files, for ingest) per shard.")
+
+
+@enqueue_app.command("ingest")
+def enqueue_ingest(
+    paths: Annotated[list[Path], typer.Argument(exists=True, help="JATS corpora: zips, directories or files.")],
+    papers_per_shard: Annotated[int, PAPERS_PER_SHARD] = 500,
+    max_file_mb: Annotated[float, typer.Option(help="Refuse files larger than this (MB).")] = 25.0,
+) -> None:
+    """Queue the corpora's files, cut into shards, for `ptmreuse worker ingest`."""
+    from ingestion.jats.files import CorpusError
+    from ptmreuse.workers import ingest_shards
+    from warehouse.queue import enqueue
+
+    lake = _lake_for_workers()
+    try:
+        shards = ingest_shards(paths, papers_per_shard, int(max_file_mb * 2**20))
+    except CorpusError as error:
+        console.print(f"[red]cannot read the corpus[/red]: {error}")
+        raise typer.Exit(2) from error
+    added = enqueue(lake, shards)
+    console.print(f"[bold]enqueued[/bold] {added} of {len(shards)} ingest shards (the rest are queued or done)")
+
+
+@enqueue_app.command("classify")
+def enqueue_classify(
+    backend: Annotated[str, typer.Option(help="rules or openai.")] = "rules",
+    protocol: Annotated[str, typer.Option(help="compact or aius (openai backend).")] = "compact",
+    model: Annotated[str | None, typer.Option(help="Model name the server serves (openai backend).")] = None,
+    base_url: Annotated[str | None, typer.Option(help="The server's OpenAI-compatible URL.")] = None,
+    structured_output: Annotated[str, typer.Option(help="json_schema, json_object_schema or json_object.")] = (
+        "json_schema"
+    ),
+    concurrency: Annotated[int, typer.Option(min=1, help="Papers labelled at once, per worker.")] = 8,
+    max_cost: Annotated[float | None, typer.Option(help="One cap in USD for all workers together.")] = None,
+    max_tokens: Annotated[int | None, typer.Option(help="One token cap for all workers together.")] = None,
+    papers_per_shard: Annotated[int, PAPERS_PER_SHARD] = 500,
+) -> None:
+    """Queue raw.papers, cut into DOI ranges, for `ptmreuse worker classify` (one shared budget)."""
+    from classifiers.options import ClassifyRequest, StructuredOutput
+    from ptmreuse.workers import classify_shards
+    from warehouse.queue import enqueue
+
+    lake = _lake_for_workers()
+    request = ClassifyRequest(
+        backend=backend,
+        protocol=protocol,
+        model=model,
+        structured_output=StructuredOutput(structured_output),
+        concurrency=concurrency,
+        max_cost_usd=max_cost,
+        max_tokens_budget=max_tokens,
+        **({"base_url": base_url} if base_url else {}),
+    )
+    shards = classify_shards(request, papers_per_shard)
+    if not shards:
+        console.print("[red]no papers to classify[/red]: run `ptmreuse ingest jats` (or its workers) first")
+        raise typer.Exit(2)
+    added = enqueue(lake, shards)
+    console.print(f"[bold]enqueued[/bold] {added} of {len(shards)} classify shards (the rest are queued or done)")
+
+
+@app.command()
+def worker(
+    kind: Annotated[str, typer.Argument(help="ingest or classify: which shards to take.")],
+    parse_workers: Annotated[int, typer.Option(min=1, help="ingest: processes parsing XML per worker.")] = 1,
+) -> None:
+    """Take shards from the lake's queue and process them until none is left (start any number, anywhere)."""
+    from ptmreuse.workers import classify_shard, ingest_shard
+    from warehouse.queue import KINDS, work
+
+    lake = _lake_for_workers()
+    if kind not in KINDS:
+        console.print(f"[red]unknown kind {kind!r}[/red]: use {' or '.join(KINDS)}")
+        raise typer.Exit(2)
+    quiet_telemetry()
+    handle = (lambda payload: ingest_shard(payload, parse_workers)) if kind == "ingest" else classify_shard
+    done = work(lake, kind, handle)
+    console.print(f"[bold]worker[/bold] {kind}: {done} shards done; the queue holds no more")
+
+
+@queue_app.command("status")
+def queue_status() -> None:
+    """Progress of the queued jobs, from any machine."""
+    from warehouse.queue import status
+
+    lake = _lake_for_workers()
+    rows = status(lake)
+    if not rows:
+        console.print("nothing was enqueued on this lake")
+    for row in rows:
+        console.print(
+            f"{row.kind}: {row.finished}/{row.shards} shards done, {row.running} running, {row.waiting} waiting, "
+            f"{row.failed} failed, {row.retried} retried"
+        )
 
 
 @app.command()

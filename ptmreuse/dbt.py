@@ -8,16 +8,18 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
 
 from warehouse import tables_in
+from warehouse.catalog import try_lake_lock
 from warehouse.children import die_with_this_process
 from warehouse.connect import connect, warehouse_exists
 from warehouse.lake import configured_lake
-from warehouse.lock import held_lock_fds
+from warehouse.lock import WarehouseBusy, held_lock_fds
 from warehouse.paths import PROJECT_DIR, database_path, quiet_telemetry
 
 # The same words as dbt's on-run-start check (macros/require_papers.sql), which plain `dbt build` runs.
@@ -131,6 +133,23 @@ def has_papers(db_path: Path) -> bool:
         return "papers" in tables_in(con) and con.execute("select exists (select 1 from raw.papers)").fetchone()[0]
 
 
+BUILD_LOCK = "ptmreuse:build"
+
+
+@contextmanager
+def _one_build_on_the_lake() -> Iterator[None]:
+    """On a lake, one build at a time from any machine (the catalog's advisory lock; the file has its writer lock)."""
+    lake = configured_lake()
+    session = None if lake is None else try_lake_lock(lake, BUILD_LOCK)
+    if lake is not None and session is None:
+        raise WarehouseBusy("another `ptmreuse build` is building the lake: let it finish, then run this again")
+    try:
+        yield
+    finally:
+        if session is not None:
+            session.close()  # ends the session, and with it the lock
+
+
 def build_warehouse(db_path: Path, args: list[str], console: Console, *, summary_only: bool = False) -> int:
     """`dbt build` as `ptmreuse build` and the demo run it; ends with which labels fed the marts.
 
@@ -145,7 +164,8 @@ def build_warehouse(db_path: Path, args: list[str], console: Console, *, summary
         )
     if not has_papers(db_path):
         raise NoPapers(NO_PAPERS)
-    code = run_dbt(["build", *args], db_path, summary=console if summary_only else None)
+    with _one_build_on_the_lake():
+        code = run_dbt(["build", *args], db_path, summary=console if summary_only else None)
     if code == 0:
         print_labels_in_marts(db_path, console)
     return code

@@ -11,7 +11,7 @@ import contextlib
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from pathlib import Path
 
 import duckdb
@@ -21,7 +21,7 @@ from classifiers.document import PaperDocument, paper_batches
 from classifiers.engine.batch.progress import BatchProgress
 from classifiers.engine.batch.remote import BatchRemote
 from classifiers.engine.batch.runner import BatchRunner
-from classifiers.engine.budget import Budget
+from classifiers.engine.budget import Budget, SharedBudget
 from classifiers.engine.estimate import Estimate, describe, estimate_run
 from classifiers.engine.progress import RunProgress
 from classifiers.engine.runner import ClassifierEngine, RunOutcome
@@ -35,6 +35,7 @@ from classifiers.protocols.rules import RulesProtocol
 from classifiers.store import LabelStore
 from warehouse import tables_in
 from warehouse.connect import connect
+from warehouse.lake import configured_lake
 
 
 class ClassifyError(Exception):
@@ -49,9 +50,13 @@ class RunFailed(ClassifyError):
         super().__init__(f"run {outcome.run_id} failed: {outcome.error}")
 
 
-def paper_dois(con: duckdb.DuckDBPyConnection, limit: int | None) -> list[str]:
-    sql = "select doi from raw.papers order by doi" + (" limit ?" if limit is not None else "")
-    dois = [] if "papers" not in tables_in(con) else con.execute(sql, [limit] if limit else []).fetchall()
+def paper_dois(
+    con: duckdb.DuckDBPyConnection, limit: int | None, doi_range: tuple[str, str] | None = None
+) -> list[str]:
+    where = " where doi between ? and ?" if doi_range else ""
+    sql = f"select doi from raw.papers{where} order by doi" + (" limit ?" if limit is not None else "")
+    parameters = [*(doi_range or ()), *([limit] if limit else [])]
+    dois = [] if "papers" not in tables_in(con) else con.execute(sql, parameters).fetchall()
     if not dois:
         raise ClassifyError(
             "No papers in the warehouse. Load some first: `ptmreuse ingest jats corpus/sample-jats.zip`."
@@ -100,16 +105,22 @@ def _budget(request: ClassifyRequest) -> Budget:
             f"--max-cost needs a{' batch' if batch else ''} price for {request.model!r}: add it to "
             "classifiers/model_prices.csv (or use --max-tokens)."
         )
+    if request.shared_budget is not None:
+        lake = configured_lake()
+        if lake is None:
+            raise ClassifyError("a shared budget lives in a lake's catalog: set PTMREUSE_WAREHOUSE")
+        return SharedBudget(price=price, name=request.shared_budget, lake=lake)
     return Budget(request.max_tokens_budget, request.max_cost_usd, price)
 
 
 def classify(db_path: Path, request: ClassifyRequest, console: Console) -> RunOutcome | Estimate:
     with ExitStack() as connections:  # a batch run closes the warehouse while it waits, and opens it again
         con = connections.enter_context(connect(db_path))
-        dois = paper_dois(con, request.limit)
+        dois = paper_dois(con, request.limit, request.doi_range)
         store = LabelStore(con)
         protocol, backend = _protocol_and_backend(request)
-        engine = ClassifierEngine(store, backend, protocol, request, _budget(request))
+        budget = connections.enter_context(closing(_budget(request)))
+        engine = ClassifierEngine(store, backend, protocol, request, budget)
         if request.dry_run and isinstance(backend, NoBackend):
             console.print(f"{backend.name} backend: {len(dois):,} papers, no calls, no tokens, no cost.")
             return Estimate(papers=len(dois))

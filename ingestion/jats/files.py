@@ -101,9 +101,12 @@ def _too_large(name: str, size: int | str, limit: int) -> UnreadableFile:
 class Corpus:
     """A directory, a zip or a single JATS file: list its entries once, then read any candidate."""
 
-    def __init__(self, path: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> None:
+    def __init__(
+        self, path: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, part: tuple[int, int] | None = None
+    ) -> None:
         self.path = Path(path)
         self.max_file_bytes = max_file_bytes
+        self.part = part  # a shard: only entries [start, stop) of the listing (a worker's share of the corpus)
         self._zip: zipfile.ZipFile | None = None
         self._listing: Listing | None = None
         if self.path.is_dir():
@@ -129,6 +132,10 @@ class Corpus:
                 listing = self._list_directory()
             else:
                 listing = Listing([self._sized(Entry(self.path.name, str(self.path), self.path.stat().st_size))])
+            if self.part is not None:
+                start, stop = self.part
+                skipped = listing.skipped if start == 0 else {}  # counted once, by the first shard
+                listing = Listing(listing.entries[start:stop], dict(skipped))
             if not listing.entries:
                 skipped = ", ".join(f"{count} {reason}" for reason, count in sorted(listing.skipped.items()))
                 raise CorpusError(
