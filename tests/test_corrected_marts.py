@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 from evaluation.category_confusion import CATEGORIES, category_metrics
-
 from tests.duck import query
 from tests.support.warehouses import DbtRunner, dbt_runner, rules_warehouse
 

@@ -11,7 +11,8 @@ correction as (
 
     select category_kind, true_category, predicted_category
     from {{ ref('int_share_correction') }}
-    where gold_set = '{{ settings().correction_gold_set }}'
+    where
+        gold_set = '{{ settings().correction_gold_set }}'
         and run_configuration = {{ selected_run_configuration() }}
         and coefficient is not null
 
@@ -41,7 +42,8 @@ confusion_rows as (
         split_part(metric, '->', 2) as predicted_category,
         value as entries
     from {{ source('raw', 'agreement_metrics') }}
-    where task in ('reuse_pattern_confusion', 'stage_confusion')
+    where
+        task in ('reuse_pattern_confusion', 'stage_confusion')
         and gold_set = '{{ settings().correction_gold_set }}'
         and run_configuration = {{ selected_run_configuration() }}
 
@@ -54,11 +56,13 @@ confusion as (
     select confusion_rows.*
     from confusion_rows
     inner join covered as gold_covered
-        on confusion_rows.category_kind = gold_covered.category_kind
-        and confusion_rows.gold_category = gold_covered.category
+        on
+            confusion_rows.category_kind = gold_covered.category_kind
+            and confusion_rows.gold_category = gold_covered.category
     inner join covered as predicted_covered
-        on confusion_rows.category_kind = predicted_covered.category_kind
-        and confusion_rows.predicted_category = predicted_covered.category
+        on
+            confusion_rows.category_kind = predicted_covered.category_kind
+            and confusion_rows.predicted_category = predicted_covered.category
 
 ),
 
@@ -94,10 +98,11 @@ matrix as (
     inner join indexed as gold on predicted.category_kind = gold.category_kind
     cross join range({{ monte_carlo_draw_count() }}) as draws
     left join drawn_rows
-        on predicted.category_kind = drawn_rows.category_kind
-        and cast(draws.range as integer) = drawn_rows.draw
-        and gold.category = drawn_rows.gold_category
-        and predicted.category = drawn_rows.predicted_category
+        on
+            predicted.category_kind = drawn_rows.category_kind
+            and cast(draws.range as integer) = drawn_rows.draw
+            and gold.category = drawn_rows.gold_category
+            and predicted.category = drawn_rows.predicted_category
 
 ),
 
@@ -123,8 +128,9 @@ final as (
     inner join covered as true_covered
         on inverse.category_kind = true_covered.category_kind and true_category.category = true_covered.category
     inner join covered as predicted_covered
-        on inverse.category_kind = predicted_covered.category_kind
-        and predicted_category.category = predicted_covered.category
+        on
+            inverse.category_kind = predicted_covered.category_kind
+            and predicted_category.category = predicted_covered.category
 
 )
 
