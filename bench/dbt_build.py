@@ -72,11 +72,13 @@ def copy_measured_error(bundled: Path, template: Path) -> None:
             "select count(*) from information_schema.tables where table_schema = 'raw'"
             " and table_name = 'agreement_metrics'"
         ).fetchone()
-    if not measured:  # eval reads the gold seeds and the predictions' marts: build first
-        if run_dbt(["build", "--quiet"], bundled) != 0 or not evaluate_and_report(
-            bundled, Console(quiet=True), resamples=200
-        ):
-            raise SystemExit(f"could not evaluate the rules baseline on {bundled}")
+    # eval reads the gold seeds and the predictions' marts: build first
+    evaluated = measured or (
+        run_dbt(["build", "--quiet"], bundled) == 0
+        and bool(evaluate_and_report(bundled, Console(quiet=True), resamples=200))
+    )
+    if not evaluated:
+        raise SystemExit(f"could not evaluate the rules baseline on {bundled}")
     with duckdb.connect(str(template)) as con:
         con.execute(f"attach '{bundled}' as bundled (read_only)")
         con.execute("create or replace table raw.agreement_metrics as select * from bundled.raw.agreement_metrics")

@@ -129,8 +129,9 @@
         select
             {{ keys | join(', ') }},
             category,
-            cast(raw / nullif(sum(raw) over (partition by {{ keys | join(', ') }}), 0) * covered_share as double)
-                as share
+            {#- least: the renormalised share may pass 1 by a rounding error #}
+            cast(least(1.0, raw / nullif(sum(raw) over (partition by {{ keys | join(', ') }}), 0) * covered_share)
+                as double) as share
         from (
             select
                 {% for key in keys %}observed.{{ key }}, {% endfor %}

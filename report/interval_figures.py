@@ -152,7 +152,7 @@ def _shares(ax: Axes, rows: Sequence[dict], order: dict[str, str], key: str, tit
             markersize=6,
             label="corrected for classification error",
         )
-        ax.legend(fontsize=8, frameon=False, loc="lower right")
+        ax.legend(fontsize=8, frameon=False, loc="best")
     ax.set_yticks(positions, [order[c] for c in codes], fontsize=9)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
