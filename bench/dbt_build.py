@@ -7,7 +7,9 @@ labelled once with the rules backend into a template database): each synthetic p
 fresh DOI `10.99999/synthetic.<n>` with corpus `SYNTHETIC:<corpus file>`, and its raw.paper_sections and
 raw.llm_labels rows are copied with it. Real papers stay as they are. Above `--slim-above` papers the copies are
 slim: body text cut to 1,500 characters and only the first three sections (cut to 300 characters) are kept, so 1M
-papers fit in memory and on disk. No OpenAlex rows are made: fields come from the papers' publisher subjects.
+papers fit in memory and on disk. No OpenAlex rows are made: fields come from the papers' publisher subjects. The
+rules baseline's error measured by `ptmreuse eval` on the bundled corpus is copied in, so the classifier-corrected
+rates and shares (and their Monte Carlo intervals) are computed as after a user's eval.
 
 Every build recomputes every model. Each build's time is split into models, data tests, seeds and what dbt spends
 around them, and compared with its target: models + data tests under 20 s at 17.5k papers, under 3 min at 1M. A
@@ -31,6 +33,7 @@ import duckdb
 from rich.console import Console
 
 from classifiers.engine.service import ClassifyRequest, classify
+from evaluation import evaluate_and_report
 from ingestion.jats.pipeline import ingest_jats_corpus
 from ptmreuse.dbt import run_dbt
 from warehouse.paths import SAMPLE_CORPUS
@@ -58,6 +61,27 @@ def labelled_warehouse(corpus: Path, db: Path) -> Path:
     ingest_jats_corpus(corpus, db)
     classify(db, ClassifyRequest(backend="rules"), Console(quiet=True))
     return db
+
+
+def copy_measured_error(bundled: Path, template: Path) -> None:
+    """The rules baseline's error as `ptmreuse eval` measures it on the bundled corpus's gold papers, copied into
+    the template (the same rules configuration labels both), so every build computes the corrected rates and
+    shares with their Monte Carlo intervals, as a user's build after eval does."""
+    with duckdb.connect(str(bundled), read_only=True) as con:
+        (measured,) = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'raw'"
+            " and table_name = 'agreement_metrics'"
+        ).fetchone()
+    # eval reads the gold seeds and the predictions' marts: build first
+    evaluated = measured or (
+        run_dbt(["build", "--quiet"], bundled) == 0
+        and bool(evaluate_and_report(bundled, Console(quiet=True), resamples=200))
+    )
+    if not evaluated:
+        raise SystemExit(f"could not evaluate the rules baseline on {bundled}")
+    with duckdb.connect(str(template)) as con:
+        con.execute(f"attach '{bundled}' as bundled (read_only)")
+        con.execute("create or replace table raw.agreement_metrics as select * from bundled.raw.agreement_metrics")
 
 
 def add_synthetic(db: Path, count: int, slim: bool) -> None:
@@ -198,13 +222,15 @@ def main() -> None:
     dbt_args = [] if args.with_unit_tests else ["--exclude-resource-type", "unit_test"]
     if args.threads:
         dbt_args += ["--threads", str(args.threads)]
+    labelled = labelled_warehouse(SAMPLE_CORPUS, work / "bundled.duckdb")
     if not args.skip_bundled:
         bundled = work / "bundled-build.duckdb"
-        shutil.copy(labelled_warehouse(SAMPLE_CORPUS, work / "bundled.duckdb"), bundled)
+        shutil.copy(labelled, bundled)
         first = timed_build(bundled, work, "bundled", dbt_args)
         console.print(f"bundled corpus ({first.papers} real papers): full build {first.seconds:.1f} s"
                       f" ({first.nodes} nodes)")  # fmt: skip
     template = labelled_warehouse(args.corpus, work / f"template-{args.corpus.stem}.duckdb")
+    copy_measured_error(labelled, template)
     for size in (int(s) for s in args.sizes.split(",") if s):
         bench_size(template, work, size, size > args.slim_above, dbt_args, console)
 

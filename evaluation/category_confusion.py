@@ -2,10 +2,17 @@
 
 On the matched (gold, predicted) pairs of a gold set, P[i, j] = share of entries of gold category i predicted as j.
 Observed shares o and true shares t relate by o = Pᵀ t, so t = (Pᵀ)⁻¹ o: the correction matrix, written row by row
-(`true<-predicted`) for dbt to apply to the shares of the marts (macros/ptm_category_overall.sql). It is only
-written when it rests on at least MIN_MATCHED matched entries, every gold category has some, and Pᵀ is invertible
-and not ill-conditioned; otherwise one `not_corrected` row says why. It corrects category errors among matched
-entries only, not entries the classifier missed or invented.
+(`true<-predicted`) for dbt to apply to the shares of the marts (macros/share_corrections.sql). It corrects category
+errors among matched entries only, not entries the classifier missed or invented.
+
+This module owns the rule for when a correction is trusted. A category no matched gold entry has (e.g. a stage the
+gold set never uses) cannot be corrected: nothing says how often it is mistaken for another. It is left out, with a
+`not_covered:<category>` row saying why; the others are corrected among themselves, on the entries gold and
+prediction both put in them (P restricted to the covered categories, rows renormalised). dbt leaves the share
+predicted for a left-out category as observed and flags it; the covered shares are corrected within the rest, which
+assumes no entry of a left-out category was predicted as a covered one (the gold set cannot tell). The correction is
+only written when the covered entries number at least MIN_MATCHED, at least two categories are covered and the
+restricted Pᵀ is invertible and well-conditioned; otherwise one `not_corrected` row says why.
 """
 
 from __future__ import annotations
@@ -34,16 +41,25 @@ def confusion_matrix(kind: str, pairs: list[tuple[str, str]]) -> np.ndarray:
     return counts
 
 
+def covered_categories(counts: np.ndarray) -> list[int]:
+    """Indices of the categories some matched gold entry has: the ones a correction can cover."""
+    return [i for i, n in enumerate(counts.sum(axis=1)) if n > 0]
+
+
 def correction_matrix(counts: np.ndarray, categories: tuple[str, ...]) -> tuple[np.ndarray | None, str]:
-    """(Pᵀ)⁻¹, or None and the reason it cannot be trusted."""
-    matched = int(counts.sum())
+    """(Pᵀ)⁻¹ over the covered categories (in their order), or None and the reason it cannot be trusted."""
+    covered = covered_categories(counts)
+    restricted = counts[np.ix_(covered, covered)]
+    matched = int(restricted.sum())
     if matched < MIN_MATCHED:
         return None, f"only {matched} matched gold entries (at least {MIN_MATCHED} needed)"
-    per_gold = counts.sum(axis=1)
+    if len(covered) < 2:
+        return None, "matched gold entries cover fewer than two categories"
+    per_gold = restricted.sum(axis=1)
     if (per_gold == 0).any():
-        missing = [c for c, n in zip(categories, per_gold, strict=True) if n == 0]
-        return None, f"no matched gold entry has {'/'.join(missing)}"
-    transposed = (counts / per_gold[:, None]).T
+        lost = [categories[c] for c, n in zip(covered, per_gold, strict=True) if n == 0]
+        return None, f"every matched gold entry of {'/'.join(lost)} was predicted as a category no gold entry has"
+    transposed = (restricted / per_gold[:, None]).T
     condition = float(np.linalg.cond(transposed))
     if not np.isfinite(condition) or condition > MAX_CONDITION:
         return None, f"the confusion matrix is (nearly) singular (condition number {condition:.3g})"
@@ -52,7 +68,8 @@ def correction_matrix(counts: np.ndarray, categories: tuple[str, ...]) -> tuple[
 
 def category_metrics(kind: str, pairs: list[tuple[str, str]]) -> list[tuple[str, str, float, int, str]]:
     """(task, metric, value, n, description) rows: every cell of the confusion matrix (`gold->predicted`), then
-    the correction matrix (`true<-predicted`) or one `not_corrected` row with the reason (value NaN)."""
+    the correction matrix over the covered categories (`true<-predicted`) and a `not_covered:<category>` row for
+    each category left out (value NaN), or one `not_corrected` row with the reason (value NaN)."""
     counts = confusion_matrix(kind, pairs)
     categories = CATEGORIES[kind]
     matched = int(counts.sum())
@@ -65,9 +82,17 @@ def category_metrics(kind: str, pairs: list[tuple[str, str]]) -> list[tuple[str,
     inverse, reason = correction_matrix(counts, categories)
     if inverse is None:
         return [*rows, (f"{kind}_correction", "not_corrected", float("nan"), matched, reason)]
+    covered = [categories[i] for i in covered_categories(counts)]
+    left_out = [
+        (f"{kind}_correction", f"not_covered:{category}", float("nan"), matched,
+         f"no matched gold entry has {category}: its share is left as observed and the others are corrected"
+         " among themselves")
+        for category in categories
+        if category not in covered
+    ]  # fmt: skip
     return rows + [
         (f"{kind}_correction", f"{true}<-{predicted}", float(inverse[i, j]), matched,
          f"true {kind} share {true} = sum over predicted categories of this coefficient × the observed share")
-        for i, true in enumerate(categories)
-        for j, predicted in enumerate(categories)
-    ]  # fmt: skip
+        for i, true in enumerate(covered)
+        for j, predicted in enumerate(covered)
+    ] + left_out  # fmt: skip

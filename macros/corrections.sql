@@ -39,21 +39,33 @@
         wilson_bound(tn, tn ~ ' + ' ~ fp, draws ~ '.z_specificity')) }}
 {%- endmacro %}
 
+{#- The Monte Carlo seed and number of draws every corrected interval uses (rates and shares alike). -#}
+{% macro monte_carlo_seed() %}20261202{% endmacro %}
+{% macro monte_carlo_draw_count() %}1000{% endmacro %}
+
+{#-
+    A seeded uniform on (0, 1) from DuckDB's hash of the string `key` (its hash of several values at once gives
+    correlated streams, so callers join their parts into one string): the same key gives the same value on every
+    build, different keys independent-looking ones.
+-#}
+{% macro seeded_uniform(key) -%}
+    (((hash({{ key }}) >> 11)::double + 0.5) / 9007199254740992.0)
+{%- endmacro %}
+
 {#-
     Seeded standard-normal draws (the SQL of int_monte_carlo_draws): one row per draw, three independent streams
-    (the sampled proportion, sensitivity, specificity). Uniforms come from DuckDB's hash of the string
-    'seed:stream:draw' (its hash of several values at once gives correlated streams), so the same seed gives the same
-    draws on every build; Φ⁻¹ turns them into normals (macros/intervals.sql).
+    (the sampled proportion, sensitivity, specificity), uniforms keyed 'seed:stream:draw' turned into normals by Φ⁻¹
+    (macros/intervals.sql).
 -#}
-{% macro monte_carlo_draws(draws=1000, seed=20261202) -%}
+{% macro monte_carlo_draws() -%}
     select
         cast(range as integer) as draw,
         {%- for stream in ['prevalence', 'sensitivity', 'specificity'] %}
-        cast({{ normal_quantile("((hash('" ~ seed ~ ':' ~ stream ~ ":' || range) >> 11)::double + 0.5)"
-                                ~ ' / 9007199254740992.0') }} as double) as z_{{ stream }}
+        cast({{ normal_quantile(seeded_uniform("'" ~ monte_carlo_seed() ~ ':' ~ stream ~ ":' || range")) }}
+            as double) as z_{{ stream }}
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
-    from range({{ draws }})
+    from range({{ monte_carlo_draw_count() }})
 {%- endmacro %}
 
 {#-

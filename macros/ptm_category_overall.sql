@@ -7,9 +7,10 @@
 
     share_of_instances_corrected: the instance shares corrected for classification error through the correction
     matrix `ptmreuse eval` measured for the configuration that fed the marts on var correction_gold_set
-    (int_share_correction: (Pᵀ)⁻¹ from ≥ 30 matched gold entries), negative results set to 0 and the shares of a
-    scope renormalised to sum to 1. Where eval wrote no matrix the shares stay uncorrected (null) and
-    share_correction_note says why.
+    (int_share_correction: (Pᵀ)⁻¹ from ≥ 30 matched gold entries), with a simultaneous 95 % Monte Carlo interval
+    over the sampling error of the shares and the uncertainty of the matrix (int_share_correction_draws;
+    macros/share_corrections.sql). A category the gold set does not cover keeps no corrected value, and the
+    covered ones are corrected within the rest of the scope; share_correction_note says why a row is not corrected.
 -#}
 {% macro ptm_category_overall(category, categories_seed, by_field_model) %}
 
@@ -160,24 +161,59 @@ shares as (
 
 ),
 
----------- shares corrected through the measured confusion matrix (true = Σ coefficient × observed)
+---------- shares corrected through the measured confusion matrix, with a Monte Carlo interval
+---------- (macros/share_corrections.sql)
 
-corrected_raw as (
+coefficients as (
 
-    select
-        shares.scope_key,
-        share_correction.true_category,
-        greatest(0.0, sum(share_correction.coefficient * shares.share_of_instances)) as share
-    from shares
-    inner join share_correction on shares.{{ category }} = share_correction.predicted_category
-    group by shares.scope_key, share_correction.true_category
+    select true_category, predicted_category, coefficient from share_correction where coefficient is not null
+
+),
+
+observed as (
+
+    select scope_key, {{ category }} as category, share_of_instances as share from shares
 
 ),
 
 corrected as (
 
-    select scope_key, true_category, share / nullif(sum(share) over (partition by scope_key), 0) as share
-    from corrected_raw
+    select * from {{ apply_share_correction('observed', 'coefficients', ['scope_key']) }}
+
+),
+
+observed_counts as (
+
+    select scope_key, {{ category }} as category, ptm_instances
+    from shares
+    where ptm_instances_total > 0 and exists (select 1 from coefficients)
+
+),
+
+observed_draws as (
+
+    select * from {{ dirichlet_draws('observed_counts', ['scope_key'], 'category', 'ptm_instances',
+                                     category ~ '_shares') }}
+
+),
+
+coefficient_draws as (
+
+    select draw, true_category, predicted_category, coefficient
+    from {{ ref('int_share_correction_draws') }}
+    where category_kind = '{{ category }}'
+
+),
+
+corrected_draws as (
+
+    select * from {{ apply_share_correction('observed_draws', 'coefficient_draws', ['scope_key', 'draw'], ['draw']) }}
+
+),
+
+corrected_intervals as (
+
+    select * from {{ corrected_share_interval('corrected_draws', ['scope_key'], '(select count(*) from categories)') }}
 
 ),
 
@@ -186,6 +222,10 @@ final as (
     select
         shares.* exclude (scope_key),
         cast(corrected.share as double) as share_of_instances_corrected,
+        cast(case when corrected.share is not null then corrected_intervals.ci_low end as double)
+            as share_of_instances_corrected_ci_low,
+        cast(case when corrected.share is not null then corrected_intervals.ci_high end as double)
+            as share_of_instances_corrected_ci_high,
         cast('{{ settings().correction_gold_set }}' as varchar) as share_correction_gold_set,
         cast((select any_value(run_configuration) from share_correction where coefficient is not null) as varchar)
             as share_correction_run_configuration,
@@ -195,6 +235,11 @@ final as (
                 'not corrected for classification error: no {{ category | replace("_", " ") }} confusion matrix'
                 || ' measured for the configuration that fed the marts on gold set'
                 || ' {{ settings().correction_gold_set }}; run `ptmreuse eval`'
+            when left_out.not_corrected_reason is not null then
+                'not corrected for classification error: on gold set {{ settings().correction_gold_set }}, '
+                || left_out.not_corrected_reason
+            when exists (select 1 from coefficients) then
+                'not corrected: no PTM instances in the scope'
             else
                 'not corrected for classification error: on gold set {{ settings().correction_gold_set }}, '
                 || coalesce((select any_value(not_corrected_reason) from share_correction), 'no correction')
@@ -205,7 +250,11 @@ final as (
 
     from shares
     left join corrected
-        on shares.scope_key = corrected.scope_key and shares.{{ category }} = corrected.true_category
+        on shares.scope_key = corrected.scope_key and shares.{{ category }} = corrected.category
+    left join corrected_intervals
+        on shares.scope_key = corrected_intervals.scope_key and shares.{{ category }} = corrected_intervals.category
+    left join share_correction as left_out
+        on shares.{{ category }} = left_out.true_category and left_out.coefficient is null
 
 )
 

@@ -138,18 +138,21 @@ def _shares(ax: Axes, rows: Sequence[dict], order: dict[str, str], key: str, tit
     positions = list(range(len(codes)))
     ax.barh(positions, values, color=[PALETTE[list(order).index(c) % len(PALETTE)] for c in codes], alpha=0.8)
     ax.errorbar(values, positions, xerr=errors, fmt="none", ecolor="black", capsize=4)
-    corrected = [(i, r["share_of_instances_corrected"]) for i, r in zip(positions, mine, strict=True)]
-    corrected = [(i, v) for i, v in corrected if v is not None]
-    if corrected:
-        ax.plot(
-            [v for _, v in corrected],
-            [i for i, _ in corrected],
-            "D",
+    corrected = [(i, r) for i, r in zip(positions, mine, strict=True) if r["share_of_instances_corrected"] is not None]
+    if corrected:  # below each bar, so the two intervals do not overlap
+        values, errors = _errors([r for _, r in corrected], "share_of_instances", "_corrected")
+        ax.errorbar(
+            values,
+            [i + 0.3 for i, _ in corrected],
+            xerr=errors,
+            fmt="D",
             color=CORRECTED,
-            markersize=7,
+            ecolor=CORRECTED,
+            capsize=3,
+            markersize=6,
             label="corrected for classification error",
         )
-        ax.legend(fontsize=8, frameon=False, loc="lower right")
+        ax.legend(fontsize=8, frameon=False, loc="best")
     ax.set_yticks(positions, [order[c] for c in codes], fontsize=9)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
@@ -165,7 +168,8 @@ def draw_shares_overall(
     stage_names: dict[str, str],
     path: Path,
 ) -> bool:
-    """Overall reuse-pattern and stage shares of PTM instances with Goodman's simultaneous 95 % intervals."""
+    """Overall reuse-pattern and stage shares of PTM instances with Goodman's simultaneous 95 % intervals, and the
+    shares corrected for classification error with their simultaneous Monte Carlo intervals where they are."""
     fig = _new(11, 3.6)
     left, right = fig.subplots(1, 2)
     drawn = _shares(left, patterns, pattern_names, "reuse_pattern", "reuse pattern")

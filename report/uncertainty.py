@@ -22,6 +22,10 @@ def _rows(con: duckdb.DuckDBPyConnection, mart: str, where: str) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def _gold_worth(gold: str) -> str:
+    return "human labels" if gold.startswith("aius") else "reference labels that are LLM-assisted, not human"
+
+
 def correction_caption(con: duckdb.DuckDBPyConnection) -> str:
     """One line: which gold set corrected which rates (and what its labels are worth), or why nothing was."""
     rows = _rows(con, "adoption_overall", "scope = 'overall'")
@@ -31,27 +35,36 @@ def correction_caption(con: duckdb.DuckDBPyConnection) -> str:
     gold = row["correction_gold_set"]
     if row["correction_run_configuration"] is None:
         return f"No corrected rates: {row['correction_note']}."
-    worth = "human labels" if gold.startswith("aius") else "reference labels that are LLM-assisted, not human"
     return (
         f"Corrected (orange) for classifier error: the uses_dl and uses_ptms rates, by Rogan–Gladen with the"
         f" sensitivity and specificity measured for {row['correction_run_configuration']} on gold set {gold}"
-        f" ({worth}); the interval carries both the sampling error and the uncertainty of that measurement."
+        f" ({_gold_worth(gold)}); the interval carries both the sampling error and the uncertainty of that"
+        " measurement."
     )
 
 
 def share_caption(con: duckdb.DuckDBPyConnection, mart: str) -> str:
-    """One sentence: whether the mart's instance shares are corrected, with what, or why not."""
+    """Whether the mart's instance shares are corrected, with what (and which categories are not), or why not."""
     kind = "Reuse-pattern" if mart.startswith("reuse") else "Stage"
-    rows = _rows(con, mart, "scope = 'overall' limit 1")
+    category = "reuse_pattern" if mart.startswith("reuse") else "stage"
+    rows = _rows(con, mart, "scope = 'overall' and ptm_instances_total > 0")
     if not rows:
         return f"{kind} shares: no data."
-    row = rows[0]
-    if row["share_correction_note"]:
-        return f"{kind} shares: {row['share_correction_note']}."
+    corrected = [r for r in rows if r["share_of_instances_corrected"] is not None]
+    if not corrected:
+        return f"{kind} shares: {rows[0]['share_correction_note']}."
+    row = corrected[0]
+    gold = row["share_correction_gold_set"]
+    left_out = "".join(
+        f" Not corrected: {r[f'{category}_name']} ({r['share_correction_note'].split(', ', 1)[-1]})."
+        for r in rows
+        if r["share_of_instances_corrected"] is None
+    )
     return (
-        f"{kind} shares corrected (white diamonds) through the confusion matrix measured for"
-        f" {row['share_correction_run_configuration']} on gold set {row['share_correction_gold_set']} (matched"
-        " entries only; no interval)."
+        f"{kind} shares corrected (orange diamonds) through the confusion matrix measured for"
+        f" {row['share_correction_run_configuration']} on gold set {gold} ({_gold_worth(gold)}; matched entries"
+        " only), with simultaneous 95 % Monte Carlo intervals that carry both the sampling error and the"
+        f" uncertainty of that matrix.{left_out}"
     )
 
 
@@ -102,17 +115,18 @@ def headline_table(con: duckdb.DuckDBPyConnection) -> Table:
             "share of PTM instances, all years; Goodman simultaneous 95 %",
         ),
     ]
-    corrected = [r for r in fields if r["ptm_rate_of_analysed_corrected"] is not None]
-    if corrected:
-        rows.append(
-            _lead(
-                "field leading PTM reuse, corrected",
-                corrected,
-                "field_name",
-                "ptm_rate_of_analysed_corrected",
-                "the same rate corrected for classifier error; 95 % bootstrap interval",
-            )
-        )
+    corrected = [
+        ("field leading PTM reuse, corrected", fields, "field_name", "ptm_rate_of_analysed_corrected",
+         "the same rate corrected for classifier error; 95 % bootstrap interval"),
+        ("dominant reuse pattern, corrected", patterns, "reuse_pattern_name", "share_of_instances_corrected",
+         "the same share corrected for classification error; simultaneous 95 % Monte Carlo interval"),
+        ("dominant stage, corrected", stages, "stage_name", "share_of_instances_corrected",
+         "the same share corrected for classification error (covered stages); simultaneous 95 % Monte Carlo"
+         " interval"),
+    ]  # fmt: skip
+    for finding, candidates, label, name, basis in corrected:
+        if any(r[name] is not None for r in candidates):
+            rows.append(_lead(finding, [r for r in candidates if r[name] is not None], label, name, basis))
     return Table(
         columns=[
             "finding",
@@ -123,7 +137,8 @@ def headline_table(con: duckdb.DuckDBPyConnection) -> Table:
         ],
         rows=rows,
         caption="Headline findings with their intervals (marts.adoption_overall, reuse_patterns_overall,"
-        " stage_impact_overall). Pattern and stage shares are not corrected for classification error.",
+        " stage_impact_overall); the corrected rows, where the gold set supports a correction, name their gold set"
+        " in the figures' captions.",
     )
 
 

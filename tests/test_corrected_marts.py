@@ -4,12 +4,15 @@ the rules backend. The measured classifier error is planted by hand in raw.agree
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 
+from evaluation.category_confusion import CATEGORIES, category_metrics
 from tests.duck import query
 from tests.support.warehouses import DbtRunner, dbt_runner, rules_warehouse
 
@@ -157,3 +160,78 @@ def test_shares_are_corrected_through_the_measured_matrix_or_say_why_not(built: 
                      " entries"}  # fmt: skip
     (values,) = query(db, "select count(share_of_instances_corrected) from marts.stage_impact_overall")[0]
     assert values == 0
+
+
+def plant_confusion(db: Path, configuration: str, kind: str, counts: dict[tuple[str, str], int]) -> None:
+    """The confusion and correction rows `ptmreuse eval` writes for these matched (gold, predicted) counts, made by
+    eval's own code (evaluation/category_confusion.py) from planted pairs."""
+    pairs = [pair for pair, n in counts.items() for _ in range(n)]
+    rows = [(task, metric, None if math.isnan(value) else value, text)
+            for task, metric, value, _, text in category_metrics(kind, pairs)]  # fmt: skip
+    with duckdb.connect(str(db)) as con:
+        con.execute("delete from raw.agreement_metrics where task like ?", [f"{kind}_%"])
+    plant_rows(db, configuration, "reference-frozen", rows)
+
+
+def corrected_shares(db: Path, mart: str, category: str) -> dict[str, list[tuple]]:
+    """Per scope row key prefix: (category, observed share, corrected, low, high, Goodman low, high, note)."""
+    rows = query(db, f"select regexp_replace(row_key, ':[^:]*$', ''), {category}, share_of_instances,"
+                     " share_of_instances_corrected, share_of_instances_corrected_ci_low,"
+                     " share_of_instances_corrected_ci_high, share_of_instances_ci_low, share_of_instances_ci_high,"
+                     f" share_correction_note from marts.{mart} where ptm_instances_total > 0")  # fmt: skip
+    scopes: dict[str, list[tuple]] = {}
+    for scope, *row in rows:
+        scopes.setdefault(scope, []).append(tuple(row))
+    return scopes
+
+
+def test_corrected_shares_carry_the_confusion_matrix_uncertainty_and_leave_out_what_gold_lacks(
+    built: Path, dbt: DbtRunner
+) -> None:
+    db = dbt.use(built)
+    (configuration,) = query(db, "select distinct run_configuration from marts.reuse_patterns_overall")[0]
+    patterns = CATEGORIES["reuse_pattern"]
+    small = {(g, p): 16 if g == p else 2 for g in patterns for p in patterns}  # 60 matched entries, 80 % right
+    plant_confusion(db, configuration, "reuse_pattern", small)
+    # no gold entry is background (as on the frozen reference set); 50 matched entries over the other five stages
+    stages = [s for s in CATEGORIES["stage"] if s != "background"]
+    plant_confusion(db, configuration, "stage", {(g, p): 6 if g == p else 1 for g in stages for p in stages})
+    result = dbt("build", "--select", "int_share_correction+")
+    assert result.returncode == 0, result.stdout[-3000:]
+
+    p = np.array([[small[g, q] / 20 for q in patterns] for g in patterns])
+    widths = {}
+    for scope, rows in corrected_shares(db, "reuse_patterns_overall", "reuse_pattern").items():
+        observed = np.array([dict((r[0], r[1]) for r in rows)[c] for c in patterns])
+        expected = np.clip(np.linalg.solve(p.T, observed), 0, None)
+        expected = dict(zip(patterns, expected / expected.sum(), strict=True))
+        for pattern, _, corrected, low, high, raw_low, raw_high, note in rows:
+            assert corrected == pytest.approx(expected[pattern]) and note is None, (scope, pattern)
+            assert 0 <= low <= corrected <= high <= 1, (scope, pattern)
+            if scope == "overall":
+                widths[pattern] = high - low
+                assert high - low > raw_high - raw_low  # carries the matrix's uncertainty too
+
+    for scope, rows in corrected_shares(db, "stage_impact_overall", "stage").items():
+        by_stage = {r[0]: r for r in rows}
+        background = by_stage["background"]
+        assert background[2:5] == (None, None, None)
+        assert "on gold set reference-frozen, no matched gold entry has background" in background[7]
+        covered = [r for s, r in by_stage.items() if s != "background"]
+        assert all(r[7] is None and r[3] is not None for r in covered), scope
+        if scope == "overall":  # small scopes: the Jeffreys draws may leave a plug-in estimate on 0 outside
+            assert all(r[3] <= r[2] <= r[4] for r in covered)
+        # corrected among themselves, within the share the classifier did not call background
+        assert sum(r[2] for r in covered) == pytest.approx(1 - background[1]), scope
+
+    # fifty times the gold entries, the same confusion: the same estimate, still inside its interval (on these few
+    # PTM instances the shares' own sampling error, not the matrix's, sets the width)
+    estimates = {r[0]: r[2] for r in corrected_shares(db, "reuse_patterns_overall", "reuse_pattern")["overall"]}
+    plant_confusion(db, configuration, "reuse_pattern", {pair: 50 * n for pair, n in small.items()})
+    result = dbt("build", "--select", "int_share_correction+")
+    assert result.returncode == 0, result.stdout[-3000:]
+    for pattern, _, corrected, low, high, *_ in corrected_shares(db, "reuse_patterns_overall", "reuse_pattern")[
+        "overall"
+    ]:
+        assert corrected == pytest.approx(estimates[pattern]) and low <= corrected <= high, pattern
+        assert widths[pattern] > 0

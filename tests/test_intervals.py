@@ -157,3 +157,114 @@ def test_draws_are_seeded_standard_normals(compile_sql) -> None:
     assert z.shape == (1000, 3)
     assert np.abs(z.mean(axis=0)).max() < 0.1 and np.abs(z.std(axis=0) - 1).max() < 0.1
     assert np.abs(np.corrcoef(z.T)[np.triu_indices(3, 1)]).max() < 0.1  # independent streams
+
+
+SHARE_REPETITIONS = 100
+
+
+def synthetic_share_warehouse(path: Path, true: np.ndarray, confusion: np.ndarray, gold: int, instances: int) -> Path:
+    """SYNTHETIC data, not papers: each repetition is a corpus of `instances` PTM instances whose true categories
+    have the shares `true`, labelled by a classifier whose category confusion is `confusion` (rows: true category,
+    columns: predicted), and a gold set of `gold` matched entries per category on which that confusion is measured
+    (seeded). Categories are numbered 1…k."""
+    rng = np.random.default_rng(20261203)
+    k = len(true)
+    observed, cells = [], []
+    for rep in range(SHARE_REPETITIONS):
+        per_true = rng.multinomial(instances, true)
+        predicted = sum(rng.multinomial(n, confusion[i]) for i, n in enumerate(per_true))
+        observed += [(rep, j + 1, int(predicted[j])) for j in range(k)]
+        for i in range(k):
+            counts = rng.multinomial(gold, confusion[i])
+            cells += [(rep, i + 1, j + 1, int(counts[j])) for j in range(k)]
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema synthetic")
+        con.execute("create table synthetic.observed (rep integer, category integer, instances integer)")
+        con.execute("create table synthetic.confusion (rep integer, gold integer, predicted integer, entries integer)")
+        con.executemany("insert into synthetic.observed values (?, ?, ?)", observed)
+        con.executemany("insert into synthetic.confusion values (?, ?, ?, ?)", cells)
+        con.execute("comment on table synthetic.observed is 'SYNTHETIC test data, not papers'")
+        con.execute("comment on table synthetic.confusion is 'SYNTHETIC test data, not papers'")
+    return path
+
+
+SHARE_CORRECTION_SQL = """
+with
+confusion as (select * from synthetic.confusion),
+observed as (select * from synthetic.observed),
+drawn_rows as ({{ dirichlet_draws('confusion', ['rep', 'gold'], 'predicted', 'entries', 'confusion') }}),
+matrix as (select rep, draw, predicted as r, gold as c, share as v from drawn_rows),
+inverse as ({{ matrix_inverse_draws('matrix', ['rep']) }}),
+coefficient_draws as (
+    select rep, draw, r as true_category, c as predicted_category, v as coefficient from inverse
+),
+observed_draws as ({{ dirichlet_draws('observed', ['rep'], 'category', 'instances', 'shares') }}),
+corrected_draws as (
+    {{ apply_share_correction('observed_draws', 'coefficient_draws', ['rep', 'draw'], ['rep', 'draw']) }}
+),
+intervals as ({{ corrected_share_interval('corrected_draws', ['rep'], 3) }}),
+totals as (select rep, sum(instances) as n from observed group by rep),
+raw as (
+    select observed.rep, observed.category,
+        {{ wilson_columns('observed.instances', 'totals.n', 'share', simultaneous_z(3)) }}
+    from observed inner join totals on observed.rep = totals.rep
+)
+select intervals.rep, intervals.category, intervals.ci_low, intervals.ci_high, raw.share_ci_low, raw.share_ci_high
+from intervals inner join raw on intervals.rep = raw.rep and intervals.category = raw.category
+order by intervals.rep, intervals.category
+"""
+
+
+def test_corrected_share_interval_covers_the_true_shares_and_the_raw_one_does_not(compile_sql, tmp_path: Path) -> None:
+    true = np.array([0.6, 0.25, 0.15])
+    confusion = np.array([[0.6, 0.2, 0.2], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8]])  # observed shares 0.40, 0.335, 0.265
+    db = synthetic_share_warehouse(tmp_path / "shares.duckdb", true, confusion, gold=60, instances=2000)
+    rows = fetch(compile_sql(SHARE_CORRECTION_SQL), db)
+    assert len(rows) == 3 * SHARE_REPETITIONS
+    covered: dict[int, bool] = {}
+    raw_covered: dict[int, bool] = {}
+    for rep, category, low, high, raw_low, raw_high in rows:
+        truth = true[category - 1]
+        covered[rep] = covered.get(rep, True) and low <= truth <= high
+        raw_covered[rep] = raw_covered.get(rep, True) and raw_low <= truth <= raw_high
+    # simultaneous intervals: all three shares of a repetition covered at once
+    assert np.mean(list(covered.values())) >= 0.90, np.mean(list(covered.values()))
+    assert np.mean(list(raw_covered.values())) < 0.10, np.mean(list(raw_covered.values()))
+
+
+def test_matrix_inverse_draws_invert_each_matrix(compile_sql) -> None:
+    rng = np.random.default_rng(7)
+    matrices = [rng.dirichlet(np.ones(4) * 0.5 + 4 * np.eye(4)[i]) for i in range(4)], np.eye(3)
+    values = []
+    for key, m in enumerate((np.array(matrices[0]).T, matrices[1])):
+        values += [f"({key}, 0, {r + 1}, {c + 1}, {float(m[r, c])!r})" for r in range(len(m)) for c in range(len(m))]
+    sql = compile_sql(
+        "with matrix as (select * from (values " + ", ".join(values) + ") as t(key, draw, r, c, v))"
+        " select key, r, c, v from {{ matrix_inverse_draws('matrix', ['key']) }} order by key, r, c"
+    )
+    rows = fetch(sql)
+    for key, m in enumerate((np.array(matrices[0]).T, matrices[1])):
+        k = len(m)
+        inverse = np.zeros((k, k))
+        for _, r, c, v in (row for row in rows if row[0] == key):
+            inverse[r - 1, c - 1] = v
+        assert np.allclose(inverse, np.linalg.inv(m)), key
+
+
+def test_dirichlet_draws_have_the_posterior_mean_and_spread(compile_sql) -> None:
+    counts = {1: 0, 2: 3, 3: 40}  # Dirichlet(0.5, 3.5, 40.5): means 0.0112, 0.0787, 0.910
+    values = ", ".join(f"({c}, {n})" for c, n in counts.items())
+    sql = compile_sql(
+        "with counts as (select 'x' as key, * from (values " + values + ") as t(category, n))"
+        " select category, avg(share), stddev_samp(share), count(*), min(share)"
+        " from {{ dirichlet_draws('counts', ['key'], 'category', 'n', 'test') }} group by category order by category"
+    )
+    alpha = np.array([0.5, 3.5, 40.5])
+    mean, total = alpha / alpha.sum(), alpha.sum()
+    sd = np.sqrt(mean * (1 - mean) / (total + 1))
+    for (category, average, spread, draws, smallest), m, s in zip(fetch(sql), mean, sd, strict=True):
+        assert draws == 1000 and smallest >= 0, category
+        assert average == pytest.approx(m, abs=3 * s / np.sqrt(1000) + 0.002), category
+        assert spread == pytest.approx(s, rel=0.15), category
+    for first, second in zip(fetch(sql), fetch(sql), strict=True):  # seeded (sums differ by rounding only)
+        assert first == pytest.approx(second, rel=1e-12)

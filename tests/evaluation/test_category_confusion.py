@@ -34,7 +34,7 @@ def test_the_correction_matrix_recovers_the_true_shares() -> None:
     assert np.allclose(matrix @ observed, true)
 
 
-def test_no_matrix_below_the_minimum_or_with_a_category_never_matched_or_a_singular_matrix() -> None:
+def test_no_matrix_below_the_minimum_or_with_one_category_or_a_singular_matrix() -> None:
     few = pairs_from(
         {
             ("conceptual", "conceptual"): 10,
@@ -42,15 +42,36 @@ def test_no_matrix_below_the_minimum_or_with_a_category_never_matched_or_a_singu
             ("deployment", "deployment"): MIN_MATCHED - 21,
         }
     )
-    missing = pairs_from({("conceptual", "conceptual"): 20, ("deployment", "deployment"): 20})
+    one = pairs_from({("conceptual", "conceptual"): 40})
     singular = pairs_from({(g, "deployment"): 15 for g in PATTERNS})  # the classifier says deployment to everything
-    for pairs, reason in ((few, f"only {MIN_MATCHED - 1} matched"), (missing, "no matched gold entry has adaptation"),
-                          (singular, "singular")):  # fmt: skip
+    # entries whose prediction falls in a category no gold entry has do not count towards the minimum
+    outside = pairs_from({("conceptual", "conceptual"): 20, ("deployment", "deployment"): MIN_MATCHED - 21,
+                          ("deployment", "adaptation"): 30})  # fmt: skip
+    for pairs, reason in ((few, f"only {MIN_MATCHED - 1} matched"), (one, "fewer than two categories"),
+                          (singular, "singular"), (outside, f"only {MIN_MATCHED - 1} matched")):  # fmt: skip
         rows = category_metrics("reuse_pattern", pairs)
         refused = [r for r in rows if r[0] == "reuse_pattern_correction"]
         assert len(refused) == 1 and refused[0][1] == "not_corrected" and np.isnan(refused[0][2])
         assert reason in refused[0][4]
         assert len([r for r in rows if r[0] == "reuse_pattern_confusion"]) == 9  # the matrix is still recorded
+
+
+def test_a_category_no_gold_entry_has_is_left_out_and_the_others_are_corrected_among_themselves() -> None:
+    # no gold entry is adaptation; 10 % of the conceptual ones are predicted as adaptation and fall out
+    counts = {("conceptual", "conceptual"): 18, ("conceptual", "deployment"): 2, ("conceptual", "adaptation"): 2,
+              ("deployment", "deployment"): 15, ("deployment", "conceptual"): 5}  # fmt: skip
+    rows = category_metrics("reuse_pattern", pairs_from(counts))
+    correction = {m: v for t, m, v, _, _ in rows if t == "reuse_pattern_correction"}
+    assert set(correction) == {"conceptual<-conceptual", "conceptual<-deployment", "deployment<-conceptual",
+                               "deployment<-deployment", "not_covered:adaptation"}  # fmt: skip
+    assert np.isnan(correction["not_covered:adaptation"])
+    (left_out,) = [r[4] for r in rows if r[1] == "not_covered:adaptation"]
+    assert "no matched gold entry has adaptation" in left_out and "left as observed" in left_out
+    p = np.array([[18 / 20, 2 / 20], [5 / 20, 15 / 20]])  # rows renormalised over the covered predictions
+    matrix = np.array([[correction[f"{t}<-{q}"] for q in ("conceptual", "deployment")]
+                       for t in ("conceptual", "deployment")])  # fmt: skip
+    true = np.array([0.7, 0.3])
+    assert np.allclose(matrix @ (p.T @ true), true)
 
 
 def test_matched_pairs_carry_gold_and_predicted_categories() -> None:
