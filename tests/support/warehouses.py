@@ -100,7 +100,7 @@ class DbtRunner:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()  # as run_dbt names the file to dbt: the same profile, the same parse
         self.db = self.root / "warehouse.duckdb"
-        self.env = {**os.environ, **dbt_env(root), "PTMREUSE_DB": str(self.db), "DBT_USE_COLORS": "false"}
+        self.env = {**os.environ, **dbt_env(self.root), "PTMREUSE_DB": str(self.db), "DBT_USE_COLORS": "false"}
 
     def use(self, source: Path) -> Path:
         """Make a copy of `source` the warehouse dbt runs on; returns its path (always named warehouse.duckdb, as
