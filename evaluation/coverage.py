@@ -78,7 +78,9 @@ def gold_evidence(papers: Iterable[GoldPaper]) -> list[Evidence]:
 
 
 def wilson(successes: int, total: int, z: float = 1.96) -> tuple[float, float]:
-    """The Wilson score interval of a proportion (95 % by default); (nan, nan) for an empty sample."""
+    """The Wilson score interval of a proportion (95 % by default); (nan, nan) for an empty sample. dbt's macro
+    wilson_columns owns the rule for the marts; this copy serves the passage bench, which has no warehouse, and is
+    parity-tested against the macro (tests/test_intervals.py)."""
     if total == 0:
         return math.nan, math.nan
     share = successes / total

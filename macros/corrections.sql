@@ -106,6 +106,27 @@
 {%- endmacro %}
 
 {#-
+    The adoption marts' corrected rates (field_year_adoption, adoption_overall): the uses_dl rate and the PTM rate of
+    analysed papers, as a corrected_rates() subquery of `rows` by `keys`; corrected_adoption_columns() selects them
+    from it (aliased `relation`) with what corrected them.
+-#}
+{% macro corrected_adoption_rates(rows, keys) -%}
+    {{ corrected_rates(rows, keys, [
+        {'name': 'dl_rate', 'x': 'papers_using_dl', 'n': 'papers_analysed', 'task': 'uses_dl'},
+        {'name': 'ptm_rate_of_analysed', 'x': 'papers_reusing_ptms', 'n': 'papers_analysed', 'task': 'uses_ptms'},
+    ]) }}
+{%- endmacro %}
+
+{% macro corrected_adoption_columns(relation='corrected') -%}
+    {%- for rate in ['dl_rate', 'ptm_rate_of_analysed'] %}
+        {{ relation }}.{{ rate }}_corrected,
+        {{ relation }}.{{ rate }}_corrected_ci_low,
+        {{ relation }}.{{ rate }}_corrected_ci_high,
+    {%- endfor %}
+        {{ correction_columns() }}
+{%- endmacro %}
+
+{#-
     The columns that say what corrected the rates: the gold set, the configuration whose measured error was used
     (null when it was never evaluated there) and, when nothing could be corrected, why.
 -#}

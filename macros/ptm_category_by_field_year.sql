@@ -106,22 +106,8 @@ final as (
         categories.display_name as {{ category }}_name,
         cast(categories.sort_order as integer) as {{ category }}_order,
 
-        ---------- counts
-        cast(coalesce(per_category.papers, 0) as bigint) as papers,
-        cast(coalesce(per_category.ptm_instances, 0) as bigint) as ptm_instances,
-        cast(field_years.papers_with_ptms as bigint) as papers_with_ptms,
-        cast(field_years.ptm_instances_total as bigint) as ptm_instances_total,
-
-        ---------- shares within the field-year
-        cast(coalesce(per_category.papers, 0) / field_years.papers_with_ptms as double) as share_of_papers,
-        cast(coalesce(per_category.ptm_instances, 0) / field_years.ptm_instances_total as double)
-            as share_of_instances,
-
-        ---------- Goodman's simultaneous 95 % intervals over the categories (macros/intervals.sql)
-        {{ wilson_columns('coalesce(per_category.papers, 0)', 'field_years.papers_with_ptms', 'share_of_papers',
-                          'simultaneous.z') }},
-        {{ wilson_columns('coalesce(per_category.ptm_instances, 0)', 'field_years.ptm_instances_total',
-                          'share_of_instances', 'simultaneous.z') }},
+        ---------- counts, shares within the field-year and their intervals (macros/ptm_category_shares.sql)
+        {{ ptm_category_share_columns('per_category', 'field_years') }},
 
         ---------- settings
         {{ mart_setting_columns(selected_run_configuration()) }},

@@ -133,19 +133,8 @@ shares as (
         categories.display_name as {{ category }}_name,
         cast(categories.sort_order as integer) as {{ category }}_order,
 
-        ---------- counts
-        cast(coalesce(counts.papers, 0) as bigint) as papers,
-        cast(coalesce(counts.ptm_instances, 0) as bigint) as ptm_instances,
-        cast(totals.papers_with_ptms as bigint) as papers_with_ptms,
-        cast(totals.ptm_instances_total as bigint) as ptm_instances_total,
-
-        ---------- shares with Goodman's simultaneous 95 % intervals over the categories (macros/intervals.sql)
-        cast(coalesce(counts.papers, 0) / totals.papers_with_ptms as double) as share_of_papers,
-        {{ wilson_columns('coalesce(counts.papers, 0)', 'totals.papers_with_ptms', 'share_of_papers',
-                          'simultaneous.z') }},
-        cast(coalesce(counts.ptm_instances, 0) / totals.ptm_instances_total as double) as share_of_instances,
-        {{ wilson_columns('coalesce(counts.ptm_instances, 0)', 'totals.ptm_instances_total', 'share_of_instances',
-                          'simultaneous.z') }},
+        ---------- counts, shares and their simultaneous intervals (macros/ptm_category_shares.sql)
+        {{ ptm_category_share_columns('counts', 'totals') }},
         totals.scope || coalesce(':' || totals.field_id, '') || coalesce(':' || totals.publication_year, '')
             as scope_key
 

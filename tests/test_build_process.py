@@ -18,25 +18,19 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from classifiers.engine.service import ClassifyRequest, classify
 from ptmreuse.dbt import run_dbt
-from tests.support.warehouses import dbt_env, ingested_warehouse
+from tests.support.warehouses import dbt_runner, rules_warehouse
 
-MEMBERS = (
-    "biohackathon2024-pmc/PMC9583140.xml",  # PTM reuse
-    "biohackathon2024-pmc/PMC9047973.xml",  # deep learning without a PTM
-    "docling/elife-56337.nxml",  # no deep learning
-)
 PTMREUSE = str(Path(sys.executable).parent / "ptmreuse")
 
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    """Three ingested and labelled papers; every dbt run of the module shares one target folder (parsed once)."""
-    tmp = tmp_path_factory.mktemp("build-process")
-    db = ingested_warehouse(tmp, MEMBERS)
-    classify(db, ClassifyRequest(backend="rules"), Console(quiet=True))
-    return db, {**os.environ, "PTMREUSE_DB": str(db), **dbt_env(tmp)}
+    """The session's ingested and labelled papers, on the path of the session's dbt runner: every build reuses the
+    session's parse of the project."""
+    runner = dbt_runner(tmp_path_factory)
+    db = runner.use(rules_warehouse(tmp_path_factory).parent.parent / "ingested.duckdb")
+    return db, {**os.environ, **runner.env}
 
 
 def _children(pid: int) -> list[int]:

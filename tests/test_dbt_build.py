@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from ptmreuse.cli import app
 from tests.duck import query
-from tests.support.warehouses import MARTS_MEMBERS, DbtRunner, dbt_runner, rules_warehouse
+from tests.support.warehouses import MARTS_MEMBERS, DbtRunner, dbt_runner, old_paper_build, rules_warehouse
 from warehouse.paths import PROJECT_DIR
 
 NO_PAPERS = "no papers: run `ptmreuse ingest jats PATH` first"
@@ -87,11 +87,12 @@ def test_a_warehouse_without_papers_stops_at_once(
 
 @pytest.mark.slow
 def test_ptmreuse_build_and_plain_dbt_share_one_parse(
-    built: Path, dbt: DbtRunner, capfd: pytest.CaptureFixture[str]
+    built: Path, dbt: DbtRunner, tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     # The default PTMREUSE_DB is relative (data/warehouse.duckdb): plain dbt renders it as written, and so must
     # `ptmreuse build`, or dbt sees another profile and parses the whole project again.
-    relative = {"PTMREUSE_DB": os.path.relpath(dbt.use(built), PROJECT_DIR)}
+    # another rendered profile: its own target folder, so the session's parse stays valid
+    relative = {"PTMREUSE_DB": os.path.relpath(dbt.use(built), PROJECT_DIR), "DBT_TARGET_PATH": str(tmp_path)}
     assert dbt("parse", env=relative).returncode == 0
     cli = CliRunner().invoke(app, ["build", "--select", "stg_jats__papers"], env={**dbt.env, **relative})
     dbt_output = capfd.readouterr().out
@@ -101,7 +102,9 @@ def test_ptmreuse_build_and_plain_dbt_share_one_parse(
 
 
 @pytest.mark.slow
-def test_every_documented_var_value_builds_and_is_recorded(built: Path, dbt: DbtRunner) -> None:
+def test_every_documented_var_value_builds_and_is_recorded(
+    built: Path, dbt: DbtRunner, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     # dbt build runs every unit test too: they must not depend on the vars a user passes
     first = dbt.use(built)
     result = dbt(
@@ -117,9 +120,8 @@ def test_every_documented_var_value_builds_and_is_recorded(built: Path, dbt: Dbt
     outside = query(first, "select count(*) from marts.papers where not is_in_year_window")[0][0]
     assert outside == query(first, "select count(*) from marts.papers where publication_year < 2015")[0][0]
 
-    second = dbt.use(built)
-    result = dbt("run", "--vars", "{natural_science_rule: two_of_3, natural_science_requires_citations: false,"
-                 " year_max: '2019'}")  # fmt: skip
+    # the other values, in the session's build with a 1985 paper (tests/quality/test_declared_values.py reads it too)
+    second, result = old_paper_build(tmp_path_factory)
     assert result.returncode == 0, result.stdout[-3000:]
     assert settings(second) == {("two_of_3", False, "distinct_paper", None, 2019)}
 
@@ -145,6 +147,7 @@ def test_bad_vars_stop_the_build_before_it_starts(
     ):
         assert message in output
     assert "OK created" not in result.stdout
-    cli = CliRunner().invoke(app, ["build", "--vars", "{year_min: 2020, year_max: 2015}"], env=dbt.env)
+    args = ["build", "--vars", "{year_min: 2020, year_max: 2015}"]
+    cli = CliRunner().invoke(app, args, env=dbt.env_for(*args))
     assert cli.exit_code != 0
     assert "year_min (2020) is after year_max (2015)" in " ".join(capfd.readouterr().out.split())

@@ -13,15 +13,17 @@ import numpy as np
 import pytest
 from scipy.stats import chi2, norm
 
-from tests.support.warehouses import DbtRunner
+from evaluation.coverage import wilson
+from tests.support.warehouses import dbt_runner
 
 Z95 = 1.959963984540054
 
 
 @pytest.fixture(scope="module")
 def compile_sql(tmp_path_factory: pytest.TempPathFactory):
-    """dbt's compiled SQL of an inline query that calls the project's macros (no warehouse needed)."""
-    runner = DbtRunner(tmp_path_factory.mktemp("dbt-inline"))
+    """dbt's compiled SQL of an inline query that calls the project's macros (no warehouse needed), by the session's
+    runner, so the project is not parsed again."""
+    runner = dbt_runner(tmp_path_factory)
 
     def compile_inline(sql: str) -> str:
         result = runner("--quiet", "compile", "--inline", sql, "--output", "json")
@@ -49,6 +51,8 @@ def test_wilson_limits_equal_newcombes_published_values(compile_sql) -> None:
     rows = {(x, n): (low, high) for x, n, low, high in fetch(sql)}
     for key, (low, high) in published.items():
         assert (round(rows[key][0], 4), round(rows[key][1], 4)) == (low, high), key
+        # the one Python copy (passage coverage, computed without a warehouse) agrees with the macro dbt owns
+        assert wilson(*key) == pytest.approx(rows[key], abs=1e-4), key
     assert rows[(0, 0)] == (None, None)  # no denominator: no interval
     assert rows[(-1, -1)] == (None, None)  # no count: no interval
 

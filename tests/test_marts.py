@@ -111,7 +111,7 @@ def test_a_trial_run_or_a_failed_run_replaces_the_labels_only_when_chosen(
     with FaultServer(broken) as server, pytest.raises(RunFailed):  # the run fails; its failed calls are recorded
         classify(db, ClassifyRequest(model="broken", base_url=server.base_url, **llm), quiet)
 
-    result = dbt("run")
+    result = dbt("run", "--select", "+papers")  # the run selection and the marts' paper rows it feeds
     assert result.returncode == 0, result.stdout[-3000:]
     found = configurations(db)
     assert found["-"] == {"papers_analysed": PAPERS, "failed_call_share": 0.0, "is_eligible": True, "is_selected": True}
@@ -125,8 +125,9 @@ def test_a_trial_run_or_a_failed_run_replaces_the_labels_only_when_chosen(
 
     # chosen explicitly, the trial run's configuration feeds the marts, with a warning from dbt and from ptmreuse
     capfd.readouterr()
-    models_only = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
-    cli = CliRunner().invoke(app, ["build", "--vars", f"{{classifier_run: {trial.run_id}}}", *models_only], env=dbt.env)
+    models_only = ["--select", "+papers", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+    args = ["build", "--vars", f"{{classifier_run: {trial.run_id}}}", *models_only]
+    cli = CliRunner().invoke(app, args, env=dbt.env_for(*args))
     dbt_output = capfd.readouterr().out
     assert cli.exit_code == 0, cli.output + dbt_output
     assert "Partial coverage" in dbt_output

@@ -58,12 +58,7 @@ settings as (
 
 ),
 
-{%- set corrected_rates_spec = [
-    {'name': 'dl_rate', 'x': 'papers_using_dl', 'n': 'papers_analysed', 'task': 'uses_dl'},
-    {'name': 'ptm_rate_of_analysed', 'x': 'papers_reusing_ptms', 'n': 'papers_analysed', 'task': 'uses_ptms'},
-] %}
-
-corrected as {{ corrected_rates('aggregated', ['field_id', 'publication_year'], corrected_rates_spec) }},
+corrected as {{ corrected_adoption_rates('aggregated', ['field_id', 'publication_year']) }},
 
 final as (
 
@@ -96,13 +91,7 @@ final as (
         {{ wilson_columns('aggregated.papers_reusing_ptms', 'aggregated.papers_analysed', 'ptm_rate_of_analysed') }},
 
         ---------- rates corrected for the classifier's measured error (macros/corrections.sql)
-        corrected.dl_rate_corrected,
-        corrected.dl_rate_corrected_ci_low,
-        corrected.dl_rate_corrected_ci_high,
-        corrected.ptm_rate_of_analysed_corrected,
-        corrected.ptm_rate_of_analysed_corrected_ci_low,
-        corrected.ptm_rate_of_analysed_corrected_ci_high,
-        {{ correction_columns() }},
+        {{ corrected_adoption_columns('corrected') }},
 
         ---------- settings
         settings.*,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from classifiers.store import STATUSES
@@ -14,10 +13,9 @@ from classifiers.taxonomy import Task
 from ingestion.jats.sections import SECTION_TYPES
 from ingestion.search.pipeline import SOURCES
 from quality import run_checks
-from tests.support.warehouses import dbt_runner, rules_warehouse
+from tests.duck import query
+from tests.support.warehouses import OLD_PAPER_YEAR, dbt_runner, old_paper_build, old_paper_ingested
 from warehouse.raw_schema import accepted_values, raw_table
-
-ONE_PAPER = "(select min(doi) from raw.papers)"
 
 
 def test_writers_write_only_declared_values() -> None:
@@ -38,32 +36,25 @@ def _gate_failures(db: Path, tmp_path: Path) -> set[tuple[str, str | None]]:
     return {(s.name, e.column) for s in result.suites for e in s.expectations if not e.success}
 
 
-def _ingested_copy(factory: pytest.TempPathFactory, year: int) -> Path:
-    """The session's ingested + labelled warehouse (before dbt), as dbt's runner's copy, one paper set to `year`."""
-    template = rules_warehouse(factory)
-    runner = dbt_runner(factory)
-    db = runner.use(template.parent.parent / "ingested.duckdb")
-    with duckdb.connect(str(db)) as con:
-        con.execute(f"update raw.papers set publication_year = {year} where doi = {ONE_PAPER}")
-    return db
-
-
 def test_a_1985_paper_passes_the_gate_and_dbt_build(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
-    db = _ingested_copy(tmp_path_factory, 1985)
-
-    assert _gate_failures(db, tmp_path) == set()
-    built = dbt_runner(tmp_path_factory)("build")
-    assert built.returncode == 0, built.stdout[-3000:]
+    assert _gate_failures(old_paper_ingested(tmp_path_factory, tmp_path / "gate"), tmp_path) == set()
+    # the session's full `dbt build` of the same papers, one of them from 1985 (its vars open no lower year bound)
+    built, result = old_paper_build(tmp_path_factory)
+    assert result.returncode == 0, result.stdout[-3000:]
+    sql = "select is_in_year_window, is_analysed from marts.papers where publication_year = ?"
+    window = query(built, sql, [OLD_PAPER_YEAR])
+    assert window == [(True, True)]  # the 1985 paper went through every model and test of the marts
 
 
 @pytest.mark.parametrize("year", [1949, date.today().year + 2])
 def test_a_year_outside_the_range_fails_the_gate_and_dbt(
     year: int, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
 ) -> None:
-    db = _ingested_copy(tmp_path_factory, year)
+    runner = dbt_runner(tmp_path_factory)
+    db = runner.use(old_paper_ingested(tmp_path_factory, tmp_path / "ingested", year))
 
     assert _gate_failures(db, tmp_path) == {("raw.papers", "publication_year")}
     # The source tests are the first thing `dbt build` runs on raw.papers; they stop the models built from it.
-    tested = dbt_runner(tmp_path_factory)("test", "--select", "source:raw.papers")
+    tested = runner("test", "--select", "source:raw.papers")
     assert tested.returncode == 1
     assert "FAIL 1 source_in_range_raw_papers_publication_year" in tested.stdout

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -67,21 +67,63 @@ class _Route:
         return reply
 
 
-class ReplayServer:
-    """Use as a context manager; `url` is the base URL to hand to the client under test."""
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that logs nothing and whose `send` shrugs off a client that went away (it gave up, or a
+    test killed it)."""
 
-    def __init__(self) -> None:
-        self.routes: list[_Route] = []
-        self.requests: list[Request] = []
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
+    def log_message(self, *_: Any) -> None:
+        pass
+
+    def send(
+        self, status: int, data: bytes, content_type: str = "application/json", headers: dict[str, str] | None = None
+    ) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # the default backlog of 5 resets connections when 32 clients connect at once
+
+
+class LoopbackServer:
+    """Serves `handler` on 127.0.0.1 (port 0: a free one) from a daemon thread while used as a context manager;
+    `url` is the base URL to hand to the client under test."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler], port: int = 0) -> None:
+        self._server = _Server(("127.0.0.1", port), handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class ReplayServer(LoopbackServer):
+    """Use as a context manager; `url` is the base URL to hand to the client under test."""
+
+    def __init__(self) -> None:
+        self.routes: list[_Route] = []
+        self.requests: list[Request] = []
+        self._lock = threading.Lock()
+        super().__init__(self._handler_class())
 
     def add(self, path: str, replies: Reply | list[Reply] | Responder, params: dict[str, str] | None = None) -> None:
         """Later routes win over earlier ones, so a test can override a default route."""
@@ -95,14 +137,6 @@ class ReplayServer:
     def hits(self, path: str) -> list[Request]:
         return [r for r in self.requests if r.path == path]
 
-    def __enter__(self) -> ReplayServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
     def _dispatch(self, request: Request) -> Reply:
         with self._lock:
             self.requests.append(request)
@@ -114,26 +148,13 @@ class ReplayServer:
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 request = Request(parts.path, parse_qs(parts.query, keep_blank_values=True), dict(self.headers))
                 reply = server._dispatch(request)
                 if reply.delay:
-                    time.sleep(reply.delay)
-                payload = reply.payload()
-                try:
-                    self.send_response(reply.status)
-                    self.send_header("Content-Type", reply.content_type)
-                    self.send_header("Content-Length", str(len(payload)))
-                    for name, value in reply.headers.items():
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client timed out and went away: that is the point of a slow reply
-
-            def log_message(self, *_: Any) -> None:
-                pass
+                    time.sleep(reply.delay)  # a client that times out goes away: that is the point of a slow reply
+                self.send(reply.status, reply.payload(), reply.content_type, reply.headers)
 
         return Handler

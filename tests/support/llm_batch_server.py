@@ -29,10 +29,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import default as default_policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.support.http_server import LoopbackServer, QuietHandler
 from tests.support.llm_fault_server import answer_content, chat_completion
 
 EXPIRED_MESSAGE = "This request could not be executed before the completion window expired."
@@ -71,23 +71,12 @@ def _public(obj: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in obj.items() if not key.startswith("_")}
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     protocol_version = "HTTP/1.1"
     script: BatchScript
 
-    def log_message(self, *args: object) -> None:
-        pass
-
     def _send(self, status: int, payload: dict[str, Any] | bytes, content_type: str = "application/json") -> None:
-        data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client was killed while the server held the step
+        self.send(status, payload if isinstance(payload, bytes) else json.dumps(payload).encode(), content_type)
 
     def _body(self) -> bytes:
         return self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -224,26 +213,17 @@ class _Handler(BaseHTTPRequestHandler):
         batch["request_counts"] = {"total": len(requests), "completed": len(output), "failed": len(errors)}
 
 
-class BatchServer:
+class BatchServer(LoopbackServer):
     """`with BatchServer(script) as server:` → an OpenAI-compatible base URL on 127.0.0.1 (a free port)."""
 
     def __init__(self, script: BatchScript | None = None) -> None:
         self.script = script or BatchScript()
-        handler = type("Handler", (_Handler,), {"script": self.script})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(type("Handler", (_Handler,), {"script": self.script}))
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
-
-    def __enter__(self) -> BatchServer:
-        self._thread.start()
-        return self
+        return f"{self.url}/v1"
 
     def __exit__(self, *exc: object) -> None:
-        self.script.release.set()
-        self._server.shutdown()
-        self._server.server_close()
+        self.script.release.set()  # a held step lets go, so the server can shut down
+        super().__exit__(*exc)

@@ -23,8 +23,9 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.support.http_server import LoopbackServer, QuietHandler
 
 _INJECTION = re.compile(r"ignore previous instructions.*?respond with:\s*(\{.*?\})\s*(?:\n|$)", re.I | re.S)
 _SENTENCE = re.compile(r"[^.!?\n]{20,300}[.!?]")
@@ -118,26 +119,15 @@ def chat_completion(
     return payload
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
     disable_nagle_algorithm = True  # headers and body go out in two writes: without this, delayed ACKs add ~40 ms
     script: FaultScript
 
-    def log_message(self, *args: object) -> None:  # quiet
-        pass
-
     def _send(self, status: int, payload: dict[str, Any] | str, headers: dict[str, str] | None = None) -> None:
-        data = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (a "hang" fault)
+        self.send(
+            status, payload.encode() if isinstance(payload, str) else json.dumps(payload).encode(), headers=headers
+        )
 
     def do_GET(self) -> None:
         if self.path.rstrip("/").endswith("/models"):
@@ -192,32 +182,16 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, chat_completion(body, content, finish, refusal))
 
 
-class _Server(ThreadingHTTPServer):
-    request_queue_size = 256  # the default backlog of 5 resets connections when 32 clients connect at once
-
-
-class FaultServer:
+class FaultServer(LoopbackServer):
     """`with FaultServer(script) as server:` → an OpenAI-compatible base URL on 127.0.0.1 (a free port)."""
 
     def __init__(self, script: FaultScript | None = None, port: int = 0) -> None:
         self.script = script or FaultScript()
-        handler = type("Handler", (_Handler,), {"script": self.script})
-        self._server = _Server(("127.0.0.1", port), handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(type("Handler", (_Handler,), {"script": self.script}), port)
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
-
-    def __enter__(self) -> FaultServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        return f"{self.url}/v1"
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ into a large SYNTHETIC warehouse (copies of real papers under made-up DOIs) for 
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 import zipfile
@@ -32,6 +33,7 @@ def template_warehouse(members: tuple[str, ...] = SMALL_MEMBERS) -> Path:
     from ingestion.jats.pipeline import ingest_jats_corpus
 
     root = Path(tempfile.mkdtemp(prefix="ptmreuse-llm-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)  # once per session, removed when the session ends
     corpus = root / "corpus"
     with zipfile.ZipFile(SAMPLE_CORPUS) as archive:
         for member in members:
