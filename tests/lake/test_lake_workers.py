@@ -30,6 +30,8 @@ pytestmark = pytest.mark.slow  # a PostgreSQL server, worker processes, a dbt bu
 PTMREUSE = str(Path(sys.executable).parent / "ptmreuse")
 WORKERS = 3
 LEASE_S = "4"  # a killed worker's shard is taken again after this long without its heartbeat
+INGEST_SHARDS = -(-len(MARTS_MEMBERS) // 2)  # files, 2 per shard, rounded up
+CLASSIFY_SHARDS = -(-len(MARTS_MEMBERS) // 3)  # papers, 3 per shard
 
 
 def _catalog(env: dict[str, str]) -> psycopg.Connection:
@@ -82,12 +84,12 @@ def workers_lake(postgres: Postgres, tmp_path_factory: pytest.TempPathFactory) -
     runner = CliRunner()
     enqueued = runner.invoke(app, ["enqueue", "ingest", str(corpus), "--papers-per-shard", "2"], env=env)
     assert enqueued.exit_code == 0, enqueued.output
-    assert "enqueued 4 of 4 ingest shards" in enqueued.output  # 7 files, 2 per shard
+    assert f"enqueued {INGEST_SHARDS} of {INGEST_SHARDS} ingest shards" in enqueued.output
     ingesting = _start_workers("ingest", env, root)
     killed = _kill_one_mid_shard(env, ingesting)
     _wait(ingesting, root, "ingest")
     enqueued = runner.invoke(app, ["enqueue", "classify", "--papers-per-shard", "3"], env=env)
-    assert "enqueued 3 of 3 classify shards" in enqueued.output, enqueued.output
+    assert f"enqueued {CLASSIFY_SHARDS} of {CLASSIFY_SHARDS} classify shards" in enqueued.output, enqueued.output
     _wait(_start_workers("classify", env, root), root, "classify")
     for command in (["build"], ["publish"]):
         result = runner.invoke(app, command, env=env)
@@ -100,14 +102,15 @@ def test_the_killed_workers_shard_was_done_again_and_every_shard_once(workers_la
     with _catalog(env) as con:
         shards = con.execute("select kind, shard, attempts, finished_at is not null from ptmreuse_shards").fetchall()
         queued = con.execute("select count(*) from pgqueuer").fetchone()
-    assert len(shards) == 4 + 3 and all(finished for *_, finished in shards)
+    assert len(shards) == INGEST_SHARDS + CLASSIFY_SHARDS and all(finished for *_, finished in shards)
     attempts = {(kind, shard): tries for kind, shard, tries, _ in shards}
     assert attempts.pop(("ingest", killed)) == 2  # taken again once the killed worker's lease ran out
     assert set(attempts.values()) == {1}
     assert queued == (0,)  # nothing left in the queue
     status = CliRunner().invoke(app, ["queue", "status"], env=env)
-    assert "ingest: 4/4 shards done, 0 running, 0 waiting, 0 failed, 1 retried" in status.output
-    assert "classify: 3/3 shards done, 0 running, 0 waiting, 0 failed, 0 retried" in status.output
+    ingest, classify = f"{INGEST_SHARDS}/{INGEST_SHARDS}", f"{CLASSIFY_SHARDS}/{CLASSIFY_SHARDS}"
+    assert f"ingest: {ingest} shards done, 0 running, 0 waiting, 0 failed, 1 retried" in status.output
+    assert f"classify: {classify} shards done, 0 running, 0 waiting, 0 failed, 0 retried" in status.output
 
 
 def test_no_paper_or_label_twice_and_no_landing_left(workers_lake) -> None:
