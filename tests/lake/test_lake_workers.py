@@ -1,7 +1,7 @@
 """Many workers on one lake, with real parts: a throwaway PostgreSQL (catalog, queue, budget), three `ptmreuse
 worker` processes ingesting shards of the corpus at once, one of them kill -9'd in the middle of a shard, then three
 classifying DOI ranges (rules), then `ptmreuse build` on the lake. The marts must equal the single-file run of the
-same papers (row counts and row fingerprints, as tests/lake/test_lake_pipeline.py compares them), with no paper or
+same papers (row counts and row fingerprints, tests/support/lake.py), with no paper or
 label twice, and the killed worker's shard done again by another worker."""
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import psycopg
 import pytest
 from typer.testing import CliRunner
 
 from ptmreuse.cli import app
-from tests.lake.test_lake_pipeline import fingerprints, lake_env
+from tests.support.lake import lake_env, published_beside_file
 from tests.support.postgres import Postgres
 from tests.support.warehouses import MARTS_MEMBERS, copy_members, rules_warehouse
 from warehouse.connect import connect
@@ -133,11 +132,7 @@ def test_no_paper_or_label_twice_and_no_landing_left(workers_lake) -> None:
 def test_workers_marts_equal_the_single_file_run(workers_lake, tmp_path_factory: pytest.TempPathFactory) -> None:
     root, _, _ = workers_lake
     single_file = rules_warehouse(tmp_path_factory)
-    with duckdb.connect(":memory:") as con:
-        con.execute(f"attach '{single_file}' as file_run (read_only)")
-        con.execute(f"attach '{root / 'local' / 'published' / 'ptmreuse.duckdb'}' as lake_run (read_only)")
-        expected = fingerprints(con, "file_run", ("marts", "reference"))
-        actual = fingerprints(con, "lake_run", ("marts", "reference"))
+    expected, actual = published_beside_file(root / "local" / "published" / "ptmreuse.duckdb", single_file)
     assert any(name.startswith("marts.") for name in expected)
     assert actual == expected
 

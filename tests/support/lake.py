@@ -1,0 +1,53 @@
+"""Helpers of the lake tests: the settings that point every command at a throwaway lake, and table fingerprints
+that say whether the lake's published marts equal a single-file run's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from tests.support.postgres import Postgres
+from tests.support.warehouses import dbt_env
+
+# Columns that differ between any two runs, file or lake: when a row was made, and the ids of runs.
+VOLATILE = ("labelled_at", "built_at", "run_id", "started_at", "finished_at", "published_at", "loaded_at")
+
+
+def lake_env(postgres: Postgres, root: Path, database: str) -> dict[str, str]:
+    return {
+        "PTMREUSE_WAREHOUSE": "ducklake:postgres:" + postgres.create_database(database),
+        "PTMREUSE_LAKE_DATA": str(root / "lake-data"),
+        "PTMREUSE_DB": str(root / "local" / "warehouse.duckdb"),  # where local state goes: lock, logs, dlt, copy
+        **dbt_env(root),
+    }
+
+
+def fingerprints(con: duckdb.DuckDBPyConnection, database: str, schemas: tuple[str, ...]) -> dict[str, tuple]:
+    """schema.table -> (rows, md5 of the sorted md5s of every row without its volatile columns)."""
+    tables = con.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = ? "
+        "and schema_name in (select unnest(?::varchar[])) order by all",
+        [database, list(schemas)],
+    ).fetchall()
+    result = {}
+    for schema, table in tables:
+        name = f'"{database}"."{schema}"."{table}"'
+        columns = {c for (c,) in con.execute(f"select column_name from (describe {name})").fetchall()}
+        dropped = sorted(columns & set(VOLATILE))
+        exclude = f" exclude ({', '.join(dropped)})" if dropped else ""
+        result[f"{schema}.{table}"] = con.execute(
+            f"select count(*), md5(coalesce(string_agg(h, ',' order by h), '')) "
+            f"from (select md5(cast(r as varchar)) as h from (select *{exclude} from {name}) as r)"
+        ).fetchone()
+    return result
+
+
+def published_beside_file(published: Path, single_file: Path) -> tuple[dict[str, tuple], dict[str, tuple]]:
+    """Fingerprints of the marts and reference tables: (the single-file run's, the lake's published copy's)."""
+    with duckdb.connect(":memory:") as con:
+        con.execute(f"attach '{single_file}' as file_run (read_only)")
+        con.execute(f"attach '{published}' as lake_run (read_only)")
+        return fingerprints(con, "file_run", ("marts", "reference")), fingerprints(
+            con, "lake_run", ("marts", "reference")
+        )
