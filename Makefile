@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+LLAMA_VERSION := $(shell sed -n 's/.*"llama-cpp-python\[server\]==\([0-9.]*\)".*/\1/p' pyproject.toml)
+LLAMA_WHEELS := $(HOME)/.cache/ptmreuse/llama-portable
+LLAMA_WHEEL := $(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-py3-none-linux_x86_64.whl
 export PTMREUSE_DB ?= data/warehouse.duckdb
 # Offline by design: no telemetry from dlt or dbt.
 export RUNTIME__DLTHUB_TELEMETRY := false
@@ -22,12 +25,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
 
-# Plus the test tools, and a real local LLM server for the classifier tests (llama.cpp builds from source: ~5 min).
+# Plus the test tools, and a real local LLM server for the classifier tests (llama.cpp builds from source, below).
 setup-dev: $(DEV_STAMP)
 
-$(DEV_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(DEV_STAMP): $(STAMP) $(LLAMA_WHEEL)
+	$(BIN)/pip install --quiet --no-deps --force-reinstall $(LLAMA_WHEEL)
+	$(BIN)/pip install --quiet --find-links $(LLAMA_WHEELS) -e '.[dev]'
 	touch $(DEV_STAMP)
+
+# llama.cpp compiled for -march=native crashes on batched prompts on some CPUs (AVX-512/AMX hosts): build a portable
+# wheel once per machine, outside pip's wheel cache (its key ignores CMAKE_ARGS, so it would hand back a native one).
+$(LLAMA_WHEEL): | $(STAMP)
+	@echo "Building llama-cpp-python $(LLAMA_VERSION) (portable CPU flags; ~5-10 min, once per machine)"
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip wheel --quiet --no-deps --no-cache-dir -w $(LLAMA_WHEELS) \
+		llama-cpp-python==$(LLAMA_VERSION)
 
 demo: setup
 	$(BIN)/ptmreuse demo
