@@ -13,6 +13,7 @@ DuckDB's extension folder the first time they are missing: DuckDB's own `INSTALL
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -114,4 +115,16 @@ def open_lake(
     """A connection whose main database is the lake, so the project's SQL (`raw.papers`, …) runs on it unchanged,
     on every cursor too."""
     _created(lake)
-    return duckdb.connect(lake.path, read_only=read_only, config=config or {})
+    return duckdb.connect(_unshared_path(lake), read_only=read_only, config=config or {})
+
+
+_opened = itertools.count()
+
+
+def _unshared_path(lake: Lake) -> str:
+    """The lake's path made unique to this open (a libpq application_name, which also names the process in
+    pg_stat_activity). DuckDB caches database instances by path, and a second open of a path whose previous instance
+    is still being torn down busy-waits for it while holding the GIL (duckdb/duckdb#25965): a worker on its second
+    shard hung for good that way. Each open gets a fresh instance; the lake itself is shared through its catalog."""
+    separator = "&" if "?" in lake.catalog else "?"
+    return f"{lake.path}{separator}application_name=ptmreuse-{os.getpid()}-{next(_opened)}"
