@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,38 +18,25 @@ import pytest
 from typer.testing import CliRunner
 
 from ptmreuse.cli import app
-from tests.support.lake import lake_env, published_beside_file
+from tests.support.lake import lake_env, published_beside_file, start_workers, wait_for_workers
 from tests.support.postgres import Postgres
 from tests.support.warehouses import MARTS_MEMBERS, copy_members, rules_warehouse
 from warehouse.connect import connect
 
 pytestmark = pytest.mark.slow  # a PostgreSQL server, worker processes, a dbt build
 
-PTMREUSE = str(Path(sys.executable).parent / "ptmreuse")
 WORKERS = 3
 LEASE_S = "4"  # a killed worker's shard is taken again after this long without its heartbeat
-INGEST_SHARDS = -(-len(MARTS_MEMBERS) // 2)  # files, 2 per shard, rounded up
-CLASSIFY_SHARDS = -(-len(MARTS_MEMBERS) // 3)  # papers, 3 per shard
+INGEST_SHARDS = -(-len(MARTS_MEMBERS) // 5)  # files, 5 per shard, rounded up: one shard per worker
+CLASSIFY_SHARDS = -(-len(MARTS_MEMBERS) // 5)  # papers, 5 per shard
 
 
 def _catalog(env: dict[str, str]) -> psycopg.Connection:
     return psycopg.connect(env["PTMREUSE_WAREHOUSE"].removeprefix("ducklake:postgres:"), autocommit=True)
 
 
-def _start_workers(kind: str, env: dict[str, str], root: Path) -> list[subprocess.Popen[bytes]]:
-    return [
-        subprocess.Popen(
-            [PTMREUSE, "worker", kind],
-            env={**os.environ, **env},
-            stdout=(root / f"{kind}-{n}.log").open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        for n in range(WORKERS)
-    ]
-
-
-def _kill_one_mid_shard(env: dict[str, str], workers: list[subprocess.Popen[bytes]]) -> str:
-    """kill -9 the first worker seen holding a started, unfinished shard; that shard's name."""
+def _kill_one_mid_shard(env: dict[str, str], workers: list[subprocess.Popen[bytes]]) -> tuple[str, int]:
+    """kill -9 the first worker seen holding a started, unfinished shard; that shard's name and the worker's pid."""
     pids = {worker.pid for worker in workers}
     deadline = time.monotonic() + 120
     with _catalog(env) as con:
@@ -62,16 +48,9 @@ def _kill_one_mid_shard(env: dict[str, str], workers: list[subprocess.Popen[byte
                 pid = int(worker.rsplit(":", 1)[1])
                 if pid in pids:
                     os.kill(pid, signal.SIGKILL)
-                    return shard
+                    return shard, pid
             time.sleep(0.02)
     raise AssertionError("no worker started a shard within 120 s")
-
-
-def _wait(workers: list[subprocess.Popen[bytes]], root: Path, kind: str) -> None:
-    for n, worker in enumerate(workers):
-        code = worker.wait(timeout=300)
-        if code != -signal.SIGKILL:
-            assert code == 0, (root / f"{kind}-{n}.log").read_text()[-3000:]
 
 
 @pytest.fixture(scope="module")
@@ -81,15 +60,15 @@ def workers_lake(postgres: Postgres, tmp_path_factory: pytest.TempPathFactory) -
     env = {**lake_env(postgres, root, "workers"), "PTMREUSE_WORKER_LEASE_S": LEASE_S}
     corpus = copy_members(root, MARTS_MEMBERS)
     runner = CliRunner()
-    enqueued = runner.invoke(app, ["enqueue", "ingest", str(corpus), "--papers-per-shard", "2"], env=env)
+    enqueued = runner.invoke(app, ["enqueue", "ingest", str(corpus), "--papers-per-shard", "5"], env=env)
     assert enqueued.exit_code == 0, enqueued.output
     assert f"enqueued {INGEST_SHARDS} of {INGEST_SHARDS} ingest shards" in enqueued.output
-    ingesting = _start_workers("ingest", env, root)
-    killed = _kill_one_mid_shard(env, ingesting)
-    _wait(ingesting, root, "ingest")
-    enqueued = runner.invoke(app, ["enqueue", "classify", "--papers-per-shard", "3"], env=env)
+    ingesting = start_workers("ingest", env, root, WORKERS)
+    killed, pid = _kill_one_mid_shard(env, ingesting)
+    wait_for_workers(ingesting, root, "ingest", killed=pid)
+    enqueued = runner.invoke(app, ["enqueue", "classify", "--papers-per-shard", "5"], env=env)
     assert f"enqueued {CLASSIFY_SHARDS} of {CLASSIFY_SHARDS} classify shards" in enqueued.output, enqueued.output
-    _wait(_start_workers("classify", env, root), root, "classify")
+    wait_for_workers(start_workers("classify", env, root, WORKERS), root, "classify")
     for command in (["build"], ["publish"]):
         result = runner.invoke(app, command, env=env)
         assert result.exit_code == 0, f"{command}: {result.output[-3000:]}"

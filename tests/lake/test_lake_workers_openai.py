@@ -7,11 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ptmreuse.cli import app
-from tests.support.lake import lake_env
+from tests.support.lake import lake_env, start_workers, wait_for_workers
 from tests.support.llm_fault_server import FaultScript, FaultServer, answer_content, chat_completion
 from tests.support.postgres import Postgres
 from tests.support.warehouses import MARTS_MEMBERS, copy_members
@@ -28,7 +23,6 @@ from warehouse.connect import connect
 
 pytestmark = pytest.mark.slow  # a PostgreSQL server and worker processes
 
-PTMREUSE = str(Path(sys.executable).parent / "ptmreuse")
 PAPERS = MARTS_MEMBERS[:6]
 WORKERS = 3
 PAPERS_PER_SHARD = 2
@@ -52,31 +46,9 @@ def openai_lake(
         enqueued = runner.invoke(app, ["enqueue", "classify", *options], env=env)
         shards = -(-len(PAPERS) // PAPERS_PER_SHARD)
         assert f"enqueued {shards} of {shards} classify shards" in enqueued.output, enqueued.output
-        # PYTHONFAULTHANDLER: a worker still running at the deadline is sent SIGABRT and prints every thread's stack
-        worker_env = {**os.environ, **env, "OPENAI_API_KEY": "test-key", "PYTHONFAULTHANDLER": "1"}
-        logs = [root / f"classify-{n}.log" for n in range(WORKERS)]
-        workers = [
-            subprocess.Popen(
-                [PTMREUSE, "worker", "classify"], env=worker_env, stdout=log.open("wb"), stderr=subprocess.STDOUT
-            )
-            for log in logs
-        ]
-        _wait_or_dump(workers, logs)
+        workers = start_workers("classify", {**env, "OPENAI_API_KEY": "test-key"}, root, WORKERS)
+        wait_for_workers(workers, root, "classify")
     yield root, env, script
-
-
-def _wait_or_dump(workers: list[subprocess.Popen[bytes]], logs: list[Path], timeout_s: float = 300) -> None:
-    deadline = time.monotonic() + timeout_s
-    for worker in workers:
-        try:
-            worker.wait(timeout=max(deadline - time.monotonic(), 1))
-        except subprocess.TimeoutExpired:
-            for still_running in workers:
-                if still_running.poll() is None:
-                    still_running.send_signal(signal.SIGABRT)
-                    still_running.wait(timeout=30)
-    for worker, log in zip(workers, logs, strict=True):
-        assert worker.returncode == 0, f"{log.name} ({worker.returncode}):\n{log.read_text()[-6000:]}"
 
 
 def _request_key(body: dict) -> str:
