@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+# pytest-xdist processes for `make test` (tests/conftest.py keeps the dbt tests on one, the lake tests on another).
+TEST_WORKERS ?= 2
 LLAMA_VERSION := $(shell sed -n 's/.*"llama-cpp-python\[server\]==\([0-9.]*\)".*/\1/p' pyproject.toml)
 LLAMA_WHEELS := $(HOME)/.cache/ptmreuse/llama-portable
 LLAMA_WHEEL := $(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-py3-none-linux_x86_64.whl
@@ -55,7 +57,7 @@ test: setup-dev system-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(SQLFLUFF)
-	$(BIN)/pytest --durations=15  # the slowest tests, so a regression shows in CI's output
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=15  # the slowest 15 show in CI's output
 
 # The edit loop: every test but those marked slow (a dbt build, a server, a browser, a killed subprocess).
 test-quick: setup-dev
