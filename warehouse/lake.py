@@ -125,6 +125,11 @@ def _unshared_path(lake: Lake) -> str:
     """The lake's path made unique to this open (a libpq application_name, which also names the process in
     pg_stat_activity). DuckDB caches database instances by path, and a second open of a path whose previous instance
     is still being torn down busy-waits for it while holding the GIL (duckdb/duckdb#25965): a worker on its second
-    shard hung for good that way. Each open gets a fresh instance; the lake itself is shared through its catalog."""
+    shard hung for good that way. Each open gets a fresh instance; the lake itself is shared through its catalog.
+
+    DuckDB names the main database after the path's last `/` segment (up to a dot), and re-reads views with a lambda
+    (dbt's `[x for x in …]`) through that name unquoted: a name with `&` or `=` in it makes them a syntax error. So
+    the application name ends with `/` and the name the plain path gives, which the main database keeps."""
+    name = lake.path.rsplit("/", 1)[-1].split(".", 1)[0]
     separator = "&" if "?" in lake.catalog else "?"
-    return f"{lake.path}{separator}application_name=ptmreuse-{os.getpid()}-{next(_opened)}"
+    return f"{lake.path}{separator}application_name=ptmreuse-{os.getpid()}-{next(_opened)}/{name}"

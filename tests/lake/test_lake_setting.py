@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
 from ptmreuse.cli import app
+from tests.support.postgres import Postgres
 from warehouse.connect import connect, warehouse_exists
-from warehouse.lake import LakeMisconfigured, configured_lake
+from warehouse.lake import Lake, LakeMisconfigured, configured_lake, load_extensions, open_lake
 
 
 def test_unset_means_the_single_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -43,3 +45,26 @@ def test_a_wrong_setting_is_refused_in_one_line(
         (line,) = [line for line in result.output.splitlines() if line.strip()]
         assert says in line
     assert not (tmp_path / "w.duckdb").exists()  # nothing fell back to the file
+
+
+def test_each_open_is_a_fresh_instance_that_reads_dbts_views(postgres: Postgres, tmp_path: Path) -> None:
+    """Every open of the lake gets an instance of its own (DuckDB's instance cache can hang a second open), and the
+    main database keeps the name the plain path gives it: dbt's views with a lambda, created through the alias
+    `lake`, still read (a name with `&` in it made them a syntax error, so `ptmreuse eval` failed on a lake)."""
+    lake = Lake(postgres.create_database("fresh"), str(tmp_path / "data"))
+    with duckdb.connect(":memory:") as dbt_like:  # as dbt-duckdb attaches it
+        load_extensions(dbt_like)
+        dbt_like.execute(lake.attach_sql("lake"))
+        dbt_like.execute("create schema lake.s; create table lake.s.t as select map {'a': 1, 'b': 2} as m")
+        dbt_like.execute("create view lake.s.v as select [k || '!' for k in map_keys(m)] as keys from lake.s.t")
+    first, second = open_lake(lake), open_lake(lake)
+    try:
+        assert first.execute("select keys from s.v").fetchone() == (["a!", "b!"],)
+        assert second.execute("select keys from s.v").fetchone() == (["a!", "b!"],)
+        (name,) = first.execute("select current_database()").fetchone()
+        assert name == lake.path.rsplit("/", 1)[-1]
+        first.execute("create table s.made_by_first as select 1 as x")  # separate instances, one lake
+        assert second.execute("select count(*) from s.made_by_first").fetchone() == (1,)
+    finally:
+        first.close()
+        second.close()

@@ -16,7 +16,16 @@ from tests.support.postgres import Postgres
 from tests.support.warehouses import dbt_env
 
 # Columns that differ between any two runs, file or lake: when a row was made, and the ids of runs.
-VOLATILE = ("labelled_at", "built_at", "run_id", "started_at", "finished_at", "published_at", "loaded_at")
+VOLATILE = (
+    "labelled_at",
+    "built_at",
+    "run_id",
+    "started_at",
+    "finished_at",
+    "published_at",
+    "loaded_at",
+    "evaluated_at",
+)
 
 
 def lake_env(postgres: Postgres, root: Path, database: str) -> dict[str, str]:
