@@ -35,6 +35,7 @@ TESTS = Path(__file__).parent
 os.environ.pop("COLUMNS", None)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the marks to send each group to one worker
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         path = item.path.relative_to(TESTS).as_posix()
