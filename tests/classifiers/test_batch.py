@@ -18,12 +18,14 @@ from rich.console import Console
 
 from classifiers.engine.batch.asker import Results
 from classifiers.engine.batch.jsonl import read_results, request_line, shards
+from classifiers.engine.batch.remote import BatchRemote
 from classifiers.engine.batch.runner import BatchRunner
 from classifiers.engine.runner import RunOutcome
 from classifiers.engine.service import ClassifyError, RunFailed, classify
 from classifiers.llm.backend import ChatResult, TransportFailure
 from classifiers.llm.prices import price_for
 from classifiers.options import ClassifyRequest
+from classifiers.passages import count_tokens
 from ingestion.jats.pipeline import ingest_jats_corpus
 from tests.duck import query
 from tests.support.llm_batch_server import BatchScript, BatchServer
@@ -277,8 +279,10 @@ def test_a_crash_after_storing_a_round_before_saving_its_state_stores_nothing_tw
     collect = BatchRunner.round
     rounds: list[int] = []
 
-    def crash_after_the_second_walk(self: BatchRunner, results: Results) -> dict[str, bytes]:
-        queued = collect(self, results)  # rows of the collected batch are committed …
+    def crash_after_the_second_walk(
+        self: BatchRunner, results: Results, held: tuple[int, float] = (0, 0.0)
+    ) -> tuple[dict[str, bytes], tuple[int, float]]:
+        queued = collect(self, results, held)  # rows of the collected batch are committed …
         rounds.append(len(results))
         if len(rounds) == 2:
             raise KeyboardInterrupt  # … and the process dies before the state says so
@@ -362,7 +366,8 @@ def test_invalid_answers_are_reasked_in_the_next_round_as_a_synchronous_run_reas
                          "group by all order by all")  # fmt: skip
     assert attempts == [(1, "ok", 3), (1, "parse_error", 7), (2, "ok", 3), (2, "parse_error", 2)]
     (job,) = (tmp_path / "warehouse.duckdb.batches").iterdir()
-    assert json.loads((job / "state.json").read_text())["reasks"] == {}  # nothing left open
+    state = json.loads((job / "state.json").read_text())
+    assert state["reasks"] == {} and state["spent"] == [0, 0.0]  # nothing open: the job is done
 
 
 def test_a_crash_before_the_state_holds_the_reasks_loses_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -370,9 +375,11 @@ def test_a_crash_before_the_state_holds_the_reasks_loses_none(tmp_path: Path, mo
     expected = synchronous_labels(tmp_path / "sync", fault_for=spoiled)
     collect = BatchRunner.round
 
-    def crash_after_storing_the_first_answers(self: BatchRunner, results: Results) -> dict[str, bytes]:
+    def crash_after_storing_the_first_answers(
+        self: BatchRunner, results: Results, held: tuple[int, float] = (0, 0.0)
+    ) -> tuple[dict[str, bytes], tuple[int, float]]:
         collecting = bool(results)  # (the walk consumes them)
-        queued = collect(self, results)  # the invalid answers' parse errors are committed …
+        queued = collect(self, results, held)  # the invalid answers' parse errors are committed …
         if collecting:
             raise KeyboardInterrupt  # … and the process dies before the state holds their re-asks
         return queued
@@ -410,3 +417,43 @@ def test_export_and_import_leave_the_reasks_of_invalid_answers_open_for_the_next
     again = run(db, offline, batch=False, import_results=(tmp_path / "results-1.jsonl",))  # imported twice
     assert again.stats.calls == 0 and again.stats.rows_written == 0
     assert query(db, LABELS_SQL) == expected
+
+
+def test_the_budget_caps_the_job_across_the_commands_that_resume_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The worst case of each request (what the budget reserves), from an uncapped run of another copy.
+    with BatchServer() as server:
+        (tmp_path / "measure").mkdir()
+        run(fresh_warehouse(tmp_path / "measure"), server.base_url)
+        worst: dict[str, list[int]] = {}
+        for file in server.script.files.values():
+            if file["purpose"] == "batch":
+                lines = [json.loads(line) for line in file["_content"].splitlines()]
+                worst[file["filename"].split("-")[-2]] = [
+                    sum(count_tokens(m["content"]) for m in line["body"]["messages"]) + 256 for line in lines
+                ]
+    # Room for every gate and one PTM list: the extractions' round is cut by the cap.
+    cap = sum(worst["r1"]) + max(worst["r2"])
+    db = fresh_warehouse(tmp_path)
+    wait = BatchRemote.wait
+    waits: list[int] = []
+
+    def interrupted_in_the_second_round(self: BatchRemote, *args: Any) -> None:
+        waits.append(1)
+        if len(waits) == 2:
+            raise KeyboardInterrupt  # Ctrl-C while the second round's batch runs
+        wait(self, *args)
+
+    with BatchServer() as server:
+        monkeypatch.setattr(BatchRemote, "wait", interrupted_in_the_second_round)
+        with pytest.raises(KeyboardInterrupt):
+            run(db, server.base_url, max_tokens_budget=cap)
+        assert batches_sent(server.script) == [(4, 0), (1, 0)]
+        monkeypatch.setattr(BatchRemote, "wait", wait)
+        resumed = run(db, server.base_url, max_tokens_budget=cap)  # the same cap: the job's, not this command's
+        assert resumed.status == "budget_stopped" and server.script.creations == 2  # no room for another request
+        assert server.script.tokens <= cap  # what the server billed, over both commands
+    (job,) = (tmp_path / "warehouse.duckdb.batches").iterdir()
+    spent, reserved = (json.loads((job / "state.json").read_text())[name] for name in ("spent", "reserved"))
+    assert spent[0] == server.script.tokens and reserved == [0, 0.0]

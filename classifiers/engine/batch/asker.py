@@ -102,7 +102,7 @@ class BatchAsker:
         if replayed:
             answer, status, error, may_reask = validate(call, result)
         else:
-            cost = inner.budget.settle((0, 0.0), result.input_tokens, result.output_tokens)
+            cost = inner.budget.cost(result.input_tokens, result.output_tokens)  # booked with the round's results
             answer, status, error, may_reask = inner.answered(
                 doc, call, key, ident, attempt, sent, result, cost, started
             )

@@ -110,21 +110,29 @@ class BatchRunner:
                 store.append(pending)
                 pending.clear()
 
-    def _within_budget(self, queued: dict[str, tuple[bytes, int]]) -> dict[str, bytes]:
-        """The queued requests the budget has room for (in walk order). Reserved after the walk, so a re-ask queued
-        while its first answer is stored is booked like any request, and storing is never cut short."""
+    def _within_budget(self, queued: dict[str, tuple[bytes, int]]) -> tuple[dict[str, bytes], tuple[int, float]]:
+        """The queued requests the budget has room for (in walk order), and their reservation (the worst case).
+        Reserved after the walk, so a re-ask queued while its first answer is stored is booked like any request, and
+        storing is never cut short."""
+        budget = self.engine.budget
         kept: dict[str, bytes] = {}
+        tokens, cost = 0, 0.0
         for custom, (line, prompt_tokens) in queued.items():
             try:
-                self.engine.budget.reserve(prompt_tokens, self.engine.options.max_output_tokens)
+                reservation = budget.reserve(prompt_tokens, self.engine.options.max_output_tokens)
             except BudgetExhausted:
                 self.engine.stats.budget_stopped = True  # the rest wait for a command with more budget
                 break
             kept[custom] = line
-        return kept
+            tokens, cost = tokens + reservation[0], cost + reservation[1]
+        return kept, (tokens, cost)
 
-    def round(self, results: Results) -> dict[str, bytes]:
-        """Walk every paper once: store what `results` answer, return the requests now open (custom_id → line)."""
+    def round(self, results: Results, held: tuple[int, float] = (0, 0.0)) -> tuple[dict[str, bytes], tuple[int, float]]:
+        """Walk every paper once: store what `results` answer, return the requests now open (custom_id → line) and
+        what the budget reserved for them. `held`, the reservation of the batches that gave `results`, is released
+        and the answers' usage booked first, so the new requests are weighed against what was really spent."""
+        answers = [result for _, result, _ in results.values() if isinstance(result, ChatResult)]
+        self.engine.budget.settle(held, sum(a.input_tokens for a in answers), sum(a.output_tokens for a in answers))
         sources = sorted({source for source, *_ in results.values()})
         recorded = self.engine.store.call_ids_from(sources)
         asker = BatchAsker(self.asker, self.backend.body, results, recorded, self.tried, self.job.reasks)
@@ -134,9 +142,9 @@ class BatchRunner:
             self.engine.store.append(self.asker.pending)  # what was collected is kept, even if the walk broke
             self.asker.pending.clear()
         self.unmatched += len(results)
-        self.queued = self._within_budget(asker.queued)
+        self.queued, reserved = self._within_budget(asker.queued)
         self.tried.update(self.queued)
-        return self.queued
+        return self.queued, reserved
 
     def recorded(self, mode: str, work: Callable[[], None]) -> RunOutcome:
         """`work` as one run in raw.classifier_runs; its outcome as a synchronous run's."""
@@ -163,6 +171,8 @@ class BatchRunner:
     def run(self, remote: BatchRemote, progress: BatchProgress) -> RunOutcome:
         """Send, wait for and collect rounds of batches until every question is answered or has failed once."""
         job = self.job
+        budget = self.engine.budget
+        budget.resume(job.spent, job.reserved)  # the caps hold for the job, whichever command resumes it
 
         def rounds() -> None:
             cache_hits = None
@@ -177,7 +187,8 @@ class BatchRunner:
                 results: Results = {}
                 for shard in open_shards:
                     results.update(shard_results(job, shard))
-                queued = self.round(results)
+                queued, job.reserved = self.round(results, held=job.reserved)
+                job.spent = (budget.spent_tokens, budget.spent_cost_usd)
                 if cache_hits is None:  # answers already stored before this command
                     cache_hits = self.engine.stats.cache_hits
                 for shard in open_shards:
@@ -187,7 +198,9 @@ class BatchRunner:
                     name = f"ptmreuse-{job.folder.name}-r{number}-{index:03d}.jsonl"
                     write_atomically(job.path(name), data)
                     job.shards.append(Shard(name, number, data.count(b"\n")))
-                job.save()  # collected and new shards and the open re-asks in one atomic write
+                if not queued and not job.reasks and not self.engine.stats.budget_stopped:
+                    job.spent = (0, 0.0)  # the job is done: a later command's batches (new papers) start afresh
+                job.save()  # collected and new shards, open re-asks and spending in one atomic write
                 job.discard_collected()
                 if not queued:
                     self.engine.stats.cache_hits = cache_hits
@@ -202,7 +215,7 @@ class BatchRunner:
         written: list[tuple[Path, int]] = []
 
         def write() -> None:
-            queued = self.round({})
+            queued, _ = self.round({})  # nothing is sent: its reservation lives as long as this command
             tag = hashlib.sha256(b"".join(queued.values())).hexdigest()[:12] if queued else ""
             for index, data in enumerate(shards(queued.values()), 1):
                 path = directory / f"requests-{tag}-{index:03d}.jsonl"
