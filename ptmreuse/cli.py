@@ -231,8 +231,14 @@ def classify(
     ] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Only the first N papers (DOI order).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print estimated tokens and cost; call nothing.")] = False,
-    max_cost: Annotated[float | None, typer.Option(help="Stop cleanly before spending more than this (USD).")] = None,
-    max_tokens: Annotated[int | None, typer.Option(help="Stop cleanly before using more tokens than this.")] = None,
+    max_cost: Annotated[
+        float | None,
+        typer.Option(help="Stop cleanly before spending more than this (USD); --batch: in the whole job, resumes too."),
+    ] = None,
+    max_tokens: Annotated[
+        int | None,
+        typer.Option(help="Stop cleanly before using more tokens than this; --batch: in the whole job, resumes too."),
+    ] = None,
     max_output_tokens: Annotated[int, typer.Option(help="max_tokens per request.")] = 1024,
     token_budget: Annotated[int, typer.Option(help="compact: tokens of passages shown per paper.")] = 3000,
     rpm: Annotated[float | None, typer.Option(help="Requests-per-minute limit.")] = None,

@@ -101,6 +101,17 @@ def validate(call: Call, result: ChatResult) -> tuple[BaseModel | None, str, str
         return None, PARSE_ERROR, errors[:1000], True
 
 
+def reask_due(may_reask: bool, attempt: int) -> bool:
+    """Whether an invalid answer is asked again: once at most, and not when asking again cannot help."""
+    return may_reask and attempt < MAX_ATTEMPTS
+
+
+def reask_turns(reply: str, error: str | None) -> list[dict[str, str]]:
+    """What a re-ask adds to the messages first sent: the invalid reply, then what was wrong with it. Batch mode
+    sends the same messages in its next round."""
+    return [{"role": "assistant", "content": reply[:4000]}, {"role": "user", "content": REASK.format(errors=error)}]
+
+
 def answer_kind(status: str, error: str | None) -> str:
     if status == REFUSED:
         return "refused"
@@ -315,12 +326,8 @@ class EngineAsker:
             )
             if answer is not None:
                 return answer
-            if not may_reask or attempt == MAX_ATTEMPTS:
+            if not reask_due(may_reask, attempt):
                 self.stats.failures.add(answer_kind(status, error), error or status)
                 return None
-            messages = [
-                *messages,
-                {"role": "assistant", "content": result.text[:4000]},
-                {"role": "user", "content": REASK.format(errors=error)},
-            ]
+            messages = [*messages, *reask_turns(result.text, error)]
         return None

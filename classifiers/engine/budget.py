@@ -62,6 +62,14 @@ class Budget:
         self.spent_cost_usd += actual or 0.0
         return actual
 
+    def resume(self, spent: tuple[int, float], reserved: tuple[int, float]) -> None:
+        """Start from what earlier commands of the same batch job spent and still hold (the worst case of their
+        batches not yet collected), so that the caps hold for the job, not for each command."""
+        self.spent_tokens += spent[0]
+        self.spent_cost_usd += spent[1]
+        self._reserved_tokens += reserved[0]
+        self._reserved_cost += reserved[1]
+
     def close(self) -> None:
         """Release what the budget holds (nothing here; the shared budget's connection)."""
 

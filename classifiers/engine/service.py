@@ -131,8 +131,8 @@ def classify(db_path: Path, request: ClassifyRequest, console: Console) -> RunOu
                 raise ClassifyError("Use one of --batch, --export-jsonl and --import-results at a time.")
             if not isinstance(backend, OpenAIBackend):
                 raise ClassifyError("--batch, --export-jsonl and --import-results need `--backend openai`.")
-            runner = BatchRunner(engine, backend, dois, lambda: connections.enter_context(connect(db_path)))
-            outcome = _batch(db_path, runner, request, console)
+            runner = BatchRunner(engine, backend, dois, db_path, lambda: connections.enter_context(connect(db_path)))
+            outcome = _batch(runner, request, console)
         else:
             outcome = _synchronous(store, engine, backend, dois, request, console)
     if outcome.status == "failed":
@@ -165,7 +165,7 @@ def _synchronous(
             reader.close()
 
 
-def _batch(db_path: Path, runner: BatchRunner, request: ClassifyRequest, console: Console) -> RunOutcome:
+def _batch(runner: BatchRunner, request: ClassifyRequest, console: Console) -> RunOutcome:
     try:
         if request.export_jsonl is not None:
             outcome, files = runner.export(request.export_jsonl)
@@ -180,13 +180,13 @@ def _batch(db_path: Path, runner: BatchRunner, request: ClassifyRequest, console
                 console.print(f"[yellow]note[/yellow]: {runner.unmatched:,} result lines answer no open question "
                               "(another model or configuration, or already stored)")  # fmt: skip
             if runner.queued:
-                console.print(f"{len(runner.queued):,} requests of the next cascade step are open: export them "
-                              "again with --export-jsonl and run them the same way")  # fmt: skip
+                console.print(f"{len(runner.queued):,} requests are open (the cascade's next step, or re-asks "
+                              "of invalid answers): export them with --export-jsonl, run them alike")  # fmt: skip
             return outcome
         remote = BatchRemote(request)
         try:
             with BatchProgress(console, f"{runner.engine.protocol.name} · {request.model}") as progress:
-                return runner.run(db_path, remote, progress)
+                return runner.run(remote, progress)
         finally:
             remote.close()
     finally:

@@ -8,36 +8,64 @@ import json
 import subprocess
 import sys
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
 
 from classifiers.engine.batch.asker import Results
 from classifiers.engine.batch.jsonl import read_results, request_line, shards
+from classifiers.engine.batch.remote import BatchRemote
 from classifiers.engine.batch.runner import BatchRunner
 from classifiers.engine.runner import RunOutcome
 from classifiers.engine.service import ClassifyError, RunFailed, classify
 from classifiers.llm.backend import ChatResult, TransportFailure
 from classifiers.llm.prices import price_for
 from classifiers.options import ClassifyRequest
+from classifiers.passages import count_tokens
 from ingestion.jats.pipeline import ingest_jats_corpus
 from tests.duck import query
 from tests.support.llm_batch_server import BatchScript, BatchServer
-from tests.support.llm_fault_server import FaultServer, answer_content, chat_completion
+from tests.support.llm_fault_server import FaultScript, FaultServer, answer, answer_shape, chat_completion
 from tests.support.llm_warehouse import NEGATIVE_MEMBERS, POSITIVE_MEMBERS, fresh_warehouse
 from warehouse.paths import SAMPLE_CORPUS
 
 SECRET = "sk-test-DO-NOT-STORE-batch-0123456789"
 # What a run stores, minus what differs by run or transport (ids, timings, call ids).
 LABELS_SQL = """
-    select cache_key, doi, task, status, decided_by, prompt_version, prompt_hash, parsed, grounded, input_hash,
-           input_tokens, output_tokens, finish_reason, response_text
+    select cache_key, doi, task, status, attempt, decided_by, prompt_version, prompt_hash, parsed, grounded,
+           input_hash, input_tokens, output_tokens, finish_reason, response_text
     from raw.llm_labels order by all
 """
 
 STATUS_COUNTS_SQL = "select status, count(*) from raw.llm_labels where decided_by = 'llm' group by all order by 1"
+Fault = Callable[[dict[str, Any]], str | None]
+
+
+def spoiled(body: dict[str, Any]) -> str | None:
+    """Answers spoiled by paper and question, the same for a synchronous and a batch run: one paper's gate is invalid
+    when first asked and valid when re-asked, another's invalid every time (re-asked once, then final), a third's cut
+    off (never re-asked), and the fourth's PTM list invalid when first asked."""
+    paper = next(m["content"] for m in body["messages"] if m["role"] == "user")[:300]
+    reask = any(m["role"] == "assistant" for m in body["messages"])
+    shape = answer_shape(body)
+    if shape == "gate" and "AcrIIA8" in paper:
+        return None if reask else "schema_violation"
+    if shape == "gate" and "image recognition" in paper:
+        return "malformed"
+    if shape == "gate" and "ManyFold" in paper:
+        return "truncated"
+    if shape == "ptms" and "AlphaFind" in paper:
+        return None if reask else "schema_violation"
+    return None
+
+
+# What `spoiled` makes of the four papers: the gates, then two gates' re-asks and one PTM list, then the re-asked
+# gate's PTM list and the PTM list's re-ask.
+SPOILED_ROUNDS = [(4, 0), (3, 2), (2, 1)]  # (requests, of which re-asks) per round
 
 
 @pytest.fixture(autouse=True)
@@ -58,13 +86,23 @@ def run(db: Path, base_url: str, **options: object) -> RunOutcome:
     return outcome
 
 
-def synchronous_labels(folder: Path, **options: object) -> list[tuple]:
+def synchronous_labels(folder: Path, fault_for: Fault | None = None, **options: object) -> list[tuple]:
     """The labels a synchronous run against the same answers stores, on a fresh copy of the small warehouse."""
     folder.mkdir()
     db = fresh_warehouse(folder)
-    with FaultServer() as server:
+    with FaultServer(FaultScript(fault_for=fault_for)) as server:
         run(db, server.base_url, batch=False, **options)
     return query(db, LABELS_SQL)
+
+
+def batches_sent(script: BatchScript) -> list[tuple[int, int]]:
+    """(requests, of which re-asks) of each batch the server was given, in order."""
+    per_batch = []
+    for batch in script.batches.values():
+        lines = script.files[batch["input_file_id"]]["_content"].splitlines()
+        ids = [json.loads(line)["custom_id"] for line in lines]
+        per_batch.append((len(ids), sum(custom.endswith("-2") for custom in ids)))
+    return per_batch
 
 
 def test_shards_respect_the_request_and_byte_limits() -> None:
@@ -192,13 +230,13 @@ def test_a_failed_batch_fails_the_run_with_its_reason_and_a_rerun_continues(tmp_
     assert query(db, "select status from raw.classifier_runs order by started_at") == [("failed",), ("finished",)]
 
 
-def run_batch_file(requests: Path, results: Path) -> None:
+def run_batch_file(requests: Path, results: Path, fault_for: Fault | None = None) -> None:
     """What `vllm run-batch -i requests -o results` does, answering with the loopback model's function."""
     lines = [json.loads(line) for line in requests.read_text().splitlines()]
     results.write_text("".join(json.dumps({"id": f"vllm-{i}", "custom_id": line["custom_id"], "error": None,
                                            "response": {"status_code": 200, "request_id": f"r{i}",
-                                                        "body": chat_completion(line["body"],
-                                                                                answer_content(line["body"]))}})
+                                                        "body": answer(line["body"], fault=fault_for and
+                                                                       fault_for(line["body"]))}})
                                + "\n" for i, line in enumerate(lines)))  # fmt: skip
 
 
@@ -241,8 +279,10 @@ def test_a_crash_after_storing_a_round_before_saving_its_state_stores_nothing_tw
     collect = BatchRunner.round
     rounds: list[int] = []
 
-    def crash_after_the_second_walk(self: BatchRunner, results: Results) -> dict[str, bytes]:
-        queued = collect(self, results)  # rows of the collected batch are committed …
+    def crash_after_the_second_walk(
+        self: BatchRunner, results: Results, held: tuple[int, float] = (0, 0.0)
+    ) -> tuple[dict[str, bytes], tuple[int, float]]:
+        queued = collect(self, results, held)  # rows of the collected batch are committed …
         rounds.append(len(results))
         if len(rounds) == 2:
             raise KeyboardInterrupt  # … and the process dies before the state says so
@@ -308,3 +348,112 @@ def test_the_aius_cascade_is_three_rounds_of_batches_with_the_labels_of_a_synchr
         assert server.script.creations == 3  # uses_dl, then uses_ptms, then the PTM list
         assert outcome.stats.calls == server.script.answered == 3 * (len(POSITIVE_MEMBERS) + len(NEGATIVE_MEMBERS))
     assert query(db, LABELS_SQL) == expected
+
+
+def test_invalid_answers_are_reasked_in_the_next_round_as_a_synchronous_run_reasks_them(tmp_path: Path) -> None:
+    db = fresh_warehouse(tmp_path)
+    expected = synchronous_labels(tmp_path / "sync", fault_for=spoiled)
+    with BatchServer(BatchScript(fault_for=spoiled)) as server:
+        outcome = run(db, server.base_url)
+        script = server.script
+        assert batches_sent(script) == SPOILED_ROUNDS
+        assert script.answered == len(set(script.custom_ids)) == outcome.stats.calls == 9  # each request once
+        assert outcome.stats.validation_errors == 5  # 3 first asks, the re-ask that failed again, the cut-off one
+        again = run(db, server.base_url)  # nothing is re-asked twice, nor a cut-off answer ever
+        assert again.stats.calls == 0 and script.creations == len(SPOILED_ROUNDS)
+    assert query(db, LABELS_SQL) == expected  # the same rows, attempts and input hashes as the synchronous run
+    attempts = query(db, "select attempt, status, count(*) from raw.llm_labels where decided_by = 'llm' "
+                         "group by all order by all")  # fmt: skip
+    assert attempts == [(1, "ok", 3), (1, "parse_error", 7), (2, "ok", 3), (2, "parse_error", 2)]
+    (job,) = (tmp_path / "warehouse.duckdb.batches").iterdir()
+    state = json.loads((job / "state.json").read_text())
+    assert state["reasks"] == {} and state["spent"] == [0, 0.0]  # nothing open: the job is done
+
+
+def test_a_crash_before_the_state_holds_the_reasks_loses_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = fresh_warehouse(tmp_path)
+    expected = synchronous_labels(tmp_path / "sync", fault_for=spoiled)
+    collect = BatchRunner.round
+
+    def crash_after_storing_the_first_answers(
+        self: BatchRunner, results: Results, held: tuple[int, float] = (0, 0.0)
+    ) -> tuple[dict[str, bytes], tuple[int, float]]:
+        collecting = bool(results)  # (the walk consumes them)
+        queued = collect(self, results, held)  # the invalid answers' parse errors are committed …
+        if collecting:
+            raise KeyboardInterrupt  # … and the process dies before the state holds their re-asks
+        return queued
+
+    with BatchServer(BatchScript(fault_for=spoiled)) as server:
+        monkeypatch.setattr(BatchRunner, "round", crash_after_storing_the_first_answers)
+        with pytest.raises(KeyboardInterrupt):
+            run(db, server.base_url)
+        assert query(db, STATUS_COUNTS_SQL) == [("ok", 2), ("parse_error", 6)]
+        monkeypatch.setattr(BatchRunner, "round", collect)
+        rerun = run(db, server.base_url)
+        script = server.script
+        assert batches_sent(script) == SPOILED_ROUNDS  # the re-asks went out all the same
+        assert script.answered == len(set(script.custom_ids)) == 9 and rerun.stats.calls == 5
+    assert query(db, LABELS_SQL) == expected  # and nothing was stored twice
+
+
+def test_export_and_import_leave_the_reasks_of_invalid_answers_open_for_the_next_export(tmp_path: Path) -> None:
+    db = fresh_warehouse(tmp_path)
+    expected = synchronous_labels(tmp_path / "sync", fault_for=spoiled)
+    offline = "http://127.0.0.1:9/v1"
+    exported: list[tuple[int, int]] = []
+    for step in range(1, 5):
+        out = tmp_path / f"requests-{step}"
+        run(db, offline, batch=False, export_jsonl=out)
+        files = sorted(out.glob("*.jsonl"))
+        if not files:
+            break
+        (requests,) = files
+        ids = [json.loads(line)["custom_id"] for line in requests.read_text().splitlines()]
+        exported.append((len(ids), sum(custom.endswith("-2") for custom in ids)))
+        run_batch_file(requests, tmp_path / f"results-{step}.jsonl", spoiled)
+        run(db, offline, batch=False, import_results=(tmp_path / f"results-{step}.jsonl",))
+    assert exported == SPOILED_ROUNDS  # each import's invalid answers are re-asked by the next export, once
+    again = run(db, offline, batch=False, import_results=(tmp_path / "results-1.jsonl",))  # imported twice
+    assert again.stats.calls == 0 and again.stats.rows_written == 0
+    assert query(db, LABELS_SQL) == expected
+
+
+def test_the_budget_caps_the_job_across_the_commands_that_resume_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The worst case of each request (what the budget reserves), from an uncapped run of another copy.
+    with BatchServer() as server:
+        (tmp_path / "measure").mkdir()
+        run(fresh_warehouse(tmp_path / "measure"), server.base_url)
+        worst: dict[str, list[int]] = {}
+        for file in server.script.files.values():
+            if file["purpose"] == "batch":
+                lines = [json.loads(line) for line in file["_content"].splitlines()]
+                worst[file["filename"].split("-")[-2]] = [
+                    sum(count_tokens(m["content"]) for m in line["body"]["messages"]) + 256 for line in lines
+                ]
+    # Room for every gate and one PTM list: the extractions' round is cut by the cap.
+    cap = sum(worst["r1"]) + max(worst["r2"])
+    db = fresh_warehouse(tmp_path)
+    wait = BatchRemote.wait
+    waits: list[int] = []
+
+    def interrupted_in_the_second_round(self: BatchRemote, *args: Any) -> None:
+        waits.append(1)
+        if len(waits) == 2:
+            raise KeyboardInterrupt  # Ctrl-C while the second round's batch runs
+        wait(self, *args)
+
+    with BatchServer() as server:
+        monkeypatch.setattr(BatchRemote, "wait", interrupted_in_the_second_round)
+        with pytest.raises(KeyboardInterrupt):
+            run(db, server.base_url, max_tokens_budget=cap)
+        assert batches_sent(server.script) == [(4, 0), (1, 0)]
+        monkeypatch.setattr(BatchRemote, "wait", wait)
+        resumed = run(db, server.base_url, max_tokens_budget=cap)  # the same cap: the job's, not this command's
+        assert resumed.status == "budget_stopped" and server.script.creations == 2  # no room for another request
+        assert server.script.tokens <= cap  # what the server billed, over both commands
+    (job,) = (tmp_path / "warehouse.duckdb.batches").iterdir()
+    spent, reserved = (json.loads((job / "state.json").read_text())[name] for name in ("spent", "reserved"))
+    assert spent[0] == server.script.tokens and reserved == [0, 0.0]

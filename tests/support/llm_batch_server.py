@@ -1,9 +1,9 @@
 """A loopback server implementing OpenAI's documented Files and Batches endpoints, for the real `openai` client.
 
 Batch request lines are answered by the same function as the chat fault server's requests
-(tests.support.llm_fault_server.answer_content / chat_completion), so a batch run and a synchronous run get the same
-answers. Endpoints: POST /v1/files (multipart upload), GET /v1/files[?purpose=], GET /v1/files/{id},
-GET /v1/files/{id}/content, POST /v1/batches, GET /v1/batches[?limit=], GET /v1/batches/{id}, GET /v1/models.
+(tests.support.llm_fault_server.answer), so a batch run and a synchronous run get the same answers. Endpoints:
+POST /v1/files (multipart upload), GET /v1/files[?purpose=], GET /v1/files/{id}, GET /v1/files/{id}/content,
+POST /v1/batches, GET /v1/batches[?limit=], GET /v1/batches/{id}, GET /v1/models.
 
 A batch is `validating` when created and `in_progress` when first looked at; it ends at look number `looks`:
 `completed`, unless `outcomes` (one entry per created batch, in order) scripts another ending:
@@ -12,11 +12,13 @@ A batch is `validating` when created and `in_progress` when first looked at; it 
   "errors":  `completed`; every second request failed with HTTP 500 in the error file;
   "partial": `completed`, but the last request is in neither file;
   "fail":    `failed`, with `errors.data` and no files.
+`fault_for` spoils single answers as the chat fault server's does (picked by the request body: the same answers as a
+synchronous run against a FaultServer with the same `fault_for`).
 `hold` maps steps to the occurrence (1 = the first) at which the server stops until `release` is set, so a test
 can kill the client exactly there: "upload" (before the file is stored), "uploaded" (stored, not yet answered),
 "created" (batch created, not yet answered), "poll" (a status look), "content" (a file download). `held` is set
 when it stops.
-Counters (`uploads`, `creations`, `answered`) show whether anything was sent or paid for twice.
+Counters (`uploads`, `creations`, `answered`, `tokens`) show whether anything was sent or paid for twice.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import default as default_policy
@@ -33,7 +36,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tests.support.http_server import LoopbackServer, QuietHandler
-from tests.support.llm_fault_server import answer_content, chat_completion
+from tests.support.llm_fault_server import answer
 
 EXPIRED_MESSAGE = "This request could not be executed before the completion window expired."
 
@@ -43,6 +46,7 @@ class BatchScript:
     outcomes: deque[str | None] = field(default_factory=deque)
     looks: int = 2  # status looks until a batch ends
     positive: bool = True
+    fault_for: Callable[[dict[str, Any]], str | None] | None = None  # a fault chosen by the request body
     hold: dict[str, int] = field(default_factory=dict)  # step → the occurrence (1 = first) to stop at
     seen: dict[str, int] = field(default_factory=dict)  # occurrences of each step so far
     held: threading.Event = field(default_factory=threading.Event)
@@ -53,6 +57,7 @@ class BatchScript:
     uploads: int = 0
     creations: int = 0
     answered: int = 0
+    tokens: int = 0  # the usage of every answer, as the server reports (and bills) it
     custom_ids: list[str] = field(default_factory=list)  # every request line answered, in order
     ids: itertools.count = field(default_factory=itertools.count)
 
@@ -195,8 +200,10 @@ class _Handler(QuietHandler):
                                "response": {"status_code": 500, "request_id": request_id, "body": failure},
                                "error": None})  # fmt: skip
                 continue
-            completion = chat_completion(line["body"], answer_content(line["body"], script.positive))
+            fault = script.fault_for(line["body"]) if script.fault_for else None
+            completion = answer(line["body"], script.positive, fault)
             script.answered += 1
+            script.tokens += completion["usage"]["total_tokens"]
             script.custom_ids.append(line["custom_id"])
             output.append({"id": f"batch_req_{request_id}", "custom_id": line["custom_id"],
                            "response": {"status_code": 200, "request_id": request_id, "body": completion},

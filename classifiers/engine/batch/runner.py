@@ -2,9 +2,10 @@
 
 `run` drives OpenAI's Batch API (or any server implementing its Files and Batches endpoints) until no question is
 left open; `export` writes the open requests as JSONL for `vllm run-batch`; `import_results` stores the answers of
-its output file. Each command is one run in raw.classifier_runs ("batch" in its configuration says which mode);
-rows are those of a synchronous run (classifiers.engine.asker), their call_id naming the batch or file that
-answered. Only one thread ever touches the DuckDB connections here, and the warehouse is closed while batches run.
+its output file; all three keep the configuration's open re-asks in its job state (classifiers.engine.batch.state).
+Each command is one run in raw.classifier_runs ("batch" in its configuration says which mode); rows are those of a
+synchronous run (classifiers.engine.asker), their call_id naming the batch or file that answered. Only one thread
+ever touches the DuckDB connections here, and the warehouse is closed while batches run.
 """
 
 from __future__ import annotations
@@ -40,14 +41,14 @@ def shard_results(job: BatchJob, shard: Shard) -> Results:
     expired, cancelled or failed batch, a partial output) — a failure saying so; each with the input hash of the
     messages the shard sent (so collecting does not select the passages again)."""
     source = shard.batch_id or shard.name
-    sent = {key: input_hash(messages) for key, messages in sent_messages(job.path(shard.name))}
+    sent = {custom: input_hash(messages) for custom, messages in sent_messages(job.path(shard.name))}
     answers: dict[str, ChatResult | TransportFailure] = {}
     for name in (shard.error_file, shard.output):  # an answer wins over an error line for the same request
         if name:
             answers.update(read_results(job.path(name)))
     why = f" ({shard.errors})" if shard.errors else ""
     missing = TransportFailure("MissingFromBatch", f"batch {source} ended {shard.status} without it{why}")
-    return {key: (source, answers.get(key, missing), digest) for key, digest in sent.items()}
+    return {custom: (source, answers.get(custom, missing), digest) for custom, digest in sent.items()}
 
 
 def file_results(path: Path) -> Results:
@@ -61,6 +62,7 @@ class BatchRunner:
         engine: ClassifierEngine,
         backend: OpenAIBackend,
         dois: list[str],
+        db_path: Path,
         reopen: Callable[[], duckdb.DuckDBPyConnection],
     ) -> None:
         self.engine = engine
@@ -68,6 +70,7 @@ class BatchRunner:
         self.reader = engine.store.reader()  # papers are read through their own cursor; rows through the store's
         self.reopen = reopen  # a new connection to the warehouse (after waiting with it closed)
         self.dois = dois
+        self.job = open_job(db_path, self.job_configuration())
         self.asker = engine.asker(engine.store.final_answers())  # one cache for every round of this command
         self.tried: set[str] = set()
         self.unmatched = 0  # result lines that answered no open question (another configuration's, or repeated)
@@ -102,28 +105,46 @@ class BatchRunner:
         store, pending = self.engine.store, self.asker.pending
         for batch in paper_batches(self.reader, self.dois, self.engine.options.papers_per_read):
             for doc in batch:
-                try:
-                    await self.engine.protocol.label(doc, asker)
-                except BudgetExhausted:
-                    self.engine.stats.budget_stopped = True  # this paper waits for a run with more budget
+                await self.engine.protocol.label(doc, asker)
             if len(pending) >= FLUSH_ROWS:
                 store.append(pending)
                 pending.clear()
 
-    def round(self, results: Results) -> dict[str, bytes]:
-        """Walk every paper once: store what `results` answer, return the requests now open (key → line)."""
+    def _within_budget(self, queued: dict[str, tuple[bytes, int]]) -> tuple[dict[str, bytes], tuple[int, float]]:
+        """The queued requests the budget has room for (in walk order), and their reservation (the worst case).
+        Reserved after the walk, so a re-ask queued while its first answer is stored is booked like any request, and
+        storing is never cut short."""
+        budget = self.engine.budget
+        kept: dict[str, bytes] = {}
+        tokens, cost = 0, 0.0
+        for custom, (line, prompt_tokens) in queued.items():
+            try:
+                reservation = budget.reserve(prompt_tokens, self.engine.options.max_output_tokens)
+            except BudgetExhausted:
+                self.engine.stats.budget_stopped = True  # the rest wait for a command with more budget
+                break
+            kept[custom] = line
+            tokens, cost = tokens + reservation[0], cost + reservation[1]
+        return kept, (tokens, cost)
+
+    def round(self, results: Results, held: tuple[int, float] = (0, 0.0)) -> tuple[dict[str, bytes], tuple[int, float]]:
+        """Walk every paper once: store what `results` answer, return the requests now open (custom_id → line) and
+        what the budget reserved for them. `held`, the reservation of the batches that gave `results`, is released
+        and the answers' usage booked first, so the new requests are weighed against what was really spent."""
+        answers = [result for _, result, _ in results.values() if isinstance(result, ChatResult)]
+        self.engine.budget.settle(held, sum(a.input_tokens for a in answers), sum(a.output_tokens for a in answers))
         sources = sorted({source for source, *_ in results.values()})
         recorded = self.engine.store.call_ids_from(sources)
-        asker = BatchAsker(self.asker, self.backend.body, results, recorded, self.tried)
+        asker = BatchAsker(self.asker, self.backend.body, results, recorded, self.tried, self.job.reasks)
         try:
             asyncio.run(self._walk(asker))
         finally:
             self.engine.store.append(self.asker.pending)  # what was collected is kept, even if the walk broke
             self.asker.pending.clear()
         self.unmatched += len(results)
-        self.tried.update(asker.queued)
-        self.queued = asker.queued
-        return asker.queued
+        self.queued, reserved = self._within_budget(asker.queued)
+        self.tried.update(self.queued)
+        return self.queued, reserved
 
     def recorded(self, mode: str, work: Callable[[], None]) -> RunOutcome:
         """`work` as one run in raw.classifier_runs; its outcome as a synchronous run's."""
@@ -147,9 +168,11 @@ class BatchRunner:
             engine.store.finish_run(engine.run_id, status, engine.stats.as_dict(), error)
         return RunOutcome(engine.run_id, status, engine.stats, error)
 
-    def run(self, db_path: Path, remote: BatchRemote, progress: BatchProgress) -> RunOutcome:
+    def run(self, remote: BatchRemote, progress: BatchProgress) -> RunOutcome:
         """Send, wait for and collect rounds of batches until every question is answered or has failed once."""
-        job = open_job(db_path, self.job_configuration())
+        job = self.job
+        budget = self.engine.budget
+        budget.resume(job.spent, job.reserved)  # the caps hold for the job, whichever command resumes it
 
         def rounds() -> None:
             cache_hits = None
@@ -164,7 +187,8 @@ class BatchRunner:
                 results: Results = {}
                 for shard in open_shards:
                     results.update(shard_results(job, shard))
-                queued = self.round(results)
+                queued, job.reserved = self.round(results, held=job.reserved)
+                job.spent = (budget.spent_tokens, budget.spent_cost_usd)
                 if cache_hits is None:  # answers already stored before this command
                     cache_hits = self.engine.stats.cache_hits
                 for shard in open_shards:
@@ -174,7 +198,9 @@ class BatchRunner:
                     name = f"ptmreuse-{job.folder.name}-r{number}-{index:03d}.jsonl"
                     write_atomically(job.path(name), data)
                     job.shards.append(Shard(name, number, data.count(b"\n")))
-                job.save()  # collected and new shards in one atomic write
+                if not queued and not job.reasks and not self.engine.stats.budget_stopped:
+                    job.spent = (0, 0.0)  # the job is done: a later command's batches (new papers) start afresh
+                job.save()  # collected and new shards, open re-asks and spending in one atomic write
                 job.discard_collected()
                 if not queued:
                     self.engine.stats.cache_hits = cache_hits
@@ -189,7 +215,7 @@ class BatchRunner:
         written: list[tuple[Path, int]] = []
 
         def write() -> None:
-            queued = self.round({})
+            queued, _ = self.round({})  # nothing is sent: its reservation lives as long as this command
             tag = hashlib.sha256(b"".join(queued.values())).hexdigest()[:12] if queued else ""
             for index, data in enumerate(shards(queued.values()), 1):
                 path = directory / f"requests-{tag}-{index:03d}.jsonl"
@@ -206,5 +232,6 @@ class BatchRunner:
             for path in files:
                 results.update(file_results(path))
             self.round(results)
+            self.job.save()  # the re-asks of invalid answers stay open for the next export
 
         return self.recorded("import", collect)

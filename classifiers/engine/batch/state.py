@@ -1,12 +1,13 @@
 """What a batch run has done so far, in a folder beside the warehouse, so that a killed run continues exactly.
 
 `<warehouse>.batches/<job>/` holds the open request shards, their downloaded output and error files (deleted once
-their answers are stored), and `state.json`:
-per shard, the uploaded file's id, the batch's id and status, the downloaded files, and whether its answers are
-stored. The job is one configuration (protocol, model, parameters, server, code fingerprint): its custom_ids are
-cache keys, so another configuration's batches can never answer its questions. `state.json` is rewritten whole
-and atomically after every step, and each step is idempotent (an upload or a batch made just before a kill is
-found again on the server), so a kill -9 anywhere loses nothing and pays for nothing twice.
+their answers are stored), and `state.json`: per shard, the uploaded file's id, the batch's id and status, the
+downloaded files, and whether its answers are stored; the re-asks still open; and what the job has spent and holds
+reserved, so that its budget spans the commands that resume it. The job is one configuration
+(protocol, model, parameters, server, code fingerprint): its custom_ids are cache keys (a re-ask's with its attempt
+appended), so another configuration's batches can never answer its questions. `state.json` is rewritten whole and
+atomically after every step, and each step is idempotent (an upload or a batch made just before a kill is found
+again on the server), so a kill -9 anywhere loses nothing and pays for nothing twice.
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ class BatchJob:
     folder: Path
     configuration: dict[str, Any]
     shards: list[Shard] = field(default_factory=list)
+    # Cache key → what its re-ask adds to the first request (engine.asker.reask_turns), for each invalid answer whose
+    # re-ask is not answered yet: the store holds its first attempt's parse_error meanwhile, which is not final.
+    reasks: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    spent: tuple[int, float] = (0, 0.0)  # tokens and USD of the answers collected since the job last finished
+    reserved: tuple[int, float] = (0, 0.0)  # the worst case of the requests in shards not yet collected
 
     @property
     def state_file(self) -> Path:
@@ -55,7 +61,8 @@ class BatchJob:
         return self.folder / name
 
     def save(self) -> None:
-        payload = {"configuration": self.configuration, "shards": [asdict(shard) for shard in self.shards]}
+        payload = {"configuration": self.configuration, "shards": [asdict(shard) for shard in self.shards],
+                   "reasks": self.reasks, "spent": self.spent, "reserved": self.reserved}  # fmt: skip
         write_atomically(self.state_file, json.dumps(payload, indent=1, sort_keys=True, default=str).encode())
 
     def discard_collected(self) -> None:
@@ -92,4 +99,7 @@ def open_job(db_path: Path, configuration: dict[str, Any]) -> BatchJob:
     if job.state_file.exists():
         saved = json.loads(job.state_file.read_text(encoding="utf-8"))
         job.shards = [Shard(**shard) for shard in saved["shards"]]
+        job.reasks = saved.get("reasks", {})  # absent from the state of a job started before re-asks were batched
+        job.spent = tuple(saved.get("spent", job.spent))
+        job.reserved = tuple(saved.get("reserved", job.reserved))
     return job
