@@ -68,3 +68,11 @@ def test_each_open_is_a_fresh_instance_that_reads_dbts_views(postgres: Postgres,
     finally:
         first.close()
         second.close()
+
+
+def test_the_lake_tests_share_one_xdist_worker(request: pytest.FixtureRequest) -> None:
+    """`make test` sends each group to one worker (tests/conftest.py), so the lake's module fixtures and the session
+    PostgreSQL are made once; xdist tags a grouped test's id, which pytest 9.2 no longer lets it do."""
+    if not getattr(request.config.option, "loadgroup", False):  # what xdist's worker reads
+        pytest.skip("only under `pytest -n N --dist loadgroup` (make test)")
+    assert request.node.nodeid.endswith("@lake")
