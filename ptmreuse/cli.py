@@ -432,13 +432,15 @@ def _lake_for_workers() -> Lake:
         raise typer.Exit(2) from error
 
 
+# Each shard attaches the lake several times (~0.7 s each, bench/scale.py): 2,000 papers (one ingest chunk) keep
+# that under a fifth of a shard's time.
 PAPERS_PER_SHARD = typer.Option(min=1, help="Papers (listed files, for ingest) per shard.")
 
 
 @enqueue_app.command("ingest")
 def enqueue_ingest(
     paths: Annotated[list[Path], typer.Argument(exists=True, help="JATS corpora: zips, directories or files.")],
-    papers_per_shard: Annotated[int, PAPERS_PER_SHARD] = 500,
+    papers_per_shard: Annotated[int, PAPERS_PER_SHARD] = 2000,
     max_file_mb: Annotated[float, typer.Option(help="Refuse files larger than this (MB).")] = 25.0,
 ) -> None:
     """Queue the corpora's files, cut into shards, for `ptmreuse worker ingest`."""
@@ -468,7 +470,7 @@ def enqueue_classify(
     concurrency: Annotated[int, typer.Option(min=1, help="Papers labelled at once, per worker.")] = 8,
     max_cost: Annotated[float | None, typer.Option(help="One cap in USD for all workers together.")] = None,
     max_tokens: Annotated[int | None, typer.Option(help="One token cap for all workers together.")] = None,
-    papers_per_shard: Annotated[int, PAPERS_PER_SHARD] = 500,
+    papers_per_shard: Annotated[int, PAPERS_PER_SHARD] = 2000,
 ) -> None:
     """Queue raw.papers, cut into DOI ranges, for `ptmreuse worker classify` (one shared budget)."""
     from classifiers.options import ClassifyRequest, StructuredOutput
