@@ -12,7 +12,7 @@ from dlt.common.destination import Destination
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.destinations.impl.ducklake.configuration import DuckLakeCredentials
 
-from warehouse.lake import ALIAS, configured_lake, install_extensions
+from warehouse.lake import ALIAS, LAKE_CONFIG, configured_lake, install_extensions
 from warehouse.paths import dlt_pipelines_dir
 
 RAW_DATASET = "raw"
@@ -35,7 +35,7 @@ def _destination(db_path: Path) -> Destination:
     install_extensions()  # dlt's ATTACH loads them from DuckDB's extension folder
     # the catalog's default schema holds the lake's tables, as when the lake is opened directly (warehouse/lake.py)
     credentials = DuckLakeCredentials(ALIAS, metadata_schema="public", catalog=lake.catalog, storage=lake.data_path)
-    credentials.global_config = duckdb_load_config()
+    credentials.global_config = {**duckdb_load_config(), **LAKE_CONFIG}
     return dlt.destinations.ducklake(credentials)
 
 
