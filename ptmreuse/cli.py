@@ -432,8 +432,8 @@ def _lake_for_workers() -> Lake:
         raise typer.Exit(2) from error
 
 
-# Each shard attaches the lake several times (~0.7 s each, bench/scale.py): 2,000 papers (one ingest chunk) keep
-# that under a fifth of a shard's time.
+# A shard has fixed costs (the lake attached about seven times, 0.2 s each; a dlt pipeline): 2,000 papers (one
+# ingest chunk) spread them thin (bench/scale.py: 250-paper shards ran at about half the rate of 1,500-paper ones).
 PAPERS_PER_SHARD = typer.Option(min=1, help="Papers (listed files, for ingest) per shard.")
 
 

@@ -23,7 +23,7 @@ from tests.support.warehouses import MARTS_MEMBERS, copy_members, evaluated_ware
 from warehouse.connect import connect
 from warehouse.paths import PROJECT_DIR
 
-pytestmark = pytest.mark.slow  # a PostgreSQL server and two dbt builds
+pytestmark = pytest.mark.slow  # a PostgreSQL server and dbt builds on the lake and on the file
 
 # The read-only commands, with where each writes: their outputs on the lake and on the single file are compared.
 READERS = {"check": "--docs-dir", "report": "--out"}

@@ -48,9 +48,9 @@ def test_a_wrong_setting_is_refused_in_one_line(
 
 
 def test_each_open_is_a_fresh_instance_that_reads_dbts_views(postgres: Postgres, tmp_path: Path) -> None:
-    """Every open of the lake gets an instance of its own (DuckDB's instance cache can hang a second open), and the
-    main database keeps the name the plain path gives it: dbt's views with a lambda, created through the alias
-    `lake`, still read (a name with `&` in it made them a syntax error, so `ptmreuse eval` failed on a lake)."""
+    """Each open of the lake has a path of its own (DuckDB's instance cache can hang a second open of one path),
+    and its main database keeps the name the plain path gives it: dbt's views with a lambda, created through the
+    alias `lake`, still read (a name with `&` in it made them a syntax error, so `ptmreuse eval` failed on a lake)."""
     lake = Lake(postgres.create_database("fresh"), str(tmp_path / "data"))
     with duckdb.connect(":memory:") as dbt_like:  # as dbt-duckdb attaches it
         load_extensions(dbt_like)
@@ -63,7 +63,12 @@ def test_each_open_is_a_fresh_instance_that_reads_dbts_views(postgres: Postgres,
         assert second.execute("select keys from s.v").fetchone() == (["a!", "b!"],)
         (name,) = first.execute("select current_database()").fetchone()
         assert name == lake.path.rsplit("/", 1)[-1]
-        first.execute("create table s.made_by_first as select 1 as x")  # separate instances, one lake
+        paths = [
+            con.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()
+            for con in (first, second)
+        ]
+        assert paths[0] != paths[1]  # two instances, not one from DuckDB's cache
+        first.execute("create table s.made_by_first as select 1 as x")  # two connections, one lake
         assert second.execute("select count(*) from s.made_by_first").fetchone() == (1,)
     finally:
         first.close()
