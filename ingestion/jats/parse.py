@@ -24,7 +24,8 @@ from lxml import etree
 from ingestion.identifiers import choose_doi, normalize_pmcid
 from ingestion.jats.sections import classify_heading
 
-PARSER_VERSION = "jats-1.1"  # 1.1: DOIs normalised by the DOI rules, other DOIs recorded, section bound
+PARSER_VERSION = "jats-1.2"  # 1.1: DOIs normalised by the DOI rules, other DOIs recorded, section bound;
+# 1.2: superscript citation numbers glued to a word are bracketed ("Seurat18" -> "Seurat [18]")
 
 _MML = "{http://www.w3.org/1998/Math/MathML}math"
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -40,6 +41,7 @@ _ROOT_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?article[\s>]")
 # Real articles have at most a few hundred (the 3,000-paper PMC corpus: 279); each becomes a row.
 MAX_SECTIONS = 5000
 _SECTION_TAGS = (b"<sec", b"<fig", b"<table-wrap")
+_CITATION_MARK = re.compile(r"[\d\s,;\u2013\u2014-]+")  # what a run of citation numbers is made of
 
 _PARSER = etree.XMLParser(
     resolve_entities=False,
@@ -260,6 +262,48 @@ def _sections(body: etree._Element, doi: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _is_citation(element: etree._Element) -> bool:
+    return element.tag == "xref" and element.get("ref-type") == "bibr"
+
+
+def _citation_marks(root: etree._Element) -> Iterable[etree._Element]:
+    """Superscripts holding only citation links, and citation links outside such superscripts."""
+    for element in root.iter("sup", "xref"):
+        if element.tag == "sup":
+            if len(element) and all(_is_citation(child) for child in element):
+                yield element
+        elif _is_citation(element) and not (element.getparent() is not None and element.getparent().tag == "sup"):
+            yield element
+
+
+def _text_before(element: etree._Element) -> str:
+    previous = element.getprevious()
+    if previous is not None:
+        return previous.tail or "".join(previous.itertext())
+    parent = element.getparent()
+    return (parent.text or "") if parent is not None else ""
+
+
+def _glued(before: str) -> bool:
+    """Text that a citation number follows without a space: a word, or a word's closing punctuation ("al.10")."""
+    return before[-1:].isalnum() or (before[-1:] in ".,;:)" and before[-2:-1].isalnum())
+
+
+def _bracket_glued_citations(root: etree._Element) -> None:
+    """Superscript citation numbers run into the text before them ("scArches28", "AlphaFold-multimer4", "Gibson et
+    al.10"), where they read as part of a name or version: write them as a bracketed citation ("scArches [28]")."""
+    for mark in list(_citation_marks(root)):
+        rendered = "".join(mark.itertext())
+        before = _text_before(mark)
+        if not (rendered[:1].isdigit() and _CITATION_MARK.fullmatch(rendered) and _glued(before)):
+            continue
+        mark.text = " [" + (mark.text or "")
+        if len(mark):
+            mark[-1].tail = (mark[-1].tail or "") + "]"
+        else:
+            mark.text += "]"
+
+
 def _drop_caption_text_from_paragraphs(body: etree._Element) -> None:
     """Captions become their own rows; remove figures/tables from paragraphs so their text is not counted twice."""
     for element in list(body.iter("fig", "table-wrap")):
@@ -294,6 +338,7 @@ def parse_article(data: bytes, source_file: str, content_hash: str) -> ParsedArt
     if body is None or not len(body):
         raise RejectedArticle("no_body", "no <body>: metadata only, no full text to classify")
 
+    _bracket_glued_citations(root)
     _drop_caption_text_from_paragraphs(body)
     sections = _sections(body, doi)
     body_text = "\n\n".join(

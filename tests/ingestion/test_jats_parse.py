@@ -175,3 +175,26 @@ def test_external_dtd_is_not_fetched() -> None:
 )
 def test_broken_input_gets_a_reason(data: bytes, reason: str) -> None:
     assert reason_for(data) == reason
+
+
+def test_superscript_citations_run_into_a_word_are_bracketed(read_member) -> None:
+    # Nature-style superscripts: without brackets "RNAcentral4" reads as a versioned name.
+    text = "\n".join(s["text"] for s in parse(read_member, "biohackathon2024-pmc/PMC6881452.xml").sections)
+    assert "collected in RNAcentral [4] having" in text and "RNAcentral4" not in text
+    assert "as proposed in He et al. [30]. The initial" in text
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (b'ESM<sup><xref ref-type="bibr">5</xref>,<xref ref-type="bibr">6</xref></sup> was', "ESM [5,6] was"),
+        (b'U-Net<xref ref-type="bibr">12</xref> was', "U-Net [12] was"),
+        (b'U-Net [<xref ref-type="bibr">12</xref>] was', "U-Net [12] was"),  # already bracketed
+        (b'U-Net <sup><xref ref-type="bibr">12</xref></sup> was', "U-Net 12 was"),  # not run into the word
+        (b'ESM-2<sup><xref ref-type="fig">a</xref></sup> and', "ESM-2a and"),  # not a citation
+        (b"CO<sub>2</sub> and Fe<sup>3+</sup>", "CO2 and Fe3+"),
+    ],
+)
+def test_which_citation_numbers_are_bracketed(paragraph: bytes, expected: str) -> None:
+    sections = parse_article(MINIMAL % (b"10.1234/x", b"<p>" + paragraph + b"</p>"), "x.xml", "h").sections
+    assert sections[0]["text"] == expected
