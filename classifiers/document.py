@@ -5,8 +5,10 @@ This is the only place classifiers read papers from, so every backend (rules, LL
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 import duckdb
 
@@ -32,6 +34,13 @@ class PaperDocument:
     def body_text(self) -> str:
         """The body as the original study showed it to its LLM: no title, abstract or references."""
         return "\n\n".join(s.text for s in self.sections if s.text)
+
+    @property
+    def text_hash(self) -> str:
+        """Hash of the text classifiers read (title, abstract, sections): a new parser changes it, the file's
+        `content_hash` does not."""
+        text = [self.title, self.abstract, [astuple(section) for section in self.sections]]
+        return hashlib.sha256(json.dumps(text, ensure_ascii=False).encode()).hexdigest()
 
 
 _PAPERS_SQL = """

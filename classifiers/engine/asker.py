@@ -141,6 +141,7 @@ class EngineAsker:
     def key(self, doc: PaperDocument, call_name: str, prompt_hash: str) -> str:
         return cache_key(
             content_hash=doc.content_hash,
+            text_hash=doc.text_hash,
             doi=doc.doi,
             call=call_name,
             protocol=self.ctx.protocol,

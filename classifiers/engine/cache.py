@@ -1,9 +1,9 @@
 """Content-addressed keys: the same paper, question, prompt, model and parameters always give the same key.
 
 A call whose key already has a final row in raw.llm_labels is answered from the store, so re-running a finished
-configuration makes no calls and adding papers labels only the new ones. Any change to the paper's content, the
-prompt text or schema (via its hash), the model, an answer-changing parameter or the code that shapes the text sent
-(classifiers.engine.fingerprint) gives a new key.
+configuration makes no calls and adding papers labels only the new ones. Any change to the paper's file or to the
+text read from it (a new parser), the prompt text or schema (via its hash), the model, an answer-changing parameter
+or the code that shapes the text sent (classifiers.engine.fingerprint) gives a new key.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ def _digest(payload: Any) -> str:
 def cache_key(
     *,
     content_hash: str,
+    text_hash: str,
     doi: str,
     call: str,
     protocol: str,
@@ -35,6 +36,7 @@ def cache_key(
     return _digest(
         {
             "content_hash": content_hash,
+            "text": text_hash,  # what the classifiers read of the file: re-parsed text is asked again
             "doi": doi,  # two DOIs never share labels, even for identical files
             "call": call,
             "protocol": protocol,

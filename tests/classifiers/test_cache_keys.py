@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 from rich.console import Console
 
@@ -94,3 +95,20 @@ def test_a_run_after_editing_passage_selection_asks_again(tmp_path: Path, monkey
         monkeypatch.setattr(fingerprint, "SEEDS_DIR", seeds)
         edited = classify(db, ClassifyRequest(base_url=server.base_url, **options), Console(quiet=True))
     assert edited.stats.calls == 2 * len(POSITIVE_MEMBERS) and edited.stats.cache_hits == 0
+
+
+def test_a_paper_whose_text_was_parsed_anew_is_asked_again_and_only_it(tmp_path: Path) -> None:
+    # A new parser version re-parses every file: the file's content_hash stays, the text read from it may change.
+    db = fresh_warehouse(tmp_path)
+    options = {"backend": "openai", "model": "loopback", "concurrency": 2, "max_output_tokens": 256}
+    with FaultServer() as server:
+        classify(db, ClassifyRequest(base_url=server.base_url, **options), Console(quiet=True))
+        unchanged = classify(db, ClassifyRequest(base_url=server.base_url, **options), Console(quiet=True))
+        with duckdb.connect(str(db)) as con:
+            (doi,) = con.execute("select min(doi) from raw.llm_labels").fetchone()
+            first = "select min(ordinal) from raw.paper_sections where doi = $doi and text <> ''"
+            twice_spaced = "update raw.paper_sections set text = replace(text, ' ', '  ')"
+            con.execute(f"{twice_spaced} where doi = $doi and ordinal = ({first})", {"doi": doi})
+        again = classify(db, ClassifyRequest(base_url=server.base_url, **options), Console(quiet=True))
+    assert unchanged.stats.calls == 0  # the same text: every answer from the store
+    assert again.stats.calls == 2 and again.stats.cache_hits == unchanged.stats.cache_hits - 2  # that paper's 2 calls

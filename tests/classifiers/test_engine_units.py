@@ -25,6 +25,7 @@ from classifiers.taxonomy import Task
 
 KEY = {
     "content_hash": "c1",
+    "text_hash": "t1",
     "doi": "10.1/x",
     "call": "aius.uses_dl",
     "protocol": "aius",
@@ -44,6 +45,7 @@ def test_cache_key_is_stable_and_ignores_where_the_server_lives() -> None:
     "change",
     [
         {"content_hash": "c2"},
+        {"text_hash": "t2"},  # the same file read by a new parser
         {"doi": "10.1/y"},
         {"call": "aius.uses_ptms"},
         {"protocol": "compact"},
