@@ -6,9 +6,9 @@
   PTM–reuse pairs, no stage); `aius-untuned` leaves out the 20 papers the study tuned its prompts on. Full texts are
   not bundled (one is): `ptmreuse fetch-gold-texts` fetches them.
 
-- `project-dev` / `project-check`: the project's own labels of 60 papers of `pmc-biotools-3k.zip` (not bundled),
-  LLM-assisted, a single pass; split once into 40 to develop on and 20 only ever scored (evaluation/split.py). Not
-  part of `ptmreuse eval` (the texts are not in the warehouse); `bench/rules_project.py` scores them.
+- `project-dev` / `project-check`: the project's own labels of 108 papers of `pmc-biotools-3k.zip` (not bundled),
+  LLM-assisted, a single pass; two batches, each split once (evaluation/split.py): 72 to develop on, 36 only ever
+  scored. Not part of `ptmreuse eval` (the texts are not in the warehouse); `bench/rules_project.py` scores them.
 
 This is the one gold loader: `ptmreuse eval`, the benchmark and the leak tests all read the seeds through it. Gold
 PTM names are canonicalised by dbt (model int_gold_ptm_names), not here.
@@ -142,8 +142,9 @@ def aius_sets(seeds_dir: Path = SEEDS_DIR) -> list[GoldSet]:
 
 def project_sets(seeds_dir: Path = SEEDS_DIR) -> list[GoldSet]:
     """The project's own labelled papers as their two halves: dev first, check second."""
-    papers = _papers(_read(seeds_dir / "gold_project_papers.csv"), _read(seeds_dir / "gold_project_ptms.csv"))
-    halves = split_project(papers)
+    rows = _read(seeds_dir / "gold_project_papers.csv")
+    papers = _papers(rows, _read(seeds_dir / "gold_project_ptms.csv"))
+    halves = split_project({row["doi"].lower(): int(row["batch"]) for row in rows})
     about = {"dev": "the rules are developed looking at these", "check": "only their scores are ever read"}
     return [
         GoldSet(
@@ -172,7 +173,7 @@ def load_gold_sets(which: str = "reference", seeds_dir: Path = SEEDS_DIR) -> lis
 
 
 def project_papers(seeds_dir: Path = SEEDS_DIR) -> dict[str, GoldPaper]:
-    """The project's own labels (seeds/gold_project_*): 60 papers of pmc-biotools-3k.zip, whose texts are not bundled.
+    """The project's own labels (seeds/gold_project_*): 108 papers of pmc-biotools-3k.zip, texts not bundled.
 
     Not a gold set of `ptmreuse eval` (the warehouse does not hold those papers); benchmarks read them with a zip.
     """

@@ -18,7 +18,7 @@ contaminated there; the evaluation prints the share of its gold PTM names the ca
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Literal
 
 Half = Literal["tuning", "frozen"]
@@ -59,13 +59,27 @@ def split_reference(dois: Iterable[str]) -> dict[str, Half]:
     return {doi: TUNING if doi in development or doi in NAMED_BEFORE_SPLIT else FROZEN for doi in ordered}
 
 
-# The project's own 60 labelled papers (seeds/gold_project_*) are split the same way, by their own salt: the first
-# 40 are `dev` (the rules are developed looking at them), the other 20 `check` (only their scores are ever read).
-PROJECT_SALT = "ptmreuse-project-split-v1:"
-PROJECT_DEV_SIZE = 40
+# The project's own labelled papers (seeds/gold_project_*) come in batches, each split once by its own salt into papers
+# the rules are developed looking at (`dev`) and papers only ever scored (`check`): ordered by sha256(salt + doi), the
+# first `dev` of them. Batch 1 (60 papers, 2026-12-02): 40 dev, 20 check. Batch 2 (48 papers, 2026-12-03): 32 dev,
+# 16 check. A new batch gets its own salt, so adding papers never moves a paper of an earlier batch.
+PROJECT_BATCHES: dict[int, tuple[str, int]] = {
+    1: ("ptmreuse-project-split-v1:", 40),
+    2: ("ptmreuse-project-split-batch2:", 32),
+}
 
 
-def split_project(dois: Iterable[str]) -> dict[str, ProjectHalf]:
-    """doi → dev | check for the project's labelled papers: ordered by sha256(PROJECT_SALT + doi), first 40 dev."""
-    ordered = sorted(set(dois), key=lambda doi: hashlib.sha256((PROJECT_SALT + doi).encode()).hexdigest())
-    return {doi: "dev" if index < PROJECT_DEV_SIZE else "check" for index, doi in enumerate(ordered)}
+def split_project(batch_of: Mapping[str, int]) -> dict[str, ProjectHalf]:
+    """doi → dev | check for the project's labelled papers, given each paper's batch."""
+    halves: dict[str, ProjectHalf] = {}
+    for batch, (salt, dev) in PROJECT_BATCHES.items():
+        dois = sorted((doi for doi, b in batch_of.items() if b == batch), key=lambda d: _salted(salt, d))
+        halves.update({doi: "dev" if index < dev else "check" for index, doi in enumerate(dois)})
+    unknown = set(batch_of) - set(halves)
+    if unknown:
+        raise ValueError(f"project papers of an unknown batch (add it to PROJECT_BATCHES): {sorted(unknown)[:3]}")
+    return halves
+
+
+def _salted(salt: str, doi: str) -> str:
+    return hashlib.sha256((salt + doi).encode()).hexdigest()

@@ -509,7 +509,7 @@ def _display_name(surface: str, entry: CatalogueEntry | None) -> str:
     """A catalogue model's name without an acronym's plural ("CycleGANs" → "CycleGAN"); a database of its
     predictions names the model ("AlphaFoldDB" → "AlphaFold": precomputed predictions are the model's, codebook)."""
     if entry is None:
-        return surface
+        return surface[:-1] if re.search(r"-[A-Z][A-Z0-9]*[A-Z]s$", surface) else surface  # "GVP-GNNs"
     if _DATABASE_SUFFIX.search(surface):
         return entry.canonical_name
     if re.search(r"[A-Z]s$", surface) and not entry.canonical_name.endswith("s"):

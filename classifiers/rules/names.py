@@ -28,15 +28,17 @@ _MORPHOLOGY = re.compile(
 _SUFFIX = re.compile(
     r"-(?:based|like|derived|style|type|specific|driven|inspired|powered|predicted|generated|estimated|computed|"
     r"inferred|assisted|guided|aided|trained|encoded|"
-    r"embedded|embeddings?|features?|layers?|blocks?|modules?)\d*$",
+    r"embedded|embeddings?|features?|layers?|blocks?|modules?|"
+    r"only|alone|x)\d*$",  # ablations and placeholders: "CNN-only", "LSTM-X" (X hidden layers)
     re.IGNORECASE,
 )
 # A word joined to a name by a dash that is punctuation ("AlphaFold—and", folded to a hyphen), or a superscript
 # citation run into a name ("Cellpose13", "DeepFlow23–25"): not part of the name.
 JOINED_WORD = re.compile(r"-(?:and|or|but|the|with|which|that|from|for|to|in|of|is|are|was|were|as|its)(?:-.*)?$")
 _SUPERSCRIPT = re.compile(r"(?<=[a-z])(?:\d{1,3}(?:[-,]\d{1,3})+|\d{2,3})$")
-# Names of building blocks ("convBlocks") are not models.
-_BLOCK = re.compile(r"(?:Blocks?|Layers?|Modules?|Cells?)$")
+# Names of building blocks ("convBlocks") are not models; nor are methods that explain or draw a trained model
+# ("GNNExplainer", "RNNVis", "3D-grad-CAM"): they read its weights, they are not a model reused.
+_BLOCK = re.compile(r"(?:Blocks?|Layers?|Modules?|Cells?|Explainers?|Vis|CAM)$")
 # A name followed by one of these is a data set or a library ("the KEGG RPAIR database"), not a model; one followed
 # by "=" is a symbol.
 _NOT_A_MODEL_AFTER = re.compile(

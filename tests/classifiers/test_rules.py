@@ -524,3 +524,18 @@ def test_kinds_libraries_plural_acronyms_and_introduction_typed_subsections() ->
         ),
     )
     assert set(_ptms(doc)) == {"YOLOv5"}
+
+
+def test_ablations_placeholders_and_explainers_are_not_models_and_a_plural_name_is_one_model() -> None:
+    # SYNTHETIC sentences, in the phrasings met on the project's dev papers (batch 2).
+    doc = _document(
+        ("methods", "We trained a convolutional neural network with a bidirectional LSTM on the sequences."),
+        ("methods", "The networks were designated as GRU-X or LSTM-X where X is the number of hidden layers."),
+        ("results", "We compared QuolixNet with two simplified deep learning models: CNN-only and RNN-only."),
+        ("results", "We apply GNNExplainer [12] and RNNVis [13] to the trained deep network to explain it."),
+        ("methods", "We retrained the PLX-GNNs [5], graph neural networks, on our interaction graphs."),
+        title="QuolixNet: predicting things",
+    )
+    names = set(_ptms(doc))
+    assert not names & {"GRU-X", "LSTM-X", "CNN-only", "RNN-only", "GNNExplainer", "RNNVis"}
+    assert names == {"PLX-GNN"}

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 
-from evaluation.gold import aius_sets, load_gold_sets, project_sets, reference_sets
+import pytest
+
+from evaluation.gold import SEEDS_DIR, aius_sets, load_gold_sets, project_sets, reference_sets
 from evaluation.split import FROZEN, NAMED_BEFORE_SPLIT, TUNING, split_project, split_reference
 
 # sha256 of the frozen DOIs, sorted, one per line: changing the rule, its salt or its list re-draws the split.
 FROZEN_DIGEST = "7692c2efeea597294524aee1508a1bbcf5603833eb8ea8cbcb42965191303bd1"
 # The same for the project's own labels: the check DOIs bench/rules_project.py has only ever scored.
-CHECK_DIGEST = "05fd18d61e57d515cfd06616161377a5f516f872c6250028d13d09f3089e61bf"
+# sha256 of each batch's check DOIs (sorted, one per line): fixed when the batch was split, never to move.
+CHECK_DIGESTS = {
+    "1": "05fd18d61e57d515cfd06616161377a5f516f872c6250028d13d09f3089e61bf",
+    "2": "84b65baf6050b1c4217a067a25dbe31787674c19442c10f5cb6ac14c6b00d559",
+}
 
 
 def test_the_split_is_the_one_drawn_once() -> None:
@@ -52,9 +59,19 @@ def test_gold_sets_carry_the_documented_counts() -> None:
 
 def test_the_project_labels_keep_their_dev_and_check_split() -> None:
     dev, check = project_sets()
-    assert (len(dev.papers), len(check.papers)) == (40, 20) and not set(dev.papers) & set(check.papers)
-    assert hashlib.sha256("\n".join(sorted(check.papers)).encode()).hexdigest() == CHECK_DIGEST
+    assert (len(dev.papers), len(check.papers)) == (40 + 32, 20 + 16) and not set(dev.papers) & set(check.papers)
+    with (SEEDS_DIR / "gold_project_papers.csv").open(newline="") as handle:
+        batch_of = {row["doi"]: row["batch"] for row in csv.DictReader(handle)}
+    for batch, digest in CHECK_DIGESTS.items():
+        checked = sorted(doi for doi in check.papers if batch_of[doi] == batch)
+        assert hashlib.sha256("\n".join(checked).encode()).hexdigest() == digest, f"batch {batch}'s check set moved"
     assert dev.family == check.family == "project" and dev.has_stage and not dev.is_human
-    dois = [f"10.1234/synthetic.{i}" for i in range(50)]  # SYNTHETIC DOIs
-    assert split_project(dois) == split_project(reversed(dois))
-    assert sorted(split_project(dois).values()).count("dev") == 40
+    batches = {f"10.1234/synthetic.{i}": 1 + i % 2 for i in range(100)}  # SYNTHETIC DOIs
+    halves = split_project(batches)
+    assert halves == split_project(dict(reversed(batches.items())))
+    assert [sum(halves[d] == "dev" for d, b in batches.items() if b == batch) for batch in (1, 2)] == [40, 32]
+    # a paper added to batch 2 moves no paper of batch 1
+    grown = split_project({**batches, "10.1234/synthetic.new": 2})
+    assert all(grown[d] == halves[d] for d, b in batches.items() if b == 1)
+    with pytest.raises(ValueError, match="unknown batch"):
+        split_project({"10.1234/synthetic.x": 9})
