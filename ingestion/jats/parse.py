@@ -25,7 +25,7 @@ from ingestion.identifiers import choose_doi, normalize_pmcid
 from ingestion.jats.sections import classify_heading
 
 PARSER_VERSION = "jats-1.2"  # 1.1: DOIs normalised by the DOI rules, other DOIs recorded, section bound;
-# 1.2: superscript citation numbers glued to a word are bracketed ("Seurat18" -> "Seurat [18]")
+# 1.2: superscript citation numbers are bracketed ("Seurat18" -> "Seurat [18]")
 
 _MML = "{http://www.w3.org/1998/Math/MathML}math"
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -289,15 +289,19 @@ def _glued(before: str) -> bool:
     return before[-1:].isalnum() or (before[-1:] in ".,;:)" and before[-2:-1].isalnum())
 
 
-def _bracket_glued_citations(root: etree._Element) -> None:
-    """Superscript citation numbers run into the text before them ("scArches28", "AlphaFold-multimer4", "Gibson et
-    al.10"), where they read as part of a name or version: write them as a bracketed citation ("scArches [28]")."""
+def _bracket_citations(root: etree._Element) -> None:
+    """Superscript citation numbers read as part of the name or version before them ("scArches28", "AlphaFold2 76",
+    "Gibson et al.10"): write them as a bracketed citation ("scArches [28]", "AlphaFold2 [76]"). A citation link
+    outside a superscript is bracketed only when run into a word (it is usually inside the paper's own brackets)."""
     for mark in list(_citation_marks(root)):
         rendered = "".join(mark.itertext())
         before = _text_before(mark)
-        if not (rendered[:1].isdigit() and _CITATION_MARK.fullmatch(rendered) and _glued(before)):
+        glued = _glued(before)
+        if not (rendered[:1].isdigit() and _CITATION_MARK.fullmatch(rendered)):
             continue
-        mark.text = " [" + (mark.text or "")
+        if not glued and (mark.tag != "sup" or not before[-1:].isspace()):
+            continue  # "[<xref>12</xref>]", "(<sup>…</sup>)": already set apart
+        mark.text = (" [" if glued else "[") + (mark.text or "")
         if len(mark):
             mark[-1].tail = (mark[-1].tail or "") + "]"
         else:
@@ -338,7 +342,7 @@ def parse_article(data: bytes, source_file: str, content_hash: str) -> ParsedArt
     if body is None or not len(body):
         raise RejectedArticle("no_body", "no <body>: metadata only, no full text to classify")
 
-    _bracket_glued_citations(root)
+    _bracket_citations(root)
     _drop_caption_text_from_paragraphs(body)
     sections = _sections(body, doi)
     body_text = "\n\n".join(

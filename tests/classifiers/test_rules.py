@@ -539,3 +539,13 @@ def test_ablations_placeholders_and_explainers_are_not_models_and_a_plural_name_
     names = set(_ptms(doc))
     assert not names & {"GRU-X", "LSTM-X", "CNN-only", "RNN-only", "GNNExplainer", "RNNVis"}
     assert names == {"PLX-GNN"}
+
+
+def test_a_model_a_result_could_be_given_to_is_not_used() -> None:
+    # SYNTHETIC sentences: a possibility in the discussion is not a use; a use in the methods is.
+    doc = _document(
+        ("methods", "We trained a convolutional neural network on the peptide spectra for 30 epochs."),
+        ("discussion", "The structures of the new peptides can be predicted via the deep network QuolixFold [9]."),
+        ("discussion", "Their interactions can also be modelled with PlexoNet [10], a graph neural network."),
+    )
+    assert _ptms(doc) == {}

@@ -177,7 +177,7 @@ def test_broken_input_gets_a_reason(data: bytes, reason: str) -> None:
     assert reason_for(data) == reason
 
 
-def test_superscript_citations_run_into_a_word_are_bracketed(read_member) -> None:
+def test_superscript_citations_are_bracketed(read_member) -> None:
     # Nature-style superscripts: without brackets "RNAcentral4" reads as a versioned name.
     text = "\n".join(s["text"] for s in parse(read_member, "biohackathon2024-pmc/PMC6881452.xml").sections)
     assert "collected in RNAcentral [4] having" in text and "RNAcentral4" not in text
@@ -190,7 +190,8 @@ def test_superscript_citations_run_into_a_word_are_bracketed(read_member) -> Non
         (b'ESM<sup><xref ref-type="bibr">5</xref>,<xref ref-type="bibr">6</xref></sup> was', "ESM [5,6] was"),
         (b'U-Net<xref ref-type="bibr">12</xref> was', "U-Net [12] was"),
         (b'U-Net [<xref ref-type="bibr">12</xref>] was', "U-Net [12] was"),  # already bracketed
-        (b'U-Net <sup><xref ref-type="bibr">12</xref></sup> was', "U-Net 12 was"),  # not run into the word
+        (b'U-Net <sup><xref ref-type="bibr">12</xref></sup> was', "U-Net [12] was"),  # a superscript after a space
+        (b'U-Net <xref ref-type="bibr">12</xref> was', "U-Net 12 was"),  # a plain link after a space: as written
         (b'ESM-2<sup><xref ref-type="fig">a</xref></sup> and', "ESM-2a and"),  # not a citation
         (b"CO<sub>2</sub> and Fe<sup>3+</sup>", "CO2 and Fe3+"),
     ],
