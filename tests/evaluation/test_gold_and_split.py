@@ -60,7 +60,8 @@ def test_gold_sets_carry_the_documented_counts() -> None:
 
 def test_the_project_labels_keep_their_dev_and_check_split() -> None:
     dev, check = project_sets()
-    assert (len(dev.papers), len(check.papers)) == (40 + 32 + 32, 20 + 16 + 16) and not set(dev.papers) & set(check.papers)
+    assert (len(dev.papers), len(check.papers)) == (40 + 32 + 32, 20 + 16 + 16)
+    assert not set(dev.papers) & set(check.papers)
     with (SEEDS_DIR / "gold_project_papers.csv").open(newline="") as handle:
         batch_of = {row["doi"]: row["batch"] for row in csv.DictReader(handle)}
     for batch, digest in CHECK_DIGESTS.items():
