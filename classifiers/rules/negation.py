@@ -38,7 +38,7 @@ _NEGATED = re.compile(
 _HYPOTHETICAL = re.compile(
     r"\b(?:future (?:work|studies|research|versions?|efforts?|directions?|releases?)|in the future|"
     r"could (?:be|potentially|also|further)|would|might (?:be|help|improve|allow)|"
-    r"can (?:also |further |then |easily |readily )?be \w+ed (?:via|with|using|by) |"  # a possibility, not a use
+    r"can (?:also |further |then |easily |readily )?be \w+ed (?:via|using|by) |"  # a possibility, not a use
     r"may (?:be (?:used|applied|useful|integrated|extended)|help|allow|enable)|"
     r"promising|remains? to (?:be|explore|see|test|investigate)|"
     r"we plan|we intend|is planned|will be (?:used|applied|explored|integrated|added)|"

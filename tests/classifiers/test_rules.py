@@ -156,7 +156,10 @@ def test_a_model_named_in_the_methods_with_a_citation_and_deep_learning_is_found
 
 
 def test_deep_tool_morphology_with_a_version_counts_in_a_deep_learning_sentence() -> None:
-    doc = _document(("methods", "Embeddings were extracted with the pre-trained transformer ZentoBERT v2.1 (ref. 8)."))
+    doc = _document(
+        ("methods", "Embeddings were extracted with the pre-trained transformer ZentoBERT v2.1 (ref. 8)."),
+        ("methods", "ZentoBERT embeddings of every sequence were averaged."),  # one mention alone would not do
+    )
     assert set(_ptms(doc)) == {"ZentoBERT"}
 
 
@@ -298,6 +301,7 @@ def test_a_paper_naming_more_models_than_the_taxonomy_allows_keeps_the_most_used
     listed = ", ".join(f"Quolix{i}Net [{i}]" for i in range(60))  # SYNTHETIC names
     doc = _document(
         ("methods", f"We benchmarked these deep convolutional neural networks on our data: {listed}."),
+        ("results", f"Accuracy of each deep network on the held-out set: {listed}."),
         ("methods", "We retrained Quolix7Net with the default parameters on our data."),
     )
     names = [p.name for p in classify_paper(doc).ptms.ptms]
@@ -475,6 +479,7 @@ def test_an_unknown_model_only_named_as_what_the_study_beats_is_a_conceptual_bas
         ("methods", "We trained our convolutional neural network from scratch on the annotated sequences."),
         ("results", "We compared our deep learning model with QuolixCNN [12] and ZentoPred [13], two convolutional "
                     "neural networks, and it outperformed both."),
+        ("results", "QuolixCNN and ZentoPred were outperformed by our model on every fold."),
     )  # fmt: skip
     assert _ptms(doc) == {
         "QuolixCNN": (ReusePattern.CONCEPTUAL, Stage.TEST),
@@ -534,6 +539,7 @@ def test_ablations_placeholders_and_explainers_are_not_models_and_a_plural_name_
         ("results", "We compared QuolixNet with two simplified deep learning models: CNN-only and RNN-only."),
         ("results", "We apply GNNExplainer [12] and RNNVis [13] to the trained deep network to explain it."),
         ("methods", "We retrained the PLX-GNNs [5], graph neural networks, on our interaction graphs."),
+        ("methods", "Each of the PLX-GNNs was trained for 50 epochs."),
         title="QuolixNet: predicting things",
     )
     names = set(_ptms(doc))
@@ -546,6 +552,16 @@ def test_a_model_a_result_could_be_given_to_is_not_used() -> None:
     doc = _document(
         ("methods", "We trained a convolutional neural network on the peptide spectra for 30 epochs."),
         ("discussion", "The structures of the new peptides can be predicted via the deep network QuolixFold [9]."),
-        ("discussion", "Their interactions can also be modelled with PlexoNet [10], a graph neural network."),
+        ("discussion", "Their interactions can also be modelled using PlexoNet [10], a graph neural network."),
     )
     assert _ptms(doc) == {}
+
+
+def test_a_name_the_catalogue_does_not_know_needs_more_than_one_mention() -> None:
+    # SYNTHETIC sentences: QuolixNet is named once (an aside), PlexoNet in two methods sentences.
+    doc = _document(
+        ("methods", "We fine-tuned the pre-trained PlexoNet [4], a deep convolutional network, on our images."),
+        ("methods", "PlexoNet was trained for 20 epochs with a learning rate of 0.001."),
+        ("results", "The deep network QuolixNet [7] was run on the same images for comparison."),
+    )
+    assert set(_ptms(doc)) == {"PlexoNet"}
