@@ -62,7 +62,8 @@ _NOT_A_CATALOGUED_MODEL_AFTER = re.compile(
 # Before a name: it is one of the software libraries listed ("the medical imaging libraries NiBabel and SimpleITK").
 _LIBRARY_BEFORE = re.compile(
     r"\b(?:librar(?:y|ies)|packages?|toolkits?|toolbox(?:es)?|frameworks?)\s(?:[A-Z][\w.+-]*(?:,\s|,?\sand\s|,?\sor\s))"
-    r"{0,3}$"
+    r"{0,3}$|"
+    r"\b(?:dependencies|requirements|packages|librar(?:y|ies)|modules)\s?\([^()]*$"  # "install all dependencies (…, X"
 )
 # Words a generic deep-learning term is made of: an acronym spelled out in these ("fully connected network (FCN)",
 # "convolutional recurrent neural networks (CRNN)") names the kind of network, not a model.

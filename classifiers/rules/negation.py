@@ -124,6 +124,12 @@ _OTHER_TOOL_BEFORE = re.compile(
     r"\b[A-Z][\w-]*\s?(?:\[\d[\d,\s\u2013-]*\]|\(\d{1,3}(?:[,\u2013-]\s?\d{1,3})*\))\s(?:which\s)?(?:also\s)?(?:using|uses|used|"
     r"is based on|based on|built on|relies on|relying on)\s(?:the\s|an?\s)?(?:pre-?trained\s)?$"
 )
+# Data taken from a tool's distribution ("datasets are downloaded from iDeepS (Pan et al. 2018) and DeepBind"):
+# its data, not its model.
+_DATA_SOURCE_BEFORE = re.compile(
+    r"\b(?:data ?sets?|data|benchmarks?|sequences|samples|labels|annotations)\b[^.;]{0,60}\b(?:downloaded|obtained|"
+    r"retrieved|collected|taken|derived) from\s(?:the\s)?(?:[^.;]{0,60}?\s(?:and|or)\s)?$"
+)
 _REJECTED_BEFORE = re.compile(r"\b(?:chose|choose|selected|preferred|picked)\b[^.;]{0,60}\bover\b[^.;]{0,60}$")
 # Just after it: a design likeness ("an AlexNet-like architecture", "a BERT-style loss"), numbers or results quoted
 # for it ("SSD (53.3% mAP)", "the DeepTrio results [15]"), an aside that it is older work ("R-CNN, a previous
@@ -180,6 +186,7 @@ def mention_reading(folded: str, start: int, end: int) -> Reading:
         return Reading.NEGATED
     if (
         _DESCRIBED_BEFORE.search(before)
+        or _DATA_SOURCE_BEFORE.search(before)
         or _OTHER_TOOL_BEFORE.search(cased_before)
         or _LIKENESS_AFTER.match(after)
         or _NUMBERS_AFTER.match(after)

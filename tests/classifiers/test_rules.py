@@ -352,6 +352,8 @@ def test_a_paper_naming_more_models_than_the_taxonomy_allows_keeps_the_most_used
         ),  # first person after the example does not make it own use
         ("Results for other leading methods included 70% for QuolixFold.", "QuolixFold", Reading.CITED),
         ("Other deep learning methods such as QuolixNet were proposed.", "QuolixNet", Reading.CITED),
+        # rules round 4 (SYNTHETIC, shaped like what the project's dev papers say)
+        ("Datasets are downloaded from QuolixSeg (Lee et al. 2015) and DeepQuolix.", "DeepQuolix", Reading.CITED),
         ("It remains to explore whether QuolixNet helps.", "QuolixNet", Reading.HYPOTHETICAL),
         ("Scores were computed as employed in the QuolixCov method [4].", "QuolixCov", Reading.CITED),
         ("The encoder is identical to the first 13 layers of VGG-16 [53].", "VGG-16", Reading.PART),
