@@ -9,7 +9,7 @@ the rules' catalogue to canonicalise names (dbt does it for `ptmreuse eval`).
 
 `--errors` lists disagreements on `dev` only, on purpose. The rules' speed is measured by bench/classify.py.
 
-Usage: .venv/bin/python bench/rules_project.py ../shared/corpora/pmc-biotools-3k.zip [--errors]
+Usage: .venv/bin/python bench/rules_project.py ../shared/corpora/pmc-biotools-3k.zip [--by-batch] [--errors]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 import zipfile
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -30,7 +31,7 @@ from classifiers.taxonomy import PaperLabels  # noqa: E402
 from evaluation.documents import document_from_jats  # noqa: E402
 from evaluation.entries import Entry, match_paper  # noqa: E402
 from evaluation.evaluate import MetricRow, evaluate  # noqa: E402
-from evaluation.gold import GoldSet, project_sets  # noqa: E402
+from evaluation.gold import GoldSet, project_batches, project_sets  # noqa: E402
 from evaluation.predictions import Configuration, GoldName, PaperPrediction, Predictions  # noqa: E402
 
 CONFIGURATION = Configuration("rules (in process)", "-", "rules", "-", None)
@@ -115,10 +116,26 @@ def show_errors(dev: GoldSet, labels: dict[str, PaperLabels]) -> None:
             print(f"      {mention.name}: {mention.evidence[:220]}")
 
 
+def by_batch(sets: list[GoldSet]) -> list[GoldSet]:
+    """Each set cut by labelling batch (batch 1 before batch 2 …), as sets of their own."""
+    batch_of = project_batches()
+    return [
+        replace(
+            gold,
+            name=f"{gold.name}-{batch}",
+            subset=f"{gold.subset} b{batch}",
+            papers={doi: paper for doi, paper in gold.papers.items() if batch_of[doi] == batch},
+        )
+        for batch in sorted(set(batch_of.values()))
+        for gold in sets
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path, help="pmc-biotools-3k.zip (not bundled)")
     parser.add_argument("--errors", action="store_true", help="list the dev papers the rules get wrong")
+    parser.add_argument("--by-batch", action="store_true", help="also score each labelling batch's dev and check")
     args = parser.parse_args(argv)
     sets = project_sets()
     with zipfile.ZipFile(args.corpus) as archive:
@@ -130,6 +147,9 @@ def main(argv: list[str] | None = None) -> int:
                 labels[doi] = classify_paper(document_from_jats(archive.read(member), member))
         print("project gold: " + ", ".join(f"{g.subset} {len(g.papers)}" for g in sets) + "\n")
         report(sets, labels)
+        if args.by_batch:
+            print()
+            report(by_batch(sets), labels)
         if args.errors:
             show_errors(sets[0], labels)
     return 0

@@ -142,9 +142,8 @@ def aius_sets(seeds_dir: Path = SEEDS_DIR) -> list[GoldSet]:
 
 def project_sets(seeds_dir: Path = SEEDS_DIR) -> list[GoldSet]:
     """The project's own labelled papers as their two halves: dev first, check second."""
-    rows = _read(seeds_dir / "gold_project_papers.csv")
-    papers = _papers(rows, _read(seeds_dir / "gold_project_ptms.csv"))
-    halves = split_project({row["doi"].lower(): int(row["batch"]) for row in rows})
+    papers = project_papers(seeds_dir)
+    halves = split_project(project_batches(seeds_dir))
     about = {"dev": "the rules are developed looking at these", "check": "only their scores are ever read"}
     return [
         GoldSet(
@@ -170,6 +169,11 @@ def load_gold_sets(which: str = "reference", seeds_dir: Path = SEEDS_DIR) -> lis
     if which in ("aius", "all"):
         sets.extend(aius_sets(seeds_dir))
     return sets
+
+
+def project_batches(seeds_dir: Path = SEEDS_DIR) -> dict[str, int]:
+    """doi → the labelling batch of each of the project's own labelled papers."""
+    return {row["doi"].lower(): int(row["batch"]) for row in _read(seeds_dir / "gold_project_papers.csv")}
 
 
 def project_papers(seeds_dir: Path = SEEDS_DIR) -> dict[str, GoldPaper]:
