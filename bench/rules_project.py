@@ -84,14 +84,24 @@ def _value(row: MetricRow | None) -> str:
 
 
 def report(sets: list[GoldSet], labels: dict[str, PaperLabels]) -> None:
-    predictions = predictions_of(labels)
-    names = {ptm.name: _canonical(ptm.name) for gold in sets for paper in gold.papers.values() for ptm in paper.ptms}
-    rows = {(r.gold_set, r.task, r.metric): r for gold in sets for r in evaluate(predictions, gold, names)}
+    report_columns([(gold, predictions_of(labels)) for gold in sets])
+
+
+def report_columns(columns: list[tuple[GoldSet, Predictions]]) -> None:
+    """One column per (gold set, predictions) pair, every metric from `evaluation.evaluate`."""
+    names = {
+        ptm.name: _canonical(ptm.name) for gold, _ in columns for paper in gold.papers.values() for ptm in paper.ptms
+    }
+    rows = {
+        (index, r.task, r.metric): r
+        for index, (gold, predictions) in enumerate(columns)
+        for r in evaluate(predictions, gold, names)
+    }
     print("value [95% bootstrap CI over papers]; PTM entries matched one-to-one per paper (evaluation/entries.py)")
-    print(f"{'metric':38} " + "  ".join(f"{g.subset + f' ({len(g.papers)})':>20}" for g in sets))
+    print(f"{'metric':38} " + "  ".join(f"{g.subset + f' ({len(g.papers)})':>20}" for g, _ in columns))
     for task, metric, label in ROWS:
-        print(f"{label:38} " + "  ".join(f"{_value(rows.get((g.name, task, metric))):>20}" for g in sets))
-    counts = [rows.get((g.name, "ptms", "entry_recall")) for g in sets]
+        print(f"{label:38} " + "  ".join(f"{_value(rows.get((i, task, metric))):>20}" for i in range(len(columns))))
+    counts = [rows.get((i, "ptms", "entry_recall")) for i in range(len(columns))]
     print(f"{'gold PTM entries':38} " + "  ".join(f"{r.n if r else 0:>20}" for r in counts))
 
 
