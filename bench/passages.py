@@ -12,9 +12,11 @@
 
 With `--project-zip PATH` (e.g. ../shared/corpora/pmc-biotools-3k.zip) the same tables are printed for the
 project's own labels (seeds/gold_project_*, dev and check apart), whose texts are not bundled.
+`--sets tuning,dev` prints only the sets named (tuning, frozen, dev, check; all by default): selection is developed
+on tuning and dev, and frozen and check are scored once, at the end, so a development run must not print them.
 No LLM is called: these are measures of what a model would be shown, not of label accuracy.
 
-Usage: .venv/bin/python bench/passages.py [--project-zip PATH] [--budgets 1500,3000,6000]
+Usage: .venv/bin/python bench/passages.py [--project-zip PATH] [--budgets 1500,3000,6000] [--sets tuning,dev]
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from evaluation.gold import GoldPaper, project_sets, reference_sets  # noqa: E40
 from warehouse.paths import SAMPLE_CORPUS  # noqa: E402
 
 BUDGETS = (1500, 3000, 6000)
+SETS = ("tuning", "frozen", "dev", "check")
 Pairs = list[tuple[GoldPaper, PaperDocument]]
 
 
@@ -148,16 +151,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project-zip", type=Path, help="the zip holding the project gold set's papers")
     parser.add_argument("--budgets", default=",".join(map(str, BUDGETS)), help="token budgets, comma-separated")
+    parser.add_argument("--sets", default=",".join(SETS), help=f"sets to print, comma-separated, of {', '.join(SETS)}")
     args = parser.parse_args(argv)
     budgets = tuple(int(b) for b in args.budgets.split(","))
+    wanted = set(args.sets.split(","))
+    if not wanted <= set(SETS):
+        raise SystemExit(f"unknown sets {', '.join(sorted(wanted - set(SETS)))}: use {', '.join(SETS)}")
     started = time.perf_counter()
     print(f"default budget of compact: {DEFAULT_TOKEN_BUDGET} tokens; tokens are count_tokens (characters / 4)")
-    sets = [(f"reference {gold.subset}", documents(gold.papers.values(), SAMPLE_CORPUS)) for gold in reference_sets()]
+    sets = [
+        (f"reference {gold.subset}", documents(gold.papers.values(), SAMPLE_CORPUS))
+        for gold in reference_sets()
+        if gold.subset in wanted
+    ]
     if args.project_zip:
         if not args.project_zip.is_file():
             raise SystemExit(f"{args.project_zip} is not a file: give the zip of pmc-biotools-3k")
         # dev and check apart: selection is developed on dev; check is only ever scored.
-        sets.extend((gold.name, documents(gold.papers.values(), args.project_zip)) for gold in project_sets())
+        sets.extend(
+            (gold.name, documents(gold.papers.values(), args.project_zip))
+            for gold in project_sets()
+            if gold.subset in wanted
+        )
     for name, pairs in sets:
         passages_table(name, pairs, budgets)
     for name, pairs in sets:

@@ -1,19 +1,29 @@
 """Pick the sentences that carry model/method evidence, so an LLM can read a few of them instead of the paper.
 
 The unit is the sentence: a paragraph chosen whole spends most of its tokens on filler around one evidence
-sentence. A sentence's value does not depend on the catalogue of known models, so a model nobody here has heard of
-ranks as high as a famous one. It adds up:
-- deep-learning words (the rules' vocabulary: "convolutional", "transformer", "fine-tuned", "epochs" …);
+sentence. Each sentence gets two values, the chances that it is the sentence the labels rest on — the uses_dl
+evidence of the paper, or the evidence of one of its pre-trained models — from two logistic regressions over
+features of the sentence (`FEATURES`), fitted on the development sets' gold evidence by bench/passage_weights.py,
+which writes the weights into classifiers/passage_weights.py. The features are the hand-made signals this module
+used to add up with hand-set weights, and a few more:
+- deep-learning words (the rules' vocabulary: "convolutional", "transformer", "fine-tuned" …), and whether a word
+  appears here for the first time in the paper;
 - *names* — CamelCase, letters mixed with digits, or capitals ("SealNet", "ProtT5", "ESM-1b", "PROSPECT"), or a
-  capitalised word followed by a citation ("Racon [48]") — worth more next to a model cue ("model", "network",
-  "tool", "trained", "predicted with", "compared" …) or followed by a citation or a version, and twice as much when
-  the paper puts that name next to deep-learning words anywhere (a name the paper calls a network is a model);
-- model cues on their own (training, prediction, implementation steps), which count less;
-- the authors' own work ("we trained", "here we present"), which is what the labels are about;
-weighted by where the sentence sits (abstract and methods most, introduction and discussion least). Sentences are
-taken by value per √tokens until the budget is spent; each time a name is shown, its further mentions count less
-(REPEAT_DECAY), so the budget buys other models rather than the same one again. Chosen sentences that follow each
-other in a paragraph make one passage; passages come back in document order.
+  capitalised word followed by a citation ("Racon [48]") — counted by shape, with a citation or version after
+  them, followed by a word saying what they are ("X model", "X [12] tool"), and by what the paper says of the same
+  name elsewhere (next to deep-learning words, to words of reuse, to the authors' own work; how often; whether this
+  is its most telling mention);
+- model cues ("model", "trained", "predicted with", "compared" …), words of reuse ("pre-trained", "weights",
+  "off-the-shelf"), the authors' own work ("we trained", "here we present"), citations, numbers;
+- where the sentence sits (section type, caption, first of its paragraph), its length, and whether the sentences
+  beside it in its paragraph have deep-learning words or names.
+No feature reads the catalogue of known models, so a model nobody here has heard of ranks as high as a famous one.
+
+Sentences are taken by value per token until the budget is spent; each time a name is shown, the model-evidence
+value of its further mentions fades (REPEAT_DECAY), so the budget buys other models rather than the same one again
+(the uses_dl value does not fade). A sentence without a deep-learning word, a name or a model cue is never taken; a
+paper with none gets its abstract. Chosen sentences that follow each other in a paragraph make one passage; passages
+come back in document order.
 """
 
 from __future__ import annotations
@@ -26,32 +36,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+import numpy as np
+
+from classifiers import passage_weights
 from classifiers.document import PaperDocument
 from classifiers.rules.phrases import PhraseIndex, longest, lower_same_length
 from classifiers.rules.text import ABSTRACT_ORDINAL, fold, paragraphs, split_sentences
 from classifiers.rules.vocabulary import PHRASES, Term
 
-NAMED_MODEL_SCORE = 1.0  # a name next to a model cue, in one sentence
-BARE_NAME_SCORE = 0.5  # a name without a cue (lists of compared tools often have none)
-CITED_NAME_SCORE = 1.0  # … and that name carries a citation or a version
-DEEP_NAME_FACTOR = 2.0  # the paper puts the name next to deep-learning words somewhere: it is a model
-REPEAT_DECAY = 0.8  # a name's value × this for each sentence with that name already chosen
-TERM_NOVELTY = 2.0  # a bonus for a deep-learning word's first sentences (the uses_dl evidence) …
-TERM_DECAY = 0.3  # … which fades fast: × this per sentence with that word already chosen
-TERM_KEY = "~"  # a deep-learning word's key among the names ("~" cannot start a name)
-MODEL_CUE_SCORE = 0.3  # a model cue without a name
 NAMES_PER_SENTENCE = 6  # a list of models counts, but not without limit
-OWN_WORK_FACTOR = 2.0  # the sentence says the authors did it: what the labels are about
-SECTION_WEIGHT = {
-    "abstract": 1.5,  # the abstract says what the study did, in few tokens
-    "methods": 1.0,
-    "results": 0.9,
-    "other": 0.8,
-    "introduction": 0.6,  # method papers say "here we present X, built on Y" at the end of the introduction
-    "conclusion": 0.5,
-    "discussion": 0.5,
-}
-CAPTION_FACTOR = 0.9
+SECTION_TYPES = ("abstract", "introduction", "methods", "results", "discussion", "other")  # conclusion: discussion
 
 # A name: CamelCase (SealNet, AlphaFold), letters with digits (ProtT5, U2-Net, v3), three or more capitals
 # (PROSPECT, BERT), or a capitalised word with a numbered part (Cellpose-2, Omnipose-v1); hyphenated parts may follow
@@ -106,18 +100,30 @@ _MODEL_CUE = re.compile(
     r"architectures?|frameworks?|backbones?|encoders?|decoders?|detectors?|segment(?:ed|ation)?|embeddings?|"
     r"weights|checkpoints?|servers?|versions?|implement(?:ed|ation)|(?:re|pre-?)?train(?:ed|ing)?|fine-?tun\w*|"
     r"predict(?:ed|ions?|ing)?|infer(?:red|ence)|basecall\w*|base-call\w*|annotated (?:with|using|by)|"
-    r"(?:run|ran|applied|used|using|employed) (?:with|to|on)|PyTorch|TensorFlow|Keras|GitHub|epochs?|"
-    r"methods?|compar(?:ed|ing|ison)|benchmark\w*|baselines?|state-of-the-art|modell?ed|polish\w*)\b",
-    re.IGNORECASE,
-)
+    r"(?:run|ran|applied|used|using|employed) (?:with|to|on)|pytorch|tensorflow|keras|github|epochs?|"
+    r"methods?|compar(?:ed|ing|ison)|benchmark\w*|baselines?|state-of-the-art|modell?ed|polish\w*)\b"
+)  # read in lower case, as are the other word lists (IGNORECASE would make them three times slower)
 # A citation or version right after a name: "X [12]", "X (Chen et al., 2020)", "X12" (a superscript), "X v2.1".
 _CITED = re.compile(r"\s?(?:\[\s?\d|\(\s?(?:[A-Z][\w-]+ (?:et al|and|&)|\d)|\d{1,3}\b|v?\d+\.\d|version)")
+# A word saying what the name before it is: "X model", "X [12] tool", "X (Chen et al., 2020) network".
+_KIND_AFTER = re.compile(
+    r"\s?(?:\[[^\]]{0,12}\]\s?|\([^)]{0,40}\)\s?)?(?:models?|networks?|net|architectures?|algorithms?|tools?|"
+    r"software|packages?|methods?|frameworks?|pipelines?|predictors?|classifiers?|servers?|suite|program)\b",
+    re.IGNORECASE,
+)
 _OWN_WORK = re.compile(
     r"\b(?:we|our)\b[^.]{0,60}?\b(?:used?|using|appl\w+|ran|run|train\w*|fine-?tun\w*|pre-?train\w*|"
     r"implement\w*|develop\w*|propose\w*|present\w*|introduce\w*|buil[td]\w*|combin\w*|adopt\w*|employ\w*|"
-    r"predict\w*|segment\w*|compar\w*|benchmark\w*|modif\w*|extend\w*|design\w*|utili[sz]\w*)\b|\bhere,? we\b",
-    re.IGNORECASE,
+    r"predict\w*|segment\w*|compar\w*|benchmark\w*|modif\w*|extend\w*|design\w*|utili[sz]\w*)\b|\bhere,? we\b"
 )
+_WE = re.compile(r"\b(?:we|our)\b")
+# Words of reuse: a published model taken as it is or adapted (the strongest single feature).
+_REUSE = re.compile(
+    r"\b(?:pre-?trained|fine-?tun\w*|transfer learning|weights|checkpoints?|off-the-shelf|out-of-the-box|"
+    r"publicly available|released|default (?:parameters|settings)|trained on|zero-shot)\b"
+)
+_CITATION = re.compile(r"\[\s?\d|et al\b|\(\s?\d{4}\s?\)")
+_NUMBER = re.compile(r"\d(?:\.\d|\d*\s?%)")  # decimals and percentages: results sentences are full of them
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,15 +136,68 @@ class Passage:
 
 
 @dataclass(frozen=True, slots=True)
-class _Sentence:
+class Place:
+    """A sentence and where it sits in the paper."""
+
     block: int  # index of its paragraph (abstract paragraphs first) in the paper
+    first_in_block: bool
+    section_ordinal: int
+    heading: str | None
+    section_type: str
+    caption: bool
+    text: str
+    tokens: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Signals:
+    """What one sentence (folded text) says: the raw material of its features."""
+
+    dl: float  # deep-learning vocabulary weights, each term counted up to three times
+    terms: tuple[str, ...]  # the deep-learning terms
+    strong: bool  # a term that names a deep method outright
+    names: tuple[tuple[str, bool], ...]  # (lower-cased name, followed by a citation or version)
+    shapes: tuple[int, int, int, int]  # names in CamelCase, with digits, in capitals, capitalised words
+    kinds: tuple[str, ...]  # names followed by a word of what they are
+    cues: int
+    own_work: bool
+    we: bool
+    reuse: bool
+    citations: int
+    numbers: int
+
+    @property
+    def has_signal(self) -> bool:
+        """Whether the sentence says anything of models at all (a sentence that does not is never taken)."""
+        return bool(self.dl or self.names or self.cues)
+
+    @property
+    def strength(self) -> int:
+        """How strongly it speaks of a model: a name's most telling mention is the one worth showing."""
+        return min(3, self.cues) + 2 * bool(self.dl) + 2 * self.reuse + self.own_work
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceTable:
+    """A paper's sentences with what selection needs of each: the weights are fitted on this."""
+
+    places: list[Place]
+    keys: list[tuple[str, ...]]  # each sentence's names: their model-evidence value fades once shown
+    eligible: np.ndarray  # 1.0 where the sentence has any signal, else 0.0
+    features: np.ndarray  # one row per sentence, columns as FEATURES
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    block: int
     section_ordinal: int
     heading: str | None
     section_type: str
     text: str
     tokens: int
-    score: float  # the evidence that does not fade: vocabulary weights and bare cues, section-weighted
-    names: tuple[tuple[str, float], ...]  # (key, section-weighted value) of each name and deep-learning word
+    value: float  # the chance that it is the paper's uses_dl evidence: does not fade
+    fading: float  # the chance that it is a model's evidence: fades as its names are shown
+    keys: tuple[str, ...]
 
 
 def count_tokens(text: str) -> int:
@@ -160,82 +219,213 @@ def _names(sentence: str) -> list[re.Match[str]]:
     return found
 
 
-def _sentence_evidence(sentence: str) -> tuple[float, dict[str, float], bool]:
-    """Model evidence in one sentence (folded text): (vocabulary and bare cues, value per name and deep-learning
-    word, whether the sentence has deep-learning words)."""
-    terms = longest(_vocabulary().find(sentence, lower_same_length(sentence)))
+def _shape(name: str) -> int:
+    """0 CamelCase, 1 with digits, 2 capitals, 3 a capitalised word (cited)."""
+    if any(c.isdigit() for c in name):
+        return 1
+    if name.isupper() or name[:-1].isupper():
+        return 2
+    return 0 if any(c.isupper() for c in name[1:]) else 3
+
+
+def _signals(sentence: str) -> _Signals:
+    lowered = lower_same_length(sentence)
+    terms = longest(_vocabulary().find(sentence, lowered))
     # Each deep-learning term counts once per occurrence, up to three, so one long list of terms cannot win alone.
     occurrences = Counter(hit.phrase.payload for hit in terms)
-    score = sum(term.weight * min(3, count) for term, count in occurrences.items())
-    deep = score > 0
-    cues = len(_MODEL_CUE.findall(sentence))
-    names: dict[str, float] = {}
+    names: dict[str, bool] = {}
+    shapes = [0, 0, 0, 0]
+    kinds: list[str] = []
     for match in _names(sentence)[:NAMES_PER_SENTENCE]:
-        value = NAMED_MODEL_SCORE if cues else BARE_NAME_SCORE
-        value += CITED_NAME_SCORE if _CITED.match(sentence, match.end()) else 0.0
-        names[match.group().lower()] = max(names.get(match.group().lower(), 0.0), value)
-    if cues and not names:
-        score += MODEL_CUE_SCORE * min(3, cues)
-    # The first sentences that use a deep-learning word are what says the study uses deep learning at all: each
-    # word is worth a bonus that fades quickly with repeats (TERM_DECAY), unlike the word's own weight above.
-    for term in occurrences:
-        names[TERM_KEY + term.name] = max(names.get(TERM_KEY + term.name, 0.0), TERM_NOVELTY * term.weight)
-    if _OWN_WORK.search(sentence):
-        score *= OWN_WORK_FACTOR
-        names = {name: value * OWN_WORK_FACTOR for name, value in names.items()}
-    return score, {name: value for name, value in names.items() if value}, deep
+        key = match.group().lower()
+        names[key] = names.get(key, False) or bool(_CITED.match(sentence, match.end()))
+        shapes[_shape(match.group())] += 1
+        if _KIND_AFTER.match(sentence, match.end()):
+            kinds.append(key)
+    return _Signals(
+        dl=sum(term.weight * min(3, count) for term, count in occurrences.items()),
+        terms=tuple(term.name for term in occurrences if term.weight > 0),
+        strong=any(term.weight >= 0.8 for term in occurrences),
+        names=tuple(names.items()),
+        shapes=(shapes[0], shapes[1], shapes[2], shapes[3]),
+        kinds=tuple(kinds),
+        cues=len(_MODEL_CUE.findall(lowered)),
+        own_work=bool(_OWN_WORK.search(lowered)),
+        we=bool(_WE.search(lowered)),
+        reuse=bool(_REUSE.search(lowered)),
+        citations=len(_CITATION.findall(sentence)),
+        numbers=len(_NUMBER.findall(sentence)),
+    )
 
 
-def _paragraphs(doc: PaperDocument) -> Iterator[tuple[int, str | None, str, float, str]]:
-    """(section ordinal, heading, section type, weight, paragraph) of the abstract, then sections and captions."""
+def _paragraphs(doc: PaperDocument) -> Iterator[tuple[int, str | None, str, bool, str]]:
+    """(section ordinal, heading, section type, is a caption, paragraph) of the abstract, then sections."""
     for paragraph in paragraphs(doc.abstract or ""):
-        yield ABSTRACT_ORDINAL, "Abstract", "abstract", SECTION_WEIGHT["abstract"], paragraph
+        yield ABSTRACT_ORDINAL, "Abstract", "abstract", False, paragraph
     for section in doc.sections:
-        weight = SECTION_WEIGHT.get(section.section_type, 0.8) * (CAPTION_FACTOR if section.kind != "section" else 1.0)
         for paragraph in paragraphs(section.text or ""):
-            yield section.ordinal, section.heading, section.section_type, weight, paragraph
+            yield section.ordinal, section.heading, section.section_type, section.kind != "section", paragraph
+
+
+def _read(doc: PaperDocument) -> tuple[list[Place], list[_Signals]]:
+    places: list[Place] = []
+    signals: list[_Signals] = []
+    for block, (ordinal, heading, section_type, caption, paragraph) in enumerate(_paragraphs(doc)):
+        for position, text in enumerate(split_sentences(paragraph)):
+            tokens = count_tokens(text) + 1  # + the space or line break that joins it to the next
+            places.append(Place(block, position == 0, ordinal, heading, section_type, caption, text, tokens))
+            signals.append(_signals(fold(text)))
+    return places, signals
+
+
+FEATURES = (
+    "dl",  # log(1 + vocabulary weights)
+    "terms",  # distinct deep-learning terms, up to 3
+    "strong",
+    "new_terms",  # terms not seen earlier in the paper
+    "names",  # log(1 + names)
+    "cited_names",
+    "deep_names",  # names the paper puts next to deep-learning words somewhere
+    "name_frequency",  # log of the most mentioned name's mentions in the paper
+    "camel_names",
+    "digit_names",
+    "caps_names",
+    "word_names",
+    "kind_names",  # names followed by "model", "tool" … here
+    "kinded_names",  # … somewhere in the paper
+    "reused_names",  # names next to words of reuse somewhere
+    "own_names",  # names in a sentence on the authors' own work somewhere
+    "best_mentions",  # names whose most telling mention (strength) this is
+    "numbers",
+    "cues",
+    "cue_and_name",
+    "own_work",
+    "we",
+    "reuse",
+    "citations",
+    "log_tokens",
+    *(f"section_{name}" for name in SECTION_TYPES),
+    "caption",
+    "first_in_paragraph",
+    "neighbour_dl",  # a sentence beside it in its paragraph has deep-learning words
+    "neighbour_names",  # … or names
+)
+
+
+@dataclass(slots=True)
+class _NameContext:
+    """What the whole paper says of each name, and where each deep-learning term first appears."""
+
+    counts: Counter[str]
+    deep: set[str]
+    kinded: set[str]
+    reused: set[str]
+    owned: set[str]
+    best: dict[str, int]  # the highest strength of a sentence naming it
+    first_term: dict[str, int]  # term → index of the first sentence using it
+
+
+def _context(signals: list[_Signals]) -> _NameContext:
+    context = _NameContext(Counter(), set(), set(), set(), set(), {}, {})
+    for index, signal in enumerate(signals):
+        context.kinded.update(signal.kinds)
+        for name, _ in signal.names:
+            context.counts[name] += 1
+            if signal.dl:
+                context.deep.add(name)
+            if signal.reuse:
+                context.reused.add(name)
+            if signal.own_work:
+                context.owned.add(name)
+            context.best[name] = max(context.best.get(name, 0), signal.strength)
+        for term in signal.terms:
+            context.first_term.setdefault(term, index)
+    return context
+
+
+def _row(index: int, place: Place, s: _Signals, neighbours: list[_Signals], context: _NameContext) -> list[float]:
+    """The features of one sentence, in the order of FEATURES."""
+    names = [name for name, _ in s.names]
+    section = "discussion" if place.section_type == "conclusion" else place.section_type
+    section = section if section in SECTION_TYPES else "other"
+    return [
+        math.log1p(s.dl),
+        min(3, len(s.terms)),
+        float(s.strong),
+        sum(1 for term in s.terms if context.first_term[term] == index),
+        math.log1p(len(names)),
+        sum(1 for _, cited in s.names if cited),
+        sum(1 for name in names if name in context.deep),
+        max((math.log(context.counts[name]) for name in names), default=0.0),
+        *s.shapes,
+        len(s.kinds),
+        sum(1 for name in names if name in context.kinded),
+        sum(1 for name in names if name in context.reused),
+        sum(1 for name in names if name in context.owned),
+        sum(1 for name in names if context.best[name] == s.strength),
+        math.log1p(min(10, s.numbers)),
+        math.log1p(min(3, s.cues)),
+        float(bool(s.cues and names)),
+        float(s.own_work),
+        float(s.we),
+        float(s.reuse),
+        min(3, s.citations),
+        math.log(place.tokens),
+        *(float(section == name) for name in SECTION_TYPES),
+        float(place.caption),
+        float(place.first_in_block),
+        float(any(n.dl for n in neighbours)),
+        float(any(n.names for n in neighbours)),
+    ]
+
+
+def sentence_table(doc: PaperDocument) -> SentenceTable:
+    places, signals = _read(doc)
+    context = _context(signals)
+    rows = []
+    for index, (place, signal) in enumerate(zip(places, signals, strict=True)):
+        beside = [signals[j] for j in (index - 1, index + 1) if 0 <= j < len(places) and places[j].block == place.block]
+        rows.append(_row(index, place, signal, beside, context))
+    return SentenceTable(
+        places,
+        [tuple(name for name, _ in signal.names) for signal in signals],
+        np.array([float(signal.has_signal) for signal in signals]),
+        np.array(rows, dtype=float).reshape(len(rows), len(FEATURES)),
+    )
+
+
+def predict(features: np.ndarray, weights: np.ndarray, bias: float) -> np.ndarray:
+    """The logistic regression's probabilities."""
+    return 1.0 / (1.0 + np.exp(-(features @ weights + bias)))
+
+
+def _weights(named: dict[str, float]) -> np.ndarray:
+    return np.array([named[feature] for feature in FEATURES])
+
+
+def valued(table: SentenceTable, dl: np.ndarray, ptm: np.ndarray) -> tuple[_Sentence, ...]:
+    """The sentences with their two values (zero where the sentence has no signal)."""
+    dl, ptm = dl * table.eligible, ptm * table.eligible
+    return tuple(
+        _Sentence(p.block, p.section_ordinal, p.heading, p.section_type, p.text, p.tokens, float(v), float(f), k)
+        for p, k, v, f in zip(table.places, table.keys, dl, ptm, strict=True)
+    )
 
 
 @lru_cache(maxsize=32)  # callers often ask for one paper at several budgets
 def _sentences(doc: PaperDocument) -> tuple[_Sentence, ...]:
-    found: list[tuple[int, int, str | None, str, float, str, float, dict[str, float]]] = []
-    deep_names: set[str] = set()
-    for block, (ordinal, heading, section_type, weight, paragraph) in enumerate(_paragraphs(doc)):
-        for text in split_sentences(paragraph):
-            score, names, deep = _sentence_evidence(fold(text))
-            if deep:
-                deep_names.update(name for name in names if not name.startswith(TERM_KEY))
-            found.append((block, ordinal, heading, section_type, weight, text, score, names))
-    # A name the paper puts next to deep-learning words once is a model everywhere in the paper.
-    return tuple(
-        _Sentence(
-            block,
-            ordinal,
-            heading,
-            section_type,
-            text,
-            count_tokens(text) + 1,
-            weight * score,
-            tuple(
-                (name, weight * value * (DEEP_NAME_FACTOR if name in deep_names else 1.0))
-                for name, value in names.items()
-            ),
-        )
-        for block, ordinal, heading, section_type, weight, text, score, names in found
-    )
+    table = sentence_table(doc)
+    dl = predict(table.features, _weights(passage_weights.DL_WEIGHTS), passage_weights.DL_BIAS)
+    ptm = predict(table.features, _weights(passage_weights.PTM_WEIGHTS), passage_weights.PTM_BIAS)
+    return valued(table, dl, ptm)
 
 
-def _value(sentence: _Sentence, seen: Counter[str]) -> float:
-    # A name already shown counts less each time: the budget buys other names instead of the same one again.
-    return sentence.score + sum(
-        value * (TERM_DECAY if name.startswith(TERM_KEY) else REPEAT_DECAY) ** seen[name]
-        for name, value in sentence.names
-    )
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """How valued sentences are taken (chosen with the weights by cross-validation, bench/passage_weights.py)."""
 
-
-def _priority(sentence: _Sentence, seen: Counter[str]) -> float:
-    # Evidence per square root of length: short sentences leave room for more, long ones are not shut out.
-    return _value(sentence, seen) / math.sqrt(sentence.tokens)
+    exponent: float = passage_weights.COST_EXPONENT  # value per token^exponent
+    decay: float = passage_weights.REPEAT_DECAY  # model-evidence value × this per shown sentence with the same name
 
 
 def select_passages(doc: PaperDocument, token_budget: int) -> list[Passage]:
@@ -244,35 +434,51 @@ def select_passages(doc: PaperDocument, token_budget: int) -> list[Passage]:
     Consecutive chosen sentences of one paragraph make one passage. Sentences without any evidence are never
     chosen; a paper with none at all gets its abstract (if it fits), so a caller always has something to show.
     """
-    sentences = _sentences(doc)
+    return select(_sentences(doc), token_budget)
+
+
+def select(sentences: tuple[_Sentence, ...], token_budget: int, selection: Selection = Selection()) -> list[Passage]:
+    return _joined(sentences, chosen_indices(sentences, token_budget, selection))
+
+
+def chosen_indices(sentences: tuple[_Sentence, ...], token_budget: int, selection: Selection) -> list[int]:
+    """The sentences taken, in document order; a paper with none gets its abstract (if it fits)."""
+    chosen = _greedy(sentences, token_budget, selection)
+    if not chosen:
+        used = 0
+        for index, sentence in enumerate(sentences):
+            if sentence.section_ordinal == ABSTRACT_ORDINAL and used + sentence.tokens <= token_budget:
+                chosen.append(index)
+                used += sentence.tokens
+    return chosen
+
+
+def _greedy(sentences: tuple[_Sentence, ...], token_budget: int, selection: Selection) -> list[int]:
     seen: Counter[str] = Counter()
-    # Lazy greedy: a sentence's value only falls as names get shown, so a stale value is an upper bound.
-    heap = [
-        (-_priority(sentence, seen), index)
-        for index, sentence in enumerate(sentences)
-        if sentence.score or sentence.names
-    ]
+
+    def priority(sentence: _Sentence) -> float:
+        # A name already shown counts less each time: the budget buys other names instead of the same one again.
+        fade = selection.decay ** min((seen[key] for key in sentence.keys), default=0)
+        return (sentence.value + sentence.fading * fade) / sentence.tokens**selection.exponent
+
+    # Lazy greedy: a sentence's priority only falls as names get shown, so a stale priority is an upper bound.
+    heap = [(-priority(s), i) for i, s in enumerate(sentences) if s.value or s.fading]
     heapq.heapify(heap)
-    chosen: set[int] = set()
+    chosen: list[int] = []
     used = 0
     while heap:
         _, index = heapq.heappop(heap)
         sentence = sentences[index]
-        current = -_priority(sentence, seen)
+        current = -priority(sentence)
         if heap and current > heap[0][0] + 1e-12:
             heapq.heappush(heap, (current, index))
             continue
-        if _value(sentence, seen) <= 0 or used + sentence.tokens > token_budget:
+        if used + sentence.tokens > token_budget:
             continue
-        chosen.add(index)
+        chosen.append(index)
         used += sentence.tokens
-        seen.update(name for name, _ in sentence.names)
-    if not chosen:
-        for index, sentence in enumerate(sentences):
-            if sentence.section_ordinal == ABSTRACT_ORDINAL and used + sentence.tokens <= token_budget:
-                chosen.add(index)
-                used += sentence.tokens
-    return _joined(sentences, sorted(chosen))
+        seen.update(sentence.keys)
+    return sorted(chosen)
 
 
 def _joined(sentences: tuple[_Sentence, ...], chosen: list[int]) -> list[Passage]:
@@ -292,5 +498,5 @@ def _joined(sentences: tuple[_Sentence, ...], chosen: list[int]) -> list[Passage
 def _passage(sentences: tuple[_Sentence, ...], run: list[int]) -> Passage:
     first = sentences[run[0]]
     text = " ".join(sentences[index].text for index in run)
-    score = sum(sentences[index].score + sum(v for _, v in sentences[index].names) for index in run)
-    return Passage(first.section_ordinal, first.heading, first.section_type, text, round(score, 3))
+    score = sum(sentences[index].value + sentences[index].fading for index in run)
+    return Passage(first.section_ordinal, first.heading, first.section_type, text, round(score, 6))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from classifiers.document import PaperDocument
-from classifiers.passages import select_passages
+from classifiers.passages import Passage, select_passages
 from classifiers.prefilter import has_dl_vocabulary
 from classifiers.protocols.base import Asker, Call, GateAnswer
 from classifiers.protocols.prompts import (
@@ -52,9 +52,14 @@ _NO = BinaryDecision(answer=False)
 
 def passages_text(doc: PaperDocument, token_budget: int) -> str:
     """The selected passages, one per line, each section's heading (in brackets) once before its first passage."""
+    return format_passages(select_passages(doc, token_budget))
+
+
+def format_passages(passages: list[Passage]) -> str:
+    """Passages one per line, each section's heading (in brackets) once before its first passage."""
     lines: list[str] = []
     section: tuple[int, str | None] | None = None
-    for passage in select_passages(doc, token_budget):
+    for passage in passages:
         if (passage.section_ordinal, passage.heading) != section and passage.heading:
             lines.append(f"[{passage.heading}]")
         section = passage.section_ordinal, passage.heading

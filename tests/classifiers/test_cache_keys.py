@@ -72,9 +72,9 @@ def test_comments_docstrings_and_formatting_keep_the_key(tmp_path: Path) -> None
     original = _fingerprint(root, source, seeds)
     passages = source / "passages.py"
     text = passages.read_text(encoding="utf-8")
-    text = text.replace('"""Pick the passages', '"""Reworded: pick the passages', 1)
-    assert "NAMED_MODEL_SCORE = 1.0" in text  # the edit below must hit real code, or this test proves nothing
-    text = text.replace("NAMED_MODEL_SCORE = 1.0", "NAMED_MODEL_SCORE = (1.0)  # a comment", 1)
+    text = text.replace('"""Pick the sentences', '"""Reworded: pick the sentences', 1)
+    assert "NAMES_PER_SENTENCE = 6" in text  # the edit below must hit real code, or this test proves nothing
+    text = text.replace("NAMES_PER_SENTENCE = 6", "NAMES_PER_SENTENCE = (6)  # a comment", 1)
     passages.write_text(text, encoding="utf-8")
     _fingerprint.cache_clear()
     assert _fingerprint(root, source, seeds) == original
@@ -89,8 +89,10 @@ def test_a_run_after_editing_passage_selection_asks_again(tmp_path: Path, monkey
         first = classify(db, ClassifyRequest(base_url=server.base_url, **options), Console(quiet=True))
         again = classify(db, ClassifyRequest(base_url=server.base_url, **options), Console(quiet=True))
         assert first.stats.calls == 2 * len(POSITIVE_MEMBERS) and again.stats.calls == 0  # answered from the cache
-        passages = source / "passages.py"
-        passages.write_text(passages.read_text().replace("NAMED_MODEL_SCORE = 1.0", "NAMED_MODEL_SCORE = 2.0"))
+        # The fitted weights are code too (a module passages.py imports): refitting them changes the passages.
+        weights = source / "passage_weights.py"
+        assert "REPEAT_DECAY = 0.8" in weights.read_text()
+        weights.write_text(weights.read_text().replace("REPEAT_DECAY = 0.8", "REPEAT_DECAY = 0.7"))
         monkeypatch.setattr(fingerprint, "SOURCE_DIR", source)  # the engine now reads the edited code's fingerprint
         monkeypatch.setattr(fingerprint, "SEEDS_DIR", seeds)
         edited = classify(db, ClassifyRequest(base_url=server.base_url, **options), Console(quiet=True))

@@ -1,0 +1,296 @@
+"""Fit the passage selector's sentence values on the development sets, cross-validated (issue 14, item 1).
+
+Data: the reference set's tuning half and the project's dev set (`--project-zip`), never the frozen half or check.
+A sentence (as `classifiers.passages` cuts them) is a positive when it contains a gold evidence sentence — the
+uses_dl evidence of a positive paper, the evidence of a PTM entry — by the test of `evaluation.coverage` (≥ 80 % of
+the evidence's 10-character pieces); an evidence sentence the splitter cut in two makes both halves positive.
+
+Model: two logistic regressions over `classifiers.passages.FEATURES` — one for uses_dl evidence, one for PTM
+evidence (a sentence holding k of them counts k times) — with an L2 penalty on standardised features (not on the
+intercept), fitted by Newton's method, so the fit is deterministic. Selection then takes sentences by value per
+token^COST_EXPONENT, the PTM value fading by REPEAT_DECAY per shown sentence with the same name.
+
+Cross-validation: each set's papers are dealt into FOLDS folds in the order of a salted hash of their DOI; every
+paper's values come from models fitted on the other folds. Printed per setting: the pooled uses_dl and PTM evidence
+coverage averaged over budgets 1,000–3,000 (a steadier number to choose by, averaged over the `--salts` fold
+assignments), then coverage and share of body per set at `--budgets` (first salt). The counting is the bench's
+(`evaluation.coverage.measure` on the text `passages_text` would send) with `--exact`; without it, an evidence
+sentence counts as shown when a sentence containing it was chosen, which gives the same numbers faster.
+
+`--write` fits both models on all development papers with the chosen setting (PENALTY, COST_EXPONENT,
+REPEAT_DECAY) and writes classifiers/passage_weights.py, which classifiers/passages.py imports.
+
+Usage: .venv/bin/python bench/passage_weights.py --project-zip PATH [--penalties 30,100,300] [--decays 1,0.8]
+       [--exponents 1] [--salts ,a,b] [--budgets 1500,2000,3000] [--drop FEATURE_PREFIX,…] [--exact] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import time
+from dataclasses import dataclass
+from itertools import product
+from pathlib import Path
+
+import numpy as np
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+
+from bench.passages import documents  # noqa: E402
+from classifiers.document import PaperDocument  # noqa: E402
+from classifiers.passages import (  # noqa: E402
+    FEATURES,
+    Place,
+    Selection,
+    SentenceTable,
+    chosen_indices,
+    count_tokens,
+    predict,
+    select,
+    sentence_table,
+    valued,
+)
+from classifiers.protocols.compact import format_passages  # noqa: E402
+from evaluation.coverage import KINDS, ShownText, gold_evidence, measure  # noqa: E402
+from evaluation.gold import GoldPaper, project_sets, reference_sets  # noqa: E402
+from warehouse.paths import SAMPLE_CORPUS  # noqa: E402
+
+WEIGHTS_FILE = PROJECT_DIR / "classifiers" / "passage_weights.py"
+SETS = ("tuning", "dev")
+FOLDS = 6
+CURVE = tuple(range(1000, 3001, 250))
+BUDGETS = (1500, 2000, 3000)
+# The setting chosen by cross-validation (see README, "Passages"): what --write fits with.
+PENALTY = 100.0
+COST_EXPONENT = 1.0
+REPEAT_DECAY = 0.8
+
+Values = list[tuple[np.ndarray, np.ndarray]]  # per paper: (uses_dl value, PTM value) of each sentence
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    kind: str  # uses_dl | ptm
+    where: tuple[tuple[int, ...], ...]  # the sentences containing it: any one of these (or both halves of a cut one)
+
+
+@dataclass
+class Paper:
+    set_name: str
+    gold: GoldPaper
+    doc: PaperDocument
+    table: SentenceTable
+    evidence: list[Evidence]
+    labels: np.ndarray  # per sentence: (uses_dl, PTM) evidence sentences it contains
+    body_tokens: int
+    fold: int = 0
+
+
+def _evidence(paper: GoldPaper, places: list[Place]) -> list[Evidence]:
+    """Each gold evidence sentence with the sentences containing it (the test of evaluation.coverage)."""
+    shown = [ShownText(place.text) for place in places]
+    found = []
+    for item in gold_evidence([paper]):
+        where = [(i,) for i, text in enumerate(shown) if text.contains(item.text)]
+        if not where:  # an evidence sentence the splitter cut in two: both halves carry it
+            where = [
+                (i, i + 1)
+                for i in range(len(places) - 1)
+                if ShownText(places[i].text + " " + places[i + 1].text).contains(item.text)
+            ]
+        found.append(Evidence(item.kind, tuple(where)))
+    return found
+
+
+def _labels(evidence: list[Evidence], size: int) -> np.ndarray:
+    labels = np.zeros((size, len(KINDS)))
+    for item in evidence:
+        for where in item.where:
+            labels[list(where), KINDS.index(item.kind)] += 1
+    return labels
+
+
+def development_papers(project_zip: Path) -> list[Paper]:
+    """The tuning half of the reference set and the project's dev set, with their sentences and labels."""
+    tuning = next(gold for gold in reference_sets() if gold.subset == "tuning")
+    dev = next(gold for gold in project_sets() if gold.subset == "dev")
+    papers = []
+    for set_name, pairs in (
+        ("tuning", documents(tuning.papers.values(), SAMPLE_CORPUS)),
+        ("dev", documents(dev.papers.values(), project_zip)),
+    ):
+        for gold, doc in pairs:
+            table = sentence_table(doc)
+            evidence = _evidence(gold, table.places)
+            labels = _labels(evidence, len(table.places))
+            papers.append(Paper(set_name, gold, doc, table, evidence, labels, count_tokens(doc.body_text)))
+    return papers
+
+
+def assign_folds(papers: list[Paper], salt: str) -> None:
+    """Each set's papers dealt round-robin into FOLDS folds, in the order of a salted hash of their DOI."""
+    for name in SETS:
+        members = [p for p in papers if p.set_name == name]
+        members.sort(key=lambda p: hashlib.sha256((salt + p.gold.doi).encode()).hexdigest())
+        for position, paper in enumerate(members):
+            paper.fold = position % FOLDS
+
+
+def fit(features: np.ndarray, labels: np.ndarray, penalty: float, iterations: int = 50) -> tuple[np.ndarray, float]:
+    """L2-penalised logistic regression by Newton's method on standardised features; (weights, intercept) for the
+    raw features. A sentence holding k evidence sentences counts k times as a positive."""
+    mean = features.mean(axis=0)
+    scale = features.std(axis=0)
+    scale[scale == 0] = 1.0
+    x = np.hstack([(features - mean) / scale, np.ones((len(features), 1))])
+    y = (labels > 0).astype(float)
+    weight = np.where(labels > 0, labels, 1.0)
+    ridge = np.full(x.shape[1], penalty)
+    ridge[-1] = 0.0  # the intercept is not shrunk
+    beta = np.zeros(x.shape[1])
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-(x @ beta)))
+        gradient = x.T @ (weight * (p - y)) + ridge * beta
+        hessian = (x * (weight * p * (1 - p))[:, None]).T @ x + np.diag(ridge)
+        step = np.linalg.solve(hessian, gradient)
+        beta -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    weights = beta[:-1] / scale
+    return weights, float(beta[-1] - weights @ mean)
+
+
+def fit_both(papers: list[Paper], penalty: float, columns: np.ndarray) -> list[tuple[np.ndarray, float]]:
+    """The uses_dl model and the PTM model, fitted on `papers`."""
+    features = np.vstack([p.table.features[:, columns] for p in papers])
+    return [fit(features, np.concatenate([p.labels[:, k] for p in papers]), penalty) for k in range(len(KINDS))]
+
+
+def out_of_fold(papers: list[Paper], penalty: float, columns: np.ndarray) -> Values:
+    """Each paper's sentence values from the models fitted on the other folds."""
+    values: Values = [(np.zeros(0), np.zeros(0))] * len(papers)
+    for fold in range(FOLDS):
+        models = fit_both([p for p in papers if p.fold != fold], penalty, columns)
+        for i, paper in enumerate(papers):
+            if paper.fold == fold:
+                dl, ptm = (predict(paper.table.features[:, columns], w, b) for w, b in models)
+                values[i] = (dl, ptm)
+    return values
+
+
+Result = dict[str, tuple[float, float, float]]  # set (and "pooled") → (uses_dl share, PTM share, share of body)
+
+
+def fast_coverage(papers: list[Paper], values: Values, budget: int, selection: Selection) -> Result:
+    """Coverage counted from the sentences chosen (an evidence sentence is shown when one containing it is)."""
+    kept = {name: np.zeros(len(KINDS)) for name in (*SETS, "pooled")}
+    total = {name: np.zeros(len(KINDS)) for name in kept}
+    tokens = {name: np.zeros(2) for name in kept}  # shown, body
+    for paper, value in zip(papers, values, strict=True):
+        sentences = valued(paper.table, *value)
+        chosen = chosen_indices(sentences, budget, selection)
+        shown = count_tokens(format_passages(select(sentences, budget, selection)))
+        for name in (paper.set_name, "pooled"):
+            tokens[name] += (shown, paper.body_tokens)
+            for item in paper.evidence:
+                total[name][KINDS.index(item.kind)] += 1
+                kept[name][KINDS.index(item.kind)] += any(set(where) <= set(chosen) for where in item.where)
+    return {name: (*(kept[name] / total[name]), tokens[name][0] / tokens[name][1]) for name in kept}
+
+
+def exact_coverage(papers: list[Paper], values: Values, budget: int, selection: Selection) -> Result:
+    """Coverage by evaluation.coverage.measure on the text passages_text would send (the bench's numbers)."""
+    texts = {
+        paper.doc.doi: format_passages(select(valued(paper.table, *value), budget, selection))
+        for paper, value in zip(papers, values, strict=True)
+    }
+    result = {}
+    for name in (*SETS, "pooled"):
+        row = measure([(p.gold, p.doc) for p in papers if name in ("pooled", p.set_name)], lambda doc: texts[doc.doi])
+        result[name] = (*(row.share(kind) for kind in KINDS), row.shown_tokens / row.body_tokens)
+    return result
+
+
+def curve(papers: list[Paper], values: Values, selection: Selection) -> np.ndarray:
+    """Pooled (uses_dl, PTM) coverage averaged over budgets 1,000 to 3,000."""
+    return np.mean([fast_coverage(papers, values, budget, selection)["pooled"][:2] for budget in CURVE], axis=0)
+
+
+def _row(label: str, result: Result) -> str:
+    return f"{label:<40}" + "  ".join(
+        f"{name} {dl:6.1%} {ptm:6.1%} {share:5.1%}" for name, (dl, ptm, share) in result.items()
+    )
+
+
+def write_weights(papers: list[Paper], path: Path = WEIGHTS_FILE) -> None:
+    """Fit both models on all development papers and write them as a module of constants."""
+    (dl_weights, dl_bias), (ptm_weights, ptm_bias) = fit_both(papers, PENALTY, np.arange(len(FEATURES)))
+
+    def table(weights: np.ndarray) -> str:
+        return "".join(f'    "{name}": {float(w):.6g},\n' for name, w in zip(FEATURES, weights, strict=True))
+
+    sentences = sum(len(p.table.places) for p in papers)
+    path.write_text(
+        '"""Weights of the passage selector\'s sentence values: written by bench/passage_weights.py --write, do not '
+        "edit.\n\n"
+        f"Two logistic regressions (L2 penalty {PENALTY:g} on standardised features) fitted on {len(papers)} papers"
+        f" ({sentences:,} sentences)\nof the development sets (reference tuning half, project dev); weights are"
+        " for the raw features of\nclassifiers.passages.FEATURES.\n"
+        '"""\n\n'
+        f"DL_BIAS = {dl_bias:.6g}\nDL_WEIGHTS = {{\n{table(dl_weights)}}}\n"
+        f"PTM_BIAS = {ptm_bias:.6g}\nPTM_WEIGHTS = {{\n{table(ptm_weights)}}}\n"
+        f"COST_EXPONENT = {COST_EXPONENT!r}  # sentences are taken by value per token^COST_EXPONENT\n"
+        f"REPEAT_DECAY = {REPEAT_DECAY!r}  # PTM value × this per shown sentence with the same name\n"
+    )
+
+
+def _floats(text: str) -> list[float]:
+    return [float(x) for x in text.split(",") if x]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--project-zip", type=Path, required=True, help="the zip of pmc-biotools-3k")
+    parser.add_argument("--penalties", default=str(PENALTY), help="L2 penalties to try, comma-separated")
+    parser.add_argument("--exponents", default=str(COST_EXPONENT), help="cost exponents to try")
+    parser.add_argument("--decays", default=str(REPEAT_DECAY), help="repeat decays to try")
+    parser.add_argument("--salts", default="", help="fold assignments to average the curve over, comma-separated")
+    parser.add_argument("--budgets", default=",".join(map(str, BUDGETS)), help="'' for the curve only")
+    parser.add_argument("--drop", default="", help="leave out the features whose names start so (ablation)")
+    parser.add_argument("--exact", action="store_true", help="count with evaluation.coverage.measure (slower)")
+    parser.add_argument("--write", action="store_true", help=f"fit on all and write {WEIGHTS_FILE.name}")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    papers = development_papers(args.project_zip)
+    positives = sum(int((p.labels.sum(axis=1) > 0).sum()) for p in papers)
+    sentences = sum(len(p.table.places) for p in papers)
+    print(f"{len(papers)} papers, {sentences} sentences, {positives} positive ({time.perf_counter() - started:.1f} s)")
+    if args.write:
+        write_weights(papers)
+        print(f"wrote {WEIGHTS_FILE.relative_to(PROJECT_DIR)}")
+        return 0
+    drop = [prefix for prefix in args.drop.split(",") if prefix]
+    columns = np.array([i for i, name in enumerate(FEATURES) if not any(name.startswith(d) for d in drop)])
+    budgets = [int(b) for b in args.budgets.split(",") if b]
+    coverage = exact_coverage if args.exact else fast_coverage
+    for penalty in _floats(args.penalties):
+        runs = []
+        for salt in args.salts.split(","):
+            assign_folds(papers, salt)
+            runs.append(out_of_fold(papers, penalty, columns))
+        for exponent, decay in product(_floats(args.exponents), _floats(args.decays)):
+            selection = Selection(exponent, decay)
+            setting = f"λ={penalty:g} e={exponent:g} d={decay:g}"
+            dl, ptm = np.mean([curve(papers, run, selection) for run in runs], axis=0)
+            print(f"{setting} curve 1000-3000: uses_dl {dl:6.2%} PTM {ptm:6.2%}", flush=True)
+            for budget in budgets:
+                print(_row(f"{setting} b={budget}", coverage(papers, runs[0], budget, selection)), flush=True)
+    print(f"({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
