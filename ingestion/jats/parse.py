@@ -262,24 +262,19 @@ def _sections(body: etree._Element, doi: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _is_citation(element: etree._Element) -> bool:
-    return element.tag == "xref" and element.get("ref-type") == "bibr"
-
-
-def _citation_marks(root: etree._Element) -> Iterable[etree._Element]:
-    """Superscripts holding only citation links, and citation links outside such superscripts."""
-    for element in root.iter("sup", "xref"):
-        if element.tag == "sup":
-            if len(element) and all(_is_citation(child) for child in element):
-                yield element
-        elif _is_citation(element) and not (element.getparent() is not None and element.getparent().tag == "sup"):
-            yield element
+# Superscripts holding nothing but citation links, and citation links outside a superscript: found in C, since most
+# of a paper's many links need no Python work.
+_CITATION_SUPERSCRIPTS = etree.XPath("//sup[xref[@ref-type='bibr'] and not(*[not(self::xref[@ref-type='bibr'])])]")
+_BARE_CITATIONS = etree.XPath(
+    "//xref[@ref-type='bibr'][not(parent::sup)][starts-with(translate(., '0123456789', '##########'), '#')]"
+)
+_RENDERED = etree.XPath("string()")
 
 
 def _text_before(element: etree._Element) -> str:
     previous = element.getprevious()
     if previous is not None:
-        return previous.tail or "".join(previous.itertext())
+        return previous.tail or _RENDERED(previous)
     parent = element.getparent()
     return (parent.text or "") if parent is not None else ""
 
@@ -289,23 +284,27 @@ def _glued(before: str) -> bool:
     return before[-1:].isalnum() or (before[-1:] in ".,;:)" and before[-2:-1].isalnum())
 
 
+def _bracket(mark: etree._Element, glued: bool) -> None:
+    mark.text = (" [" if glued else "[") + (mark.text or "")
+    if len(mark):
+        mark[-1].tail = (mark[-1].tail or "") + "]"
+    else:
+        mark.text += "]"
+
+
 def _bracket_citations(root: etree._Element) -> None:
     """Superscript citation numbers read as part of the name or version before them ("scArches28", "AlphaFold2 76",
     "Gibson et al.10"): write them as a bracketed citation ("scArches [28]", "AlphaFold2 [76]"). A citation link
     outside a superscript is bracketed only when run into a word (it is usually inside the paper's own brackets)."""
-    for mark in list(_citation_marks(root)):
-        rendered = "".join(mark.itertext())
-        before = _text_before(mark)
-        glued = _glued(before)
-        if not (rendered[:1].isdigit() and _CITATION_MARK.fullmatch(rendered)):
-            continue
-        if not glued and (mark.tag != "sup" or not before[-1:].isspace()):
-            continue  # "[<xref>12</xref>]", "(<sup>…</sup>)": already set apart
-        mark.text = (" [" if glued else "[") + (mark.text or "")
-        if len(mark):
-            mark[-1].tail = (mark[-1].tail or "") + "]"
-        else:
-            mark.text += "]"
+    for mark in _CITATION_SUPERSCRIPTS(root):
+        rendered = _RENDERED(mark)
+        if rendered[:1].isdigit() and _CITATION_MARK.fullmatch(rendered):
+            before = _text_before(mark)
+            if _glued(before) or before[-1:].isspace():  # not "(<sup>…</sup>)": already set apart
+                _bracket(mark, _glued(before))
+    for mark in _BARE_CITATIONS(root):
+        if _glued(_text_before(mark)) and _CITATION_MARK.fullmatch(_RENDERED(mark)):
+            _bracket(mark, glued=True)
 
 
 def _drop_caption_text_from_paragraphs(body: etree._Element) -> None:
