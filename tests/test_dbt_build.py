@@ -68,6 +68,17 @@ def test_dbt_tests_fail_on_a_bad_raw_row(built: Path, dbt: DbtRunner) -> None:
 
 
 @pytest.mark.slow
+def test_a_seed_whose_columns_changed_replaces_the_table_an_older_release_built(built: Path, dbt: DbtRunner) -> None:
+    # An older release's seed table (here: gold_project_papers before its `batch` column) in the user's warehouse.
+    with duckdb.connect(str(dbt.use(built))) as con:
+        con.execute("alter table reference.gold_project_papers drop column batch")
+    result = dbt("build", "--select", "gold_project_papers")
+    assert result.returncode == 0, result.stdout[-2000:]
+    columns = query(dbt.db, "select column_name from (describe reference.gold_project_papers)")
+    assert ("batch",) in columns
+
+
+@pytest.mark.slow
 def test_a_warehouse_without_papers_stops_at_once(
     dbt: DbtRunner, tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
