@@ -106,10 +106,16 @@ def reask_due(may_reask: bool, attempt: int) -> bool:
     return may_reask and attempt < MAX_ATTEMPTS
 
 
+REASK_REPLY_CHARS = 4000  # how much of the invalid reply a re-ask sends back
+
+
 def reask_turns(reply: str, error: str | None) -> list[dict[str, str]]:
     """What a re-ask adds to the messages first sent: the invalid reply, then what was wrong with it. Batch mode
     sends the same messages in its next round."""
-    return [{"role": "assistant", "content": reply[:4000]}, {"role": "user", "content": REASK.format(errors=error)}]
+    return [
+        {"role": "assistant", "content": reply[:REASK_REPLY_CHARS]},
+        {"role": "user", "content": REASK.format(errors=error)},
+    ]
 
 
 def answer_kind(status: str, error: str | None) -> str:

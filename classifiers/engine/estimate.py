@@ -3,6 +3,8 @@
 The estimate walks the protocol with a stand-in asker that answers every question positively, so every stage of
 the cascade is counted (an upper bound), skips calls the cache already answers, and applies the prefilter for real.
 Output tokens are bounded by max_tokens per call; the cost is given for input only and for input + that bound.
+Re-asks are not in those figures (how many answers fail validation is not known before): beside them, what re-asking
+every call once would add — each re-ask resends the call's messages, the invalid reply and a short note.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from classifiers.document import PaperDocument
-from classifiers.engine.asker import EngineAsker
+from classifiers.engine.asker import REASK_REPLY_CHARS, EngineAsker, reask_turns
 from classifiers.llm.prices import Price
 from classifiers.passages import count_tokens
 from classifiers.protocols.base import Call, LabelProtocol
@@ -29,11 +31,16 @@ class Estimate:
     prefiltered: int = 0
     input_tokens: int = 0
     max_output_tokens: int = 0
+    reask_input_tokens: int = 0  # if every call were re-asked once (the validation errors quoted not counted)
+    reask_max_output_tokens: int = 0
 
     def cost(self, price: Price | None) -> tuple[float | None, float | None]:
         if price is None:
             return None, None
         return price.cost(self.input_tokens, 0), price.cost(self.input_tokens, self.max_output_tokens)
+
+    def reask_cost(self, price: Price | None) -> float | None:
+        return None if price is None else price.cost(self.reask_input_tokens, self.reask_max_output_tokens)
 
 
 class EstimatingAsker:
@@ -48,9 +55,16 @@ class EstimatingAsker:
             status, parts = self.inner.cache[key]
             return call.join(parts) if status == "ok" else None
         messages = call.prompt.messages(call.text(), self.inner.options.describe_shape)
+        sent = sum(count_tokens(m["content"]) for m in messages)
+        output = self.inner.options.max_output_tokens
         self.estimate.calls += 1
-        self.estimate.input_tokens += sum(count_tokens(m["content"]) for m in messages)
-        self.estimate.max_output_tokens += self.inner.options.max_output_tokens
+        self.estimate.input_tokens += sent
+        self.estimate.max_output_tokens += output
+        # A re-ask sends the same messages again, the invalid reply (cut to REASK_REPLY_CHARS) and the note.
+        reply = min(output, count_tokens("x" * REASK_REPLY_CHARS))
+        note = count_tokens(reask_turns("", "")[1]["content"])
+        self.estimate.reask_input_tokens += sent + reply + note
+        self.estimate.reask_max_output_tokens += output
         return call.positive_placeholder()
 
     async def skip(self, doc: PaperDocument, answers: dict[Task, BaseModel]) -> None:
@@ -82,4 +96,7 @@ def describe(estimate: Estimate, price: Price | None, model: str) -> list[str]:
         f"input tokens: {estimate.input_tokens:,}  (shared count_tokens)",
         f"output tokens: at most {estimate.max_output_tokens:,}",
         f"cost with {model}: {money}",
+        f"re-asks (not included above): re-asking every call once would add {estimate.calls:,} calls, about "
+        f"{estimate.reask_input_tokens:,} input and at most {estimate.reask_max_output_tokens:,} output tokens"
+        + (f", about ${reask:.4f}" if (reask := estimate.reask_cost(price)) is not None else ""),
     ]

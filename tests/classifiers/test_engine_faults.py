@@ -14,9 +14,10 @@ import duckdb
 import pytest
 from rich.console import Console
 
-from classifiers.engine.estimate import Estimate
+from classifiers.engine.estimate import Estimate, describe
 from classifiers.engine.runner import RunOutcome
 from classifiers.engine.service import ClassifyError, RunFailed, classify
+from classifiers.llm.prices import price_for
 from classifiers.options import ClassifyRequest, StructuredOutput
 from classifiers.protocols import CompactProtocol
 from tests.duck import query
@@ -203,6 +204,11 @@ def test_dry_run_estimates_without_calling(warehouse: Path) -> None:
     assert compact.calls == 2 * len(POSITIVE_MEMBERS) and compact.prefiltered == len(NEGATIVE_MEMBERS)
     assert aius.calls == 3 * (len(POSITIVE_MEMBERS) + len(NEGATIVE_MEMBERS))  # upper bound: every stage
     assert 0 < compact.input_tokens < aius.input_tokens
+    # re-asks, shown beside: each resends its call's messages with the invalid reply and a note
+    assert compact.reask_input_tokens > compact.input_tokens
+    assert compact.reask_max_output_tokens == compact.max_output_tokens
+    lines = describe(compact, price_for("gpt-4o-mini"), "gpt-4o-mini")
+    assert f"re-asking every call once would add {compact.calls:,} calls" in lines[-1] and "$" in lines[-1]
     assert not query(warehouse, "select * from raw.classifier_runs")
 
 
