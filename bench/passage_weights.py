@@ -55,7 +55,7 @@ from classifiers.passages import (  # noqa: E402
 )
 from classifiers.protocols.compact import format_passages  # noqa: E402
 from evaluation.coverage import KINDS, ShownText, gold_evidence, measure  # noqa: E402
-from evaluation.gold import GoldPaper, project_sets, reference_sets  # noqa: E402
+from evaluation.gold import GoldPaper, project_batches, project_sets, reference_sets  # noqa: E402
 from warehouse.paths import SAMPLE_CORPUS  # noqa: E402
 
 WEIGHTS_FILE = PROJECT_DIR / "classifiers" / "passage_weights.py"
@@ -113,14 +113,20 @@ def _labels(evidence: list[Evidence], size: int) -> np.ndarray:
     return labels
 
 
-def development_papers(project_zip: Path) -> list[Paper]:
-    """The tuning half of the reference set and the project's dev set, with their sentences and labels."""
+# The labelling batches of the project's dev set the committed weights were fitted on (batch 3 came later).
+FITTED_BATCHES = (1, 2)
+
+
+def development_papers(project_zip: Path, batches: tuple[int, ...] = FITTED_BATCHES) -> list[Paper]:
+    """The tuning half of the reference set and the project's dev papers of `batches`, with sentences and labels."""
     tuning = next(gold for gold in reference_sets() if gold.subset == "tuning")
     dev = next(gold for gold in project_sets() if gold.subset == "dev")
+    batch_of = project_batches()
+    dev_papers = [paper for doi, paper in dev.papers.items() if batch_of[doi] in batches]
     papers = []
     for set_name, pairs in (
         ("tuning", documents(tuning.papers.values(), SAMPLE_CORPUS)),
-        ("dev", documents(dev.papers.values(), project_zip)),
+        ("dev", documents(dev_papers, project_zip)),
     ):
         for gold, doc in pairs:
             table = sentence_table(doc)
@@ -262,9 +268,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drop", default="", help="leave out the features whose names start so (ablation)")
     parser.add_argument("--exact", action="store_true", help="count with evaluation.coverage.measure (slower)")
     parser.add_argument("--write", action="store_true", help=f"fit on all and write {WEIGHTS_FILE.name}")
+    batches = ",".join(map(str, FITTED_BATCHES))
+    parser.add_argument("--batches", default=batches, help="the project's labelling batches whose dev papers to use")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    papers = development_papers(args.project_zip)
+    papers = development_papers(args.project_zip, tuple(int(b) for b in args.batches.split(",")))
     positives = sum(int((p.labels.sum(axis=1) > 0).sum()) for p in papers)
     sentences = sum(len(p.table.places) for p in papers)
     print(f"{len(papers)} papers, {sentences} sentences, {positives} positive ({time.perf_counter() - started:.1f} s)")

@@ -7,7 +7,7 @@ from gold_corpus import corpus_document, gold_documents
 
 from classifiers.document import PaperDocument, Section
 from classifiers.engine.fingerprint import shaping_files
-from classifiers.passages import Passage, count_tokens, select_passages
+from classifiers.passages import Passage, Selection, _Sentence, count_tokens, select, select_passages
 from classifiers.protocols import DEFAULT_TOKEN_BUDGET
 from classifiers.protocols.compact import passages_text
 from evaluation.coverage import measure
@@ -83,14 +83,21 @@ def test_the_evidence_sentence_is_sent_not_its_paragraph() -> None:
 
 
 def test_a_name_already_shown_gives_way_to_another() -> None:
-    # Synthetic text: five sentences on QuillNet, then one of the same length and kind on Zorblax7. Room for two:
-    # without the fading of repeated names, the first two QuillNet sentences would win (ties go to the earlier).
-    sentences = [f"We ran QuillNet [ 7 ] on batch {i} of the images with the released weights." for i in range(5)]
-    sentences.append("We ran Zorblax7 [ 9 ] on batch 5 of the images with the released weights.")
-    doc = _paper(Section(0, "Methods", "methods", "section", "\n".join(sentences)))
-    budget = 2 * (count_tokens(sentences[0]) + 2)
-    chosen = [p.text for p in select_passages(doc, budget)]
-    assert chosen == [sentences[0], sentences[5]]
+    # Three sentences of equal length, room for two: two on QuillNet worth 0.5 each, one on Zorblax7 worth 0.45.
+    # Once one QuillNet sentence is shown, the other is worth 0.5 × decay: with the fading (0.8) Zorblax7 wins; without
+    # it, the second QuillNet sentence would.
+    def sentence(block: int, text: str, value: float, name: str) -> _Sentence:
+        return _Sentence(block, 0, "Methods", "methods", text, 10, 0.0, value, (name,))
+
+    sentences = (
+        sentence(0, "We ran QuillNet on batch 1.", 0.5, "quillnet"),
+        sentence(1, "We ran QuillNet on batch 2.", 0.5, "quillnet"),
+        sentence(2, "We ran Zorblax7 on batch 3.", 0.45, "zorblax7"),
+    )
+    faded = [p.text for p in select(sentences, 20, Selection(exponent=1.0, decay=0.8))]
+    assert faded == ["We ran QuillNet on batch 1.", "We ran Zorblax7 on batch 3."]
+    unfaded = [p.text for p in select(sentences, 20, Selection(exponent=1.0, decay=1.0))]
+    assert unfaded == ["We ran QuillNet on batch 1.", "We ran QuillNet on batch 2."]
 
 
 def test_passages_text_names_each_section_once() -> None:
