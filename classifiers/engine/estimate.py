@@ -47,6 +47,10 @@ class EstimatingAsker:
     def __init__(self, engine_asker: EngineAsker, estimate: Estimate) -> None:
         self.inner = engine_asker  # used only for its cache keys and cache
         self.estimate = estimate
+        # What a re-ask adds to a call's messages: the invalid reply (cut to REASK_REPLY_CHARS) and the note.
+        output = engine_asker.options.max_output_tokens
+        note = reask_turns("", "")[1]["content"]
+        self.reask_extra = min(output, count_tokens("x" * REASK_REPLY_CHARS)) + count_tokens(note)
 
     async def ask(self, doc: PaperDocument, call: Call) -> BaseModel | None:
         key = self.inner.key(doc, call.prompt.name, call.prompt.hash)
@@ -60,10 +64,7 @@ class EstimatingAsker:
         self.estimate.calls += 1
         self.estimate.input_tokens += sent
         self.estimate.max_output_tokens += output
-        # A re-ask sends the same messages again, the invalid reply (cut to REASK_REPLY_CHARS) and the note.
-        reply = min(output, count_tokens("x" * REASK_REPLY_CHARS))
-        note = count_tokens(reask_turns("", "")[1]["content"])
-        self.estimate.reask_input_tokens += sent + reply + note
+        self.estimate.reask_input_tokens += sent + self.reask_extra  # the same messages again, and more
         self.estimate.reask_max_output_tokens += output
         return call.positive_placeholder()
 

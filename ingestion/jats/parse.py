@@ -300,8 +300,9 @@ def _bracket_citations(root: etree._Element) -> None:
         rendered = _RENDERED(mark)
         if rendered[:1].isdigit() and _CITATION_MARK.fullmatch(rendered):
             before = _text_before(mark)
-            if _glued(before) or before[-1:].isspace():  # not "(<sup>…</sup>)": already set apart
-                _bracket(mark, _glued(before))
+            glued = _glued(before)
+            if glued or before[-1:].isspace():  # not "(<sup>…</sup>)": already set apart
+                _bracket(mark, glued)
     for mark in _BARE_CITATIONS(root):
         if _glued(_text_before(mark)) and _CITATION_MARK.fullmatch(_RENDERED(mark)):
             _bracket(mark, glued=True)
