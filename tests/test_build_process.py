@@ -45,6 +45,15 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _forks(pid: int) -> list[int]:
+    """Children running the parent's own command line: forked workers, not programs it ran."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        return [child for child in _children(pid) if Path(f"/proc/{child}/cmdline").read_bytes() == command]
+    except OSError:
+        return []
+
+
 def _alive(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
@@ -151,10 +160,11 @@ def test_ctrl_c_during_ingest_is_one_line(tmp_path: Path) -> None:
         start_new_session=True,
     )
     deadline = time.monotonic() + 60
-    while not _children(ingest.pid) and time.monotonic() < deadline:  # its parse workers are starting
+    # its parse workers are starting: forks of it (other children come and go first, e.g. a short-lived `file`)
+    while not _forks(ingest.pid) and time.monotonic() < deadline:
         time.sleep(0.02)
     time.sleep(0.3)  # reading papers now (a Ctrl-C within the milliseconds of a fork can be lost by CPython)
-    workers = _children(ingest.pid)
+    workers = _forks(ingest.pid)
     os.killpg(ingest.pid, signal.SIGINT)
     out, _ = ingest.communicate(timeout=60)
     assert ingest.returncode == 130, out
