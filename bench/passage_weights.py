@@ -5,10 +5,13 @@ A sentence (as `classifiers.passages` cuts them) is a positive when it contains 
 uses_dl evidence of a positive paper, the evidence of a PTM entry — by the test of `evaluation.coverage` (≥ 80 % of
 the evidence's 10-character pieces); an evidence sentence the splitter cut in two makes both halves positive.
 
-Model: two logistic regressions over `classifiers.passages.FEATURES` — one for uses_dl evidence, one for PTM
-evidence (a sentence holding k of them counts k times) — with an L2 penalty on standardised features (not on the
-intercept), fitted by Newton's method, so the fit is deterministic. Selection then takes sentences by value per
-token^COST_EXPONENT, the PTM value fading by REPEAT_DECAY per shown sentence with the same name.
+Model: two logistic regressions — one for uses_dl evidence, one for PTM evidence (a sentence holding k of them
+counts k times) — over `classifiers.passages.FEATURES` (standardised, L2 penalty PENALTY) and the sentence's words
+(`sentence_words`, names masked; one 0/1 column per word met, away from a sentence's opening, in at least
+MIN_PAPERS of the papers fitted on; L2 penalty WORD_PENALTY), intercept not shrunk, fitted by L-BFGS to
+convergence (deterministic). Word weights under PRUNE in size are dropped, so the written model holds a few hundred
+words. Selection then takes sentences by value per token^COST_EXPONENT, the PTM value fading by REPEAT_DECAY per
+shown sentence with the same name.
 
 Cross-validation: each set's papers are dealt into FOLDS folds in the order of a salted hash of their DOI; every
 paper's values come from models fitted on the other folds. Printed per setting: the pooled uses_dl and PTM evidence
@@ -18,10 +21,12 @@ assignments), then coverage and share of body per set at `--budgets` (first salt
 sentence counts as shown when a sentence containing it was chosen, which gives the same numbers faster.
 
 `--write` fits both models on all development papers with the chosen setting (PENALTY, COST_EXPONENT,
-REPEAT_DECAY) and writes classifiers/passage_weights.py, which classifiers/passages.py imports.
+REPEAT_DECAY, WORD_PENALTY) and writes classifiers/passage_weights.py, which classifiers/passages.py imports.
+`--drop words` leaves the words out (ablation), as `--drop PREFIX` does a feature.
 
 Usage: .venv/bin/python bench/passage_weights.py --project-zip PATH [--penalties 30,100,300] [--decays 1,0.8]
-       [--exponents 1] [--salts ,a,b] [--budgets 1500,2000,3000] [--drop FEATURE_PREFIX,…] [--exact] [--write]
+       [--word-penalties 10,30] [--exponents 1] [--salts ,a,b] [--budgets 1500,2000,3000] [--drop FEATURE_PREFIX,…]
+       [--exact] [--batches 1,2,3] [--write]
 """
 
 from __future__ import annotations
@@ -30,11 +35,14 @@ import argparse
 import hashlib
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
+from scipy.optimize import minimize
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
@@ -43,6 +51,7 @@ from bench.passages import documents  # noqa: E402
 from classifiers.document import PaperDocument  # noqa: E402
 from classifiers.passages import (  # noqa: E402
     FEATURES,
+    Model,
     Place,
     Selection,
     SentenceTable,
@@ -51,6 +60,7 @@ from classifiers.passages import (  # noqa: E402
     predict,
     select,
     sentence_table,
+    sentence_words,
     valued,
 )
 from classifiers.protocols.compact import format_passages  # noqa: E402
@@ -67,6 +77,9 @@ BUDGETS = (1500, 2000, 3000)
 PENALTY = 100.0
 COST_EXPONENT = 1.0
 REPEAT_DECAY = 0.8
+WORD_PENALTY = 10.0
+MIN_PAPERS = 3  # a word enters the vocabulary when this many papers use it
+PRUNE = 0.1  # word weights smaller than this are dropped from the written model
 
 Values = list[tuple[np.ndarray, np.ndarray]]  # per paper: (uses_dl value, PTM value) of each sentence
 
@@ -86,6 +99,7 @@ class Paper:
     evidence: list[Evidence]
     labels: np.ndarray  # per sentence: (uses_dl, PTM) evidence sentences it contains
     body_tokens: int
+    vocabulary: frozenset[str]  # the paper's words away from a sentence's opening: what the vocabulary counts
     fold: int = 0
 
 
@@ -114,7 +128,7 @@ def _labels(evidence: list[Evidence], size: int) -> np.ndarray:
 
 
 # The labelling batches of the project's dev set the committed weights were fitted on (batch 3 came later).
-FITTED_BATCHES = (1, 2)
+FITTED_BATCHES = (1, 2, 3)
 
 
 def development_papers(project_zip: Path, batches: tuple[int, ...] = FITTED_BATCHES) -> list[Paper]:
@@ -132,7 +146,8 @@ def development_papers(project_zip: Path, batches: tuple[int, ...] = FITTED_BATC
             table = sentence_table(doc)
             evidence = _evidence(gold, table.places)
             labels = _labels(evidence, len(table.places))
-            papers.append(Paper(set_name, gold, doc, table, evidence, labels, count_tokens(doc.body_text)))
+            words = frozenset().union(*(sentence_words(place.text, opening=False) for place in table.places))
+            papers.append(Paper(set_name, gold, doc, table, evidence, labels, count_tokens(doc.body_text), words))
     return papers
 
 
@@ -145,44 +160,74 @@ def assign_folds(papers: list[Paper], salt: str) -> None:
             paper.fold = position % FOLDS
 
 
-def fit(features: np.ndarray, labels: np.ndarray, penalty: float, iterations: int = 50) -> tuple[np.ndarray, float]:
-    """L2-penalised logistic regression by Newton's method on standardised features; (weights, intercept) for the
-    raw features. A sentence holding k evidence sentences counts k times as a positive."""
+@dataclass(frozen=True)
+class Setting:
+    penalty: float = PENALTY
+    word_penalty: float = WORD_PENALTY
+    columns: tuple[int, ...] = tuple(range(len(FEATURES)))  # the features used (others get weight 0)
+    words: bool = True
+
+
+def _word_matrix(table: SentenceTable, vocabulary: dict[str, int]) -> sparse.csr_matrix:
+    rows = [i for i, words in enumerate(table.words) for word in words if word in vocabulary]
+    columns = [vocabulary[word] for words in table.words for word in words if word in vocabulary]
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(table.words), len(vocabulary)))
+
+
+def fit(
+    features: np.ndarray, words: sparse.csr_matrix, labels: np.ndarray, setting: Setting
+) -> tuple[np.ndarray, float, np.ndarray]:
+    """L2-penalised logistic regression by L-BFGS on standardised features and 0/1 word columns; (feature weights
+    for the raw features, intercept, word weights). A sentence holding k evidence sentences counts k positives."""
     mean = features.mean(axis=0)
     scale = features.std(axis=0)
     scale[scale == 0] = 1.0
-    x = np.hstack([(features - mean) / scale, np.ones((len(features), 1))])
+    ones = np.ones((len(features), 1))
+    x = sparse.hstack([sparse.csr_matrix((features - mean) / scale), words, sparse.csr_matrix(ones)]).tocsr()
     y = (labels > 0).astype(float)
     weight = np.where(labels > 0, labels, 1.0)
-    ridge = np.full(x.shape[1], penalty)
-    ridge[-1] = 0.0  # the intercept is not shrunk
-    beta = np.zeros(x.shape[1])
-    for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-(x @ beta)))
-        gradient = x.T @ (weight * (p - y)) + ridge * beta
-        hessian = (x * (weight * p * (1 - p))[:, None]).T @ x + np.diag(ridge)
-        step = np.linalg.solve(hessian, gradient)
-        beta -= step
-        if np.abs(step).max() < 1e-10:
-            break
-    weights = beta[:-1] / scale
-    return weights, float(beta[-1] - weights @ mean)
+    ridge = np.concatenate([np.full(features.shape[1], setting.penalty), np.full(words.shape[1], setting.word_penalty)])
+    ridge = np.append(ridge, 0.0)  # the intercept is not shrunk
+
+    def loss(beta: np.ndarray) -> tuple[float, np.ndarray]:
+        z = x @ beta
+        p = 1.0 / (1.0 + np.exp(-z))
+        value = np.sum(weight * (np.logaddexp(0.0, z) - y * z)) + 0.5 * np.sum(ridge * beta * beta)
+        return value, x.T @ (weight * (p - y)) + ridge * beta
+
+    beta = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 5000}).x
+    n = features.shape[1]
+    weights = beta[:n] / scale
+    return weights, float(beta[-1] - weights @ mean), beta[n:-1]
 
 
-def fit_both(papers: list[Paper], penalty: float, columns: np.ndarray) -> list[tuple[np.ndarray, float]]:
-    """The uses_dl model and the PTM model, fitted on `papers`."""
+def fit_both(papers: list[Paper], setting: Setting) -> list[Model]:
+    """The uses_dl model and the PTM model, fitted on `papers` (words from their own vocabulary, pruned)."""
+    counts = Counter(word for paper in papers for word in paper.vocabulary)
+    known = sorted(word for word, n in counts.items() if n >= MIN_PAPERS) if setting.words else []
+    vocabulary = {word: i for i, word in enumerate(known)}
+    columns = list(setting.columns)
     features = np.vstack([p.table.features[:, columns] for p in papers])
-    return [fit(features, np.concatenate([p.labels[:, k] for p in papers]), penalty) for k in range(len(KINDS))]
+    words = sparse.vstack([_word_matrix(p.table, vocabulary) for p in papers]).tocsr()
+    models = []
+    for k in range(len(KINDS)):
+        labels = np.concatenate([p.labels[:, k] for p in papers])
+        weights, bias, word_weights = fit(features, words, labels, setting)
+        full = np.zeros(len(FEATURES))
+        full[columns] = weights
+        kept = {word: float(w) for word, w in zip(known, word_weights, strict=True) if abs(w) >= PRUNE}
+        models.append(Model(full, bias, kept))
+    return models
 
 
-def out_of_fold(papers: list[Paper], penalty: float, columns: np.ndarray) -> Values:
+def out_of_fold(papers: list[Paper], setting: Setting) -> Values:
     """Each paper's sentence values from the models fitted on the other folds."""
     values: Values = [(np.zeros(0), np.zeros(0))] * len(papers)
     for fold in range(FOLDS):
-        models = fit_both([p for p in papers if p.fold != fold], penalty, columns)
+        models = fit_both([p for p in papers if p.fold != fold], setting)
         for i, paper in enumerate(papers):
             if paper.fold == fold:
-                dl, ptm = (predict(paper.table.features[:, columns], w, b) for w, b in models)
+                dl, ptm = (predict(paper.table, model) for model in models)
                 values[i] = (dl, ptm)
     return values
 
@@ -233,21 +278,28 @@ def _row(label: str, result: Result) -> str:
 
 def write_weights(papers: list[Paper], path: Path = WEIGHTS_FILE) -> None:
     """Fit both models on all development papers and write them as a module of constants."""
-    (dl_weights, dl_bias), (ptm_weights, ptm_bias) = fit_both(papers, PENALTY, np.arange(len(FEATURES)))
+    dl, ptm = fit_both(papers, Setting())
 
-    def table(weights: np.ndarray) -> str:
-        return "".join(f'    "{name}": {float(w):.6g},\n' for name, w in zip(FEATURES, weights, strict=True))
+    def table(names: list[str], weights: list[float]) -> str:
+        return "".join(f'    "{name}": {float(w):.6g},\n' for name, w in zip(names, weights, strict=True))
+
+    def words(model: Model) -> str:
+        return table(sorted(model.words), [model.words[word] for word in sorted(model.words)])
 
     sentences = sum(len(p.table.places) for p in papers)
     path.write_text(
         '"""Weights of the passage selector\'s sentence values: written by bench/passage_weights.py --write, do not '
         "edit.\n\n"
-        f"Two logistic regressions (L2 penalty {PENALTY:g} on standardised features) fitted on {len(papers)} papers"
-        f" ({sentences:,} sentences)\nof the development sets (reference tuning half, project dev); weights are"
-        " for the raw features of\nclassifiers.passages.FEATURES.\n"
+        f"Two logistic regressions fitted on {len(papers)} papers ({sentences:,} sentences) of the development sets\n"
+        f"(reference tuning half, project dev): L2 penalty {PENALTY:g} on standardised features, {WORD_PENALTY:g} on"
+        " words met in\n"
+        f"{MIN_PAPERS}+ papers (names masked; weights under {PRUNE:g} dropped). Feature weights are for the raw"
+        " features of\nclassifiers.passages.FEATURES; a word absent from a table weighs 0.\n"
         '"""\n\n'
-        f"DL_BIAS = {dl_bias:.6g}\nDL_WEIGHTS = {{\n{table(dl_weights)}}}\n"
-        f"PTM_BIAS = {ptm_bias:.6g}\nPTM_WEIGHTS = {{\n{table(ptm_weights)}}}\n"
+        f"DL_BIAS = {dl.bias:.6g}\nDL_WEIGHTS = {{\n{table(list(FEATURES), list(dl.weights))}}}\n"
+        f"DL_WORDS = {{\n{words(dl)}}}\n"
+        f"PTM_BIAS = {ptm.bias:.6g}\nPTM_WEIGHTS = {{\n{table(list(FEATURES), list(ptm.weights))}}}\n"
+        f"PTM_WORDS = {{\n{words(ptm)}}}\n"
         f"COST_EXPONENT = {COST_EXPONENT!r}  # sentences are taken by value per token^COST_EXPONENT\n"
         f"REPEAT_DECAY = {REPEAT_DECAY!r}  # PTM value × this per shown sentence with the same name\n"
     )
@@ -263,9 +315,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--penalties", default=str(PENALTY), help="L2 penalties to try, comma-separated")
     parser.add_argument("--exponents", default=str(COST_EXPONENT), help="cost exponents to try")
     parser.add_argument("--decays", default=str(REPEAT_DECAY), help="repeat decays to try")
+    parser.add_argument("--word-penalties", default=str(WORD_PENALTY), help="L2 penalties of words to try")
     parser.add_argument("--salts", default="", help="fold assignments to average the curve over, comma-separated")
     parser.add_argument("--budgets", default=",".join(map(str, BUDGETS)), help="'' for the curve only")
-    parser.add_argument("--drop", default="", help="leave out the features whose names start so (ablation)")
+    parser.add_argument("--drop", default="", help="leave out features whose names start so, or 'words' (ablation)")
     parser.add_argument("--exact", action="store_true", help="count with evaluation.coverage.measure (slower)")
     parser.add_argument("--write", action="store_true", help=f"fit on all and write {WEIGHTS_FILE.name}")
     batches = ",".join(map(str, FITTED_BATCHES))
@@ -281,17 +334,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {WEIGHTS_FILE.relative_to(PROJECT_DIR)}")
         return 0
     drop = [prefix for prefix in args.drop.split(",") if prefix]
-    columns = np.array([i for i, name in enumerate(FEATURES) if not any(name.startswith(d) for d in drop)])
+    columns = tuple(i for i, name in enumerate(FEATURES) if not any(name.startswith(d) for d in drop))
     budgets = [int(b) for b in args.budgets.split(",") if b]
     coverage = exact_coverage if args.exact else fast_coverage
-    for penalty in _floats(args.penalties):
+    for penalty, word_penalty in product(_floats(args.penalties), _floats(args.word_penalties)):
+        fitting = Setting(penalty, word_penalty, columns, "words" not in drop)
         runs = []
         for salt in args.salts.split(","):
             assign_folds(papers, salt)
-            runs.append(out_of_fold(papers, penalty, columns))
+            runs.append(out_of_fold(papers, fitting))
         for exponent, decay in product(_floats(args.exponents), _floats(args.decays)):
             selection = Selection(exponent, decay)
-            setting = f"λ={penalty:g} e={exponent:g} d={decay:g}"
+            words = f"w={word_penalty:g}" if fitting.words else "no words"
+            setting = f"λ={penalty:g} {words} e={exponent:g} d={decay:g}"
             dl, ptm = np.mean([curve(papers, run, selection) for run in runs], axis=0)
             print(f"{setting} curve 1000-3000: uses_dl {dl:6.2%} PTM {ptm:6.2%}", flush=True)
             for budget in budgets:

@@ -16,7 +16,10 @@ used to add up with hand-set weights, and a few more:
 - model cues ("model", "trained", "predicted with", "compared" …), words of reuse ("pre-trained", "weights",
   "off-the-shelf"), the authors' own work ("we trained", "here we present"), citations, numbers;
 - where the sentence sits (section type, caption, first of its paragraph), its length, and whether the sentences
-  beside it in its paragraph have deep-learning words or names.
+  beside it in its paragraph have deep-learning words or names;
+- and its words: each regression also has a weight for a few hundred ordinary words ("basecalled", "weights",
+  "implemented" …), fitted with the features. Before words are counted every name is masked (`sentence_words`), so
+  no weight belongs to a model's name.
 No feature reads the catalogue of known models, so a model nobody here has heard of ranks as high as a famous one.
 
 Sentences are taken by value per token until the budget is spent; each time a name is shown, the model-evidence
@@ -32,7 +35,7 @@ import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -185,6 +188,16 @@ class SentenceTable:
     keys: list[tuple[str, ...]]  # each sentence's names: their model-evidence value fades once shown
     eligible: np.ndarray  # 1.0 where the sentence has any signal, else 0.0
     features: np.ndarray  # one row per sentence, columns as FEATURES
+    words: list[frozenset[str]]  # each sentence's words, names masked (sentence_words)
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """One logistic regression: weights for the raw FEATURES, an intercept, and weights of words (absent: 0)."""
+
+    weights: np.ndarray
+    bias: float
+    words: Mapping[str, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +230,39 @@ def _names(sentence: str) -> list[re.Match[str]]:
     # A plain capitalised word inside the sentence is a name when a citation or version follows it ("Racon [48]").
     found += [m for m in _CAPITALISED.finditer(sentence) if _CITED.match(sentence, m.end())]
     return found
+
+
+# Words for the word weights, found by regular expressions over the whole sentence (a loop over its words in Python
+# took longer than the rest of selection): plain lower-case words ("basecalled", "pre-trained"), a capitalised plain
+# word opening the sentence ("We", or a name: "Cellpose"), any capital or letter next to a digit after the opening
+# (a name), and a number.
+_PLAIN = re.compile(r"(?<![\w'-])[a-z]+(?:[-'][a-z]+)*(?![\w'-])")
+_OPENING = re.compile(r"[^\w]*([A-Z][a-z]+(?:[-'][a-z]+)*)(?![\w'-])")
+_NAMED = re.compile(r"[A-Z]|[A-Za-z]\d|\d[A-Za-z]")
+_NUMBER_TOKEN = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?!\w)")
+NAME_WORD = "<name>"
+NUMBER_WORD = "<num>"
+
+
+def sentence_words(sentence: str, opening: bool = True) -> frozenset[str]:
+    """The sentence's distinct plain words, lower-cased, with NAME_WORD if it holds a name and NUMBER_WORD a number.
+
+    A name is any word with a capital or with letters and digits, except a capitalised plain word opening the
+    sentence: what the word weights learn is how evidence is written ("basecalled", "weights"), never which model.
+    That opening word is ambiguous ("We" or "Cellpose"): with `opening=False` it counts as a name — the fitting
+    counts a word into its vocabulary only from such readings, so no name enters it from the opening.
+    """
+    words = set(_PLAIN.findall(sentence))
+    rest = sentence
+    first = _OPENING.match(sentence)
+    if first:
+        words.add(first.group(1).lower() if opening else NAME_WORD)
+        rest = sentence[first.end() :]
+    if _NAMED.search(rest):
+        words.add(NAME_WORD)
+    if _NUMBER_TOKEN.search(sentence):
+        words.add(NUMBER_WORD)
+    return frozenset(words)
 
 
 def _shape(name: str) -> int:
@@ -391,16 +437,22 @@ def sentence_table(doc: PaperDocument) -> SentenceTable:
         [tuple(name for name, _ in signal.names) for signal in signals],
         np.array([float(signal.has_signal) for signal in signals]),
         np.array(rows, dtype=float).reshape(len(rows), len(FEATURES)),
+        [sentence_words(place.text) for place in places],
     )
 
 
-def predict(features: np.ndarray, weights: np.ndarray, bias: float) -> np.ndarray:
-    """The logistic regression's probabilities."""
-    return 1.0 / (1.0 + np.exp(-(features @ weights + bias)))
+def predict(table: SentenceTable, model: Model) -> np.ndarray:
+    """The logistic regression's probabilities for each sentence of the table."""
+    words = np.array([sum(model.words.get(word, 0.0) for word in sentence) for sentence in table.words])
+    return 1.0 / (1.0 + np.exp(-(table.features @ model.weights + model.bias + words)))
 
 
-def _weights(named: dict[str, float]) -> np.ndarray:
-    return np.array([named[feature] for feature in FEATURES])
+def _model(weights: dict[str, float], bias: float, words: dict[str, float]) -> Model:
+    return Model(np.array([weights[feature] for feature in FEATURES]), bias, words)
+
+
+DL_MODEL = _model(passage_weights.DL_WEIGHTS, passage_weights.DL_BIAS, passage_weights.DL_WORDS)
+PTM_MODEL = _model(passage_weights.PTM_WEIGHTS, passage_weights.PTM_BIAS, passage_weights.PTM_WORDS)
 
 
 def valued(table: SentenceTable, dl: np.ndarray, ptm: np.ndarray) -> tuple[_Sentence, ...]:
@@ -415,9 +467,7 @@ def valued(table: SentenceTable, dl: np.ndarray, ptm: np.ndarray) -> tuple[_Sent
 @lru_cache(maxsize=32)  # callers often ask for one paper at several budgets
 def _sentences(doc: PaperDocument) -> tuple[_Sentence, ...]:
     table = sentence_table(doc)
-    dl = predict(table.features, _weights(passage_weights.DL_WEIGHTS), passage_weights.DL_BIAS)
-    ptm = predict(table.features, _weights(passage_weights.PTM_WEIGHTS), passage_weights.PTM_BIAS)
-    return valued(table, dl, ptm)
+    return valued(table, predict(table, DL_MODEL), predict(table, PTM_MODEL))
 
 
 @dataclass(frozen=True, slots=True)

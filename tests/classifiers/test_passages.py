@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from gold_corpus import corpus_document, gold_documents
 
+from classifiers import passage_weights
 from classifiers.document import PaperDocument, Section
 from classifiers.engine.fingerprint import shaping_files
-from classifiers.passages import Passage, Selection, _Sentence, count_tokens, select, select_passages
+from classifiers.passages import (
+    FEATURES,
+    NAME_WORD,
+    NUMBER_WORD,
+    Model,
+    Passage,
+    Selection,
+    _Sentence,
+    count_tokens,
+    predict,
+    select,
+    select_passages,
+    sentence_table,
+    sentence_words,
+)
 from classifiers.protocols import DEFAULT_TOKEN_BUDGET
 from classifiers.protocols.compact import passages_text
 from evaluation.coverage import measure
@@ -67,6 +83,31 @@ def test_an_unknown_model_name_ranks_high_without_the_catalogue() -> None:
     assert "Zorblax-7" in chosen and "QuillNet" in chosen
     # Selection reads no catalogue: editing the catalogue cannot move passages (the cache-key fingerprint agrees).
     assert not any(path.name == "catalogue.py" for path in shaping_files("classifiers.passages"))
+
+
+def test_sentence_words_mask_every_name() -> None:
+    # Synthetic sentence; the names are of every shape the masking knows.
+    words = sentence_words("We basecalled 120 reads with Guppy5, DeepVariant and Bonito [12], as in ref. 3.")
+    assert {"we", "basecalled", "reads", "with", "and", "as", "in", "ref"} <= words
+    assert NAME_WORD in words and NUMBER_WORD in words
+    assert not {"guppy5", "deepvariant", "bonito"} & words
+    # The opening word is ambiguous: read as a word at run time, masked when the vocabulary is counted.
+    assert "cellpose" in sentence_words("Cellpose segmented the nuclei.")
+    assert "cellpose" not in sentence_words("Cellpose segmented the nuclei.", opening=False)
+
+
+def test_word_weights_move_a_sentences_value_and_hold_no_name() -> None:
+    doc = _paper(Section(0, "Methods", "methods", "section", "Reads were basecalled on site.\nReads were kept cold."))
+    table = sentence_table(doc)
+    plain = Model(np.zeros(len(FEATURES)), 0.0, {})
+    worded = Model(np.zeros(len(FEATURES)), 0.0, {"basecalled": 2.0})
+    assert list(predict(table, plain)) == [0.5, 0.5]
+    assert predict(table, worded)[0] == pytest.approx(1 / (1 + np.exp(-2.0))) and predict(table, worded)[1] == 0.5
+    # The fitted words are words as sentence_words reads them away from an opening: lower case, no digits.
+    fitted = {**passage_weights.DL_WORDS, **passage_weights.PTM_WORDS}
+    assert len(fitted) >= 50
+    for word in fitted:
+        assert word in (NAME_WORD, NUMBER_WORD) or sentence_words(f"the {word}.", opening=False) == {"the", word}
 
 
 def _paper(*sections: Section) -> PaperDocument:
