@@ -6,8 +6,8 @@
   PTM–reuse pairs, no stage); `aius-untuned` leaves out the 20 papers the study tuned its prompts on. Full texts are
   not bundled (one is): `ptmreuse fetch-gold-texts` fetches them.
 
-- `project-dev` / `project-check`: the project's own labels of 156 papers of `pmc-biotools-3k.zip` (not bundled),
-  LLM-assisted, a single pass; three batches, each split once (evaluation/split.py): 104 to develop on, 52 only ever
+- `project-dev` / `project-check`: the project's own labels of 204 papers of `pmc-biotools-3k.zip` (not bundled),
+  LLM-assisted, a single pass; four batches, each split once (evaluation/split.py): 136 to develop on, 68 only ever
   scored. Not part of `ptmreuse eval` (the texts are not in the warehouse); `bench/rules_project.py` scores them.
 
 This is the one gold loader: `ptmreuse eval`, the benchmark and the leak tests all read the seeds through it. Gold
@@ -177,7 +177,7 @@ def project_batches(seeds_dir: Path = SEEDS_DIR) -> dict[str, int]:
 
 
 def project_papers(seeds_dir: Path = SEEDS_DIR) -> dict[str, GoldPaper]:
-    """The project's own labels (seeds/gold_project_*): 156 papers of pmc-biotools-3k.zip, texts not bundled.
+    """The project's own labels (seeds/gold_project_*): 204 papers of pmc-biotools-3k.zip, texts not bundled.
 
     Not a gold set of `ptmreuse eval` (the warehouse does not hold those papers); benchmarks read them with a zip.
     """

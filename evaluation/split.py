@@ -61,12 +61,13 @@ def split_reference(dois: Iterable[str]) -> dict[str, Half]:
 
 # The project's own labelled papers (seeds/gold_project_*) come in batches, each split once by its own salt into papers
 # the rules are developed looking at (`dev`) and papers only ever scored (`check`): ordered by sha256(salt + doi), the
-# first `dev` of them. Batch 1 (60 papers, 2026-12-02): 40 dev, 20 check. Batches 2 and 3 (48 papers each,
+# first `dev` of them. Batch 1 (60 papers, 2026-12-02): 40 dev, 20 check. Batches 2, 3 and 4 (48 papers each,
 # 2026-12-03): 32 dev, 16 check. A new batch gets its own salt, so adding papers never moves a paper of an earlier one.
 PROJECT_BATCHES: dict[int, tuple[str, int]] = {
     1: ("ptmreuse-project-split-v1:", 40),
     2: ("ptmreuse-project-split-batch2:", 32),
     3: ("ptmreuse-project-split-batch3:", 32),
+    4: ("ptmreuse-project-split-batch4:", 32),
 }
 
 
