@@ -51,10 +51,10 @@ NAMES_PER_SENTENCE = 6  # a list of models counts, but not without limit
 SECTION_TYPES = ("abstract", "introduction", "methods", "results", "discussion", "other")  # conclusion: discussion
 
 # A name: CamelCase (SealNet, AlphaFold), letters with digits (ProtT5, U2-Net, v3), three or more capitals
-# (PROSPECT, BERT), or a capitalised word with a numbered part (Cellpose-2, Omnipose-v1); hyphenated parts may follow
-# (GPA-GCN, ESM-1b, DeePSiM-fc6).
+# (PROSPECT, BERT), or a capitalised word with a hyphenated part holding a capital or digit (Cellpose-2, Omnipose-v1,
+# Bio-BERT-base, Graph-pKa); hyphenated parts may follow (GPA-GCN, ESM-1b, DeePSiM-fc6).
 _NAME = re.compile(
-    r"(?<![\w-])(?:[A-Z][a-z]*[A-Z]\w*|[A-Za-z]+\d\w*|\d+[A-Za-z]\w*|[A-Z]{3,}s?|[A-Z][a-z]+(?=-v?\d))(?:-\w+)*(?![\w-])"
+    r"(?<![\w-])(?:[A-Z][a-z]*[A-Z]\w*|[A-Za-z]+\d\w*|\d+[A-Za-z]\w*|[A-Z]{3,}s?|[A-Z][a-z]+(?=-\w*[A-Z\d]))(?:-\w+)*(?![\w-])"
 )
 # Words that look like names but are not models: units, molecules, places and the study's own abbreviations.
 _NOT_NAMES = frozenset(

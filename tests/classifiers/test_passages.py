@@ -96,6 +96,14 @@ def test_sentence_words_mask_every_name() -> None:
     assert "cellpose" not in sentence_words("Cellpose segmented the nuclei.", opening=False)
 
 
+def test_a_capitalised_word_with_a_hyphenated_capital_part_is_a_name() -> None:
+    # Found on dev papers: "We employ Bio-BERT-base." had no name, hence no value at all, and was never shown.
+    text = "We employ Bio-BERT-base.\nAtoms pass through Graph-pKa layers.\nX-ray images of T-cell lines."
+    table = sentence_table(_paper(Section(0, "Methods", "methods", "section", text)))
+    assert table.keys == [("bio-bert-base",), ("graph-pka",), ()]
+    assert list(table.eligible[:2]) == [1.0, 1.0]
+
+
 def test_word_weights_move_a_sentences_value_and_hold_no_name() -> None:
     doc = _paper(Section(0, "Methods", "methods", "section", "Reads were basecalled on site.\nReads were kept cold."))
     table = sentence_table(doc)
