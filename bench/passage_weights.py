@@ -242,13 +242,13 @@ def fast_coverage(papers: list[Paper], values: Values, budget: int, selection: S
     tokens = {name: np.zeros(2) for name in kept}  # shown, body
     for paper, value in zip(papers, values, strict=True):
         sentences = valued(paper.table, *value)
-        chosen = chosen_indices(sentences, budget, selection)
+        chosen = set(chosen_indices(sentences, budget, selection))
         shown = count_tokens(format_passages(select(sentences, budget, selection)))
         for name in (paper.set_name, "pooled"):
             tokens[name] += (shown, paper.body_tokens)
             for item in paper.evidence:
                 total[name][KINDS.index(item.kind)] += 1
-                kept[name][KINDS.index(item.kind)] += any(set(where) <= set(chosen) for where in item.where)
+                kept[name][KINDS.index(item.kind)] += any(chosen.issuperset(where) for where in item.where)
     return {name: (*(kept[name] / total[name]), tokens[name][0] / tokens[name][1]) for name in kept}
 
 

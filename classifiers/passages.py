@@ -233,7 +233,7 @@ def _names(sentence: str) -> list[re.Match[str]]:
 
 
 # Words for the word weights, found by regular expressions over the whole sentence (a loop over its words in Python
-# took longer than the rest of selection): plain lower-case words ("basecalled", "pre-trained"), a capitalised plain
+# cost about twice as much): plain lower-case words ("basecalled", "pre-trained"), a capitalised plain
 # word opening the sentence ("We", or a name: "Cellpose"), any capital or letter next to a digit after the opening
 # (a name), and a number.
 _PLAIN = re.compile(r"(?<![\w'-])[a-z]+(?:[-'][a-z]+)*(?![\w'-])")

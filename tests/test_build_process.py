@@ -47,11 +47,15 @@ def _children(pid: int) -> list[int]:
 
 def _forks(pid: int) -> list[int]:
     """Children running the parent's own command line: forked workers, not programs it ran."""
-    try:
-        command = Path(f"/proc/{pid}/cmdline").read_bytes()
-        return [child for child in _children(pid) if Path(f"/proc/{child}/cmdline").read_bytes() == command]
-    except OSError:
-        return []
+
+    def command(process: int) -> bytes | None:
+        try:
+            return Path(f"/proc/{process}/cmdline").read_bytes()
+        except OSError:  # it has just ended
+            return None
+
+    parent = command(pid)
+    return [child for child in _children(pid) if parent is not None and command(child) == parent]
 
 
 def _alive(pid: int) -> bool:
