@@ -16,9 +16,11 @@ from classifiers.document import PaperDocument, Section
 _FOLDS = (*((c, "-") for c in "\u2010\u2011\u2012\u2013\u2014\u2212\u00ad"), ("\u00a0", " "), ("\u2009", " "))
 
 # A sentence ends at . ! ? followed by space and an upper-case letter, digit or bracket, unless the full stop
-# closes a common abbreviation ("et al.", "e.g.", "Fig.").
+# closes a common abbreviation ("et al.", "e.g.", "Fig.", "ref. 12", "SignalP v. 4.1").
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[\"'“])")
-_ABBREVIATION = re.compile(r"(?:\bet al|\be\.g|\bi\.e|\bFigs?|\bEq|\bRef|\bvs|\bca|\bapprox|\bNo|\bcf|\bSupp|\bSec)\.$")
+_ABBREVIATION = re.compile(
+    r"(?:\bet al|\be\.g|\bi\.e|\bFigs?|\bEq|\b[Rr]efs?|\bvs|\bca|\bapprox|\bNo|\bcf|\bSupp|\bSec|\bv|\bver)\.$"
+)
 ABSTRACT_ORDINAL = -1
 
 

@@ -11,7 +11,7 @@ from classifiers.rules import classify_paper
 from classifiers.rules.catalogue import load_catalogue
 from classifiers.rules.negation import Reading, mention_reading, reading
 from classifiers.rules.phrases import Phrase, PhraseIndex
-from classifiers.rules.text import fold
+from classifiers.rules.text import fold, split_sentences
 from classifiers.taxonomy import PaperLabels, ReusePattern, Stage
 
 # Measured with bench/rules_baseline.py before issue 13 (codebook v1.1): uses_dl F1 0.98, uses_ptms F1 0.97 on all
@@ -286,6 +286,18 @@ def test_a_phrase_matches_with_any_separator_and_its_own_case() -> None:
     text = "ResNet 50, resnet50 and ResNet-50 beat Bert but not BERT (or roBERTa)."
     found = [text[hit.start : hit.end] for hit in index.find(text, text.lower())]
     assert found == ["ResNet 50", "resnet50", "ResNet-50", "BERT"]
+
+
+def test_a_version_or_reference_abbreviation_does_not_end_a_sentence() -> None:
+    paragraph = (
+        "To detect signal peptides, SignalP v. 4.1 [34], SignalP ver. 5.0 and Phobius (ref. 12) were run. "
+        "Results follow. Smith et al. (2021) agree."
+    )
+    assert split_sentences(paragraph) == [
+        "To detect signal peptides, SignalP v. 4.1 [34], SignalP ver. 5.0 and Phobius (ref. 12) were run.",
+        "Results follow.",
+        "Smith et al. (2021) agree.",
+    ]
 
 
 def test_a_catalogue_name_extended_with_a_hyphen_is_another_tool_unless_the_extension_is_a_variant() -> None:
