@@ -3,7 +3,8 @@
 1. Passages: on the reference set (tuning and frozen halves apart), the share of gold evidence sentences — the
    uses_dl evidence of every positive paper, the evidence of every PTM entry — contained in the passages
    `select_passages` picks at 1,500 / 3,000 / 6,000 tokens, with 95 % Wilson intervals over sentences, the ceiling
-   (evidence found anywhere in title, abstract and body) and the passages' share of the body's tokens.
+   (evidence found anywhere in title, abstract and body), how many missed PTM evidence sentences still have their
+   model named in the passages, and the passages' share of the body's tokens and of the whole article's.
    "Contained" is `evaluation.coverage` (≥ 80 % of the sentence's 10-character letter/digit pieces in the passages).
 2. Protocols: each protocol's real `label` code is walked with an asker that answers as the gold labels do (a
    perfect model), so the cascade makes the calls it would make; printed per protocol: calls and input tokens per
@@ -99,12 +100,14 @@ def passages_table(name: str, pairs: Pairs, budgets: tuple[int, ...], article: i
         "ceiling (found anywhere in the paper): "
         + ", ".join(f"{kind} {first.ceiling[kind]}/{first.total[kind]}" for kind in KINDS)
     )
-    header = f"{'budget':>7}  {'uses_dl evidence':>28}  {'PTM evidence':>28}  {'papers all shown':>17}"
-    print(f"{header}  {'of body':>8}  {'of article':>10}")
+    header = f"{'budget':>7}  {'uses_dl evidence':>28}  {'PTM evidence':>28}  {'misses named':>12}"
+    print(f"{header}  {'papers all shown':>17}  {'of body':>8}  {'of article':>10}")
     for budget, row in rows.items():
+        misses = f"{row.named_misses}/{row.total['ptm'] - row.kept['ptm']}"
         print(
             f"{budget:>7}  {_cell(row.kept['uses_dl'], row.total['uses_dl']):>28}  "
             f"{_cell(row.kept['ptm'], row.total['ptm']):>28}  "
+            f"{misses:>12}  "
             f"{row.papers_fully_shown:>8}/{row.papers_with_evidence:<8}  {row.shown_tokens / row.body_tokens:>8.1%}  "
             f"{row.shown_tokens / article:>10.1%}"
         )

@@ -8,6 +8,10 @@ to how the JATS parser and the annotators wrote citations, superscripts and dash
 sentence was cut across two passages of which only the smaller part was chosen. Evidence shorter than one piece
 must occur whole.
 
+A PTM evidence sentence that is not shown may still have its model named elsewhere in the text: `named_misses`
+counts those (the entry's gold name, normalised the same way, found anywhere in the text shown — a lower bound, as a
+name the paper writes differently from the label is not found).
+
 This is the one owner of the measure: `bench/passages.py` prints it and `tests/classifiers/test_passages.py`
 holds a floor on it.
 """
@@ -54,6 +58,11 @@ class ShownText:
         wanted = _shingles(letters)
         return len(wanted & self._shingles) >= MIN_OVERLAP * len(wanted)
 
+    def names(self, name: str) -> bool:
+        """Whether the name occurs anywhere in the text (letters and digits only, as everything here)."""
+        letters = normalise(name)
+        return bool(letters) and letters in self._letters
+
 
 def whole_paper(doc: PaperDocument) -> str:
     """Everything a protocol could show: title, abstract and body (the ceiling of any selection)."""
@@ -65,6 +74,7 @@ class Evidence:
     doi: str
     kind: str  # uses_dl | ptm
     text: str
+    name: str | None = None  # the PTM entry's gold name
 
 
 def gold_evidence(papers: Iterable[GoldPaper]) -> list[Evidence]:
@@ -73,7 +83,7 @@ def gold_evidence(papers: Iterable[GoldPaper]) -> list[Evidence]:
     for paper in papers:
         if paper.uses_dl and paper.dl_evidence:
             found.append(Evidence(paper.doi, "uses_dl", paper.dl_evidence))
-        found.extend(Evidence(paper.doi, "ptm", ptm.evidence) for ptm in paper.ptms if ptm.evidence)
+        found.extend(Evidence(paper.doi, "ptm", ptm.evidence, ptm.name) for ptm in paper.ptms if ptm.evidence)
     return found
 
 
@@ -99,6 +109,7 @@ class Coverage:
     ceiling: dict[str, int]  # per evidence kind: sentences found anywhere in the paper (title, abstract, body)
     papers_with_evidence: int
     papers_fully_shown: int  # papers all of whose evidence was shown
+    named_misses: int  # PTM evidence sentences not shown whose model's name is in the text shown all the same
     shown_tokens: int
     body_tokens: int
     papers: int
@@ -115,7 +126,7 @@ def measure(pairs: Iterable[tuple[GoldPaper, PaperDocument]], shown: Callable[[P
     kept = dict.fromkeys(KINDS, 0)
     total = dict.fromkeys(KINDS, 0)
     ceiling = dict.fromkeys(KINDS, 0)
-    with_evidence = fully = shown_tokens = body_tokens = papers = 0
+    with_evidence = fully = named = shown_tokens = body_tokens = papers = 0
     for paper, doc in pairs:
         text = shown(doc)
         papers += 1
@@ -132,6 +143,8 @@ def measure(pairs: Iterable[tuple[GoldPaper, PaperDocument]], shown: Callable[[P
             if selected.contains(item.text):
                 kept[item.kind] += 1
                 inside += 1
+            elif item.name:
+                named += selected.names(item.name)
         with_evidence += 1
         fully += inside == len(evidence)
-    return Coverage(kept, total, ceiling, with_evidence, fully, shown_tokens, body_tokens, papers)
+    return Coverage(kept, total, ceiling, with_evidence, fully, named, shown_tokens, body_tokens, papers)

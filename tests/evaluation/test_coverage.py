@@ -51,3 +51,15 @@ def test_measure_counts_each_kind_and_the_ceiling() -> None:
     assert coverage.kept == {"uses_dl": 1, "ptm": 1} and coverage.total == {"uses_dl": 1, "ptm": 2}
     assert coverage.ceiling == {"uses_dl": 1, "ptm": 1}  # the second evidence is nowhere in the paper
     assert coverage.papers_fully_shown == 0 and coverage.share("ptm") == pytest.approx(0.5)
+    assert coverage.named_misses == 0  # "X" is not in the text shown
+
+
+def test_a_missed_entry_whose_model_is_named_elsewhere_is_counted_apart() -> None:
+    other = "The U 2-Net masks were checked by hand."
+    doc = PaperDocument(
+        "10.1/y", "T", None, "h", (Section(0, "Methods", "methods", "section", f"{SENTENCE}\n{other}"),)
+    )
+    paper = GoldPaper("10.1/y", True, True, (GoldPtm("U2-Net", "adaptation", "observation", SENTENCE),))
+    assert measure([(paper, doc)], lambda d: other).named_misses == 1
+    assert measure([(paper, doc)], lambda d: "We counted seeds.").named_misses == 0
+    assert measure([(paper, doc)], lambda d: SENTENCE).named_misses == 0  # shown: not a miss
