@@ -73,7 +73,7 @@ SETS = ("tuning", "dev")
 FOLDS = 6
 CURVE = tuple(range(1000, 3001, 250))
 BUDGETS = (1500, 2000, 3000)
-# The setting chosen by cross-validation (see README, "Passages"): what --write fits with.
+# The setting chosen by cross-validation (docs/passages.md): what --write fits with.
 PENALTY = 100.0
 COST_EXPONENT = 1.0
 REPEAT_DECAY = 0.8
