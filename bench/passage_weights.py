@@ -1,14 +1,14 @@
 """Fit the passage selector's sentence values on the development sets, cross-validated (issue 14, item 1).
 
 Data: the reference set's tuning half and the project's dev set (`--project-zip`), never the frozen half or check.
-A sentence (as `classifiers.passages` cuts them) is a positive when it contains a gold evidence sentence — the
+A sentence (as `classifiers.sentence_features` cuts them) is a positive when it contains a gold evidence sentence — the
 uses_dl evidence of a positive paper, the evidence of a PTM entry — by the test of `evaluation.coverage` (≥ 80 % of
 the evidence's 10-character pieces); an evidence sentence the splitter cut in two makes both halves positive.
 
 Model: two logistic regressions — one for uses_dl evidence, one for PTM evidence (a sentence holding k of them
-counts k times) — over `classifiers.passages.FEATURES` (standardised, L2 penalty PENALTY) and the sentence's words
-(`sentence_words`, names masked; one 0/1 column per word met, away from a sentence's opening, in at least
-MIN_PAPERS of the papers fitted on; L2 penalty WORD_PENALTY), intercept not shrunk, fitted by L-BFGS to
+counts k times) — over `classifiers.sentence_features.FEATURES` (standardised, L2 penalty PENALTY) and the
+sentence's words (`sentence_words`, names masked; one 0/1 column per word met, away from a sentence's opening, in
+at least MIN_PAPERS of the papers fitted on; L2 penalty WORD_PENALTY), intercept not shrunk, fitted by L-BFGS to
 convergence (deterministic). Word weights under PRUNE in size are dropped, so the written model holds a few hundred
 words. Selection then takes sentences by value per token^COST_EXPONENT, the PTM value fading by REPEAT_DECAY per
 shown sentence with the same name.
@@ -49,21 +49,10 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 from bench.passages import documents  # noqa: E402
 from classifiers.document import PaperDocument  # noqa: E402
-from classifiers.passages import (  # noqa: E402
-    FEATURES,
-    Model,
-    Place,
-    Selection,
-    SentenceTable,
-    chosen_indices,
-    count_tokens,
-    predict,
-    select,
-    sentence_table,
-    sentence_words,
-    valued,
-)
+from classifiers.passages import Model, Selection, chosen_indices, predict, select, valued  # noqa: E402
 from classifiers.protocols.compact import format_passages  # noqa: E402
+from classifiers.sentence_features import FEATURES, Place, SentenceTable, sentence_table, sentence_words  # noqa: E402
+from classifiers.tokens import count_tokens  # noqa: E402
 from evaluation.coverage import KINDS, ShownText, gold_evidence, measure  # noqa: E402
 from evaluation.gold import GoldPaper, project_batches, project_sets, reference_sets  # noqa: E402
 from warehouse.paths import SAMPLE_CORPUS  # noqa: E402
@@ -294,7 +283,7 @@ def write_weights(papers: list[Paper], path: Path = WEIGHTS_FILE) -> None:
         f"(reference tuning half, project dev): L2 penalty {PENALTY:g} on standardised features, {WORD_PENALTY:g} on"
         " words met in\n"
         f"{MIN_PAPERS}+ papers (names masked; weights under {PRUNE:g} dropped). Feature weights are for the raw"
-        " features of\nclassifiers.passages.FEATURES; a word absent from a table weighs 0.\n"
+        " features of\nclassifiers.sentence_features.FEATURES; a word absent from a table weighs 0.\n"
         '"""\n\n'
         f"DL_BIAS = {dl.bias:.6g}\nDL_WEIGHTS = {{\n{table(list(FEATURES), list(dl.weights))}}}\n"
         f"DL_WORDS = {{\n{words(dl)}}}\n"

@@ -38,11 +38,11 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from classifiers.document import PaperDocument  # noqa: E402
-from classifiers.passages import count_tokens  # noqa: E402
 from classifiers.protocols import DEFAULT_TOKEN_BUDGET, PROTOCOLS, make_protocol  # noqa: E402
 from classifiers.protocols.base import Call, GateAnswer  # noqa: E402
 from classifiers.protocols.compact import passages_text  # noqa: E402
 from classifiers.taxonomy import BinaryDecision, PtmList, Task  # noqa: E402
+from classifiers.tokens import count_tokens  # noqa: E402
 from evaluation.coverage import KINDS, Coverage, measure, wilson  # noqa: E402
 from evaluation.documents import document_from_jats  # noqa: E402
 from evaluation.gold import GoldPaper, project_sets, reference_sets  # noqa: E402

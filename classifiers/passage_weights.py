@@ -3,7 +3,7 @@
 Two logistic regressions fitted on 208 papers (57,598 sentences) of the development sets
 (reference tuning half, project dev): L2 penalty 100 on standardised features, 10 on words met in
 3+ papers (names masked; weights under 0.1 dropped). Feature weights are for the raw features of
-classifiers.passages.FEATURES; a word absent from a table weighs 0.
+classifiers.sentence_features.FEATURES; a word absent from a table weighs 0.
 """
 
 DL_BIAS = -6.59536

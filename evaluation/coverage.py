@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from classifiers.document import PaperDocument
-from classifiers.passages import count_tokens
+from classifiers.tokens import count_tokens
 from evaluation.gold import GoldPaper
 
 MIN_OVERLAP = 0.8

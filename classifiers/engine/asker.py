@@ -25,7 +25,6 @@ from classifiers.engine.stats import RunStats
 from classifiers.grounding import paper_text
 from classifiers.llm.backend import ChatRequest, ChatResult, LLMBackend, TransportFailure
 from classifiers.options import ClassifyRequest
-from classifiers.passages import count_tokens
 from classifiers.protocols.base import Call
 from classifiers.protocols.prompts import REASK
 from classifiers.store import (
@@ -38,6 +37,7 @@ from classifiers.store import (
     LabelRow,
 )
 from classifiers.taxonomy import CODEBOOK_VERSION, BinaryDecision, PtmList, Task
+from classifiers.tokens import count_tokens
 
 MAX_ATTEMPTS = 2  # the first answer and at most one re-ask after a validation failure
 PREFILTER = "prefilter"  # decided_by of the prefilter's negatives

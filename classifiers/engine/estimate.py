@@ -18,9 +18,9 @@ from pydantic import BaseModel
 from classifiers.document import PaperDocument
 from classifiers.engine.asker import REASK_REPLY_CHARS, EngineAsker, reask_turns
 from classifiers.llm.prices import Price
-from classifiers.passages import count_tokens
 from classifiers.protocols.base import Call, LabelProtocol
 from classifiers.taxonomy import Task
+from classifiers.tokens import count_tokens
 
 
 @dataclass(slots=True)

@@ -25,7 +25,7 @@ from classifiers.engine.service import ClassifyError, RunFailed, classify
 from classifiers.llm.backend import ChatResult, TransportFailure
 from classifiers.llm.prices import price_for
 from classifiers.options import ClassifyRequest
-from classifiers.passages import count_tokens
+from classifiers.tokens import count_tokens
 from ingestion.jats.pipeline import ingest_jats_corpus
 from tests.duck import query
 from tests.support.llm_batch_server import BatchScript, BatchServer

@@ -30,13 +30,14 @@ def test_the_modules_that_shape_the_text_are_all_covered() -> None:
     # The text compact sends: the paper as loaded, the prefilter's choice, the passages (left out before), the
     # catalogue and vocabulary they score with, the prompt templates; and no engine or transport code.
     shaping = {
-        *("document.py", "prefilter.py", "passages.py", "taxonomy.py"),
+        *("document.py", "prefilter.py", "passages.py", "sentence_features.py", "tokens.py", "taxonomy.py"),
         *("protocols/compact.py", "protocols/prompts.py", "protocols/base.py"),
         *("rules/catalogue.py", "rules/vocabulary.py", "rules/text.py"),
     }
     assert shaping <= set(compact)
     assert not any(module.startswith(("engine/", "llm/")) or module in ("store.py", "options.py") for module in compact)
-    assert "passages.py" not in modules_of("classifiers.protocols.aius")  # aius sends the whole body
+    aius = modules_of("classifiers.protocols.aius")
+    assert "passages.py" not in aius and "sentence_features.py" not in aius  # aius sends the whole body
     assert {"rules/classify.py", "rules/negation.py"} <= set(modules_of("classifiers.protocols.rules"))
 
 
@@ -70,12 +71,12 @@ def test_comments_docstrings_and_formatting_keep_the_key(tmp_path: Path) -> None
     source, seeds = copy_sources(tmp_path)
     root = "classifiers.protocols.compact"
     original = _fingerprint(root, source, seeds)
-    passages = source / "passages.py"
-    text = passages.read_text(encoding="utf-8")
-    text = text.replace('"""Pick the sentences', '"""Reworded: pick the sentences', 1)
+    features = source / "sentence_features.py"
+    text = features.read_text(encoding="utf-8")
+    text = text.replace('"""What each sentence', '"""Reworded: what each sentence', 1)
     assert "NAMES_PER_SENTENCE = 6" in text  # the edit below must hit real code, or this test proves nothing
     text = text.replace("NAMES_PER_SENTENCE = 6", "NAMES_PER_SENTENCE = (6)  # a comment", 1)
-    passages.write_text(text, encoding="utf-8")
+    features.write_text(text, encoding="utf-8")
     _fingerprint.cache_clear()
     assert _fingerprint(root, source, seeds) == original
     _fingerprint.cache_clear()

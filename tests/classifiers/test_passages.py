@@ -9,23 +9,11 @@ from gold_corpus import corpus_document, gold_documents
 from classifiers import passage_weights
 from classifiers.document import PaperDocument, Section
 from classifiers.engine.fingerprint import shaping_files
-from classifiers.passages import (
-    FEATURES,
-    NAME_WORD,
-    NUMBER_WORD,
-    Model,
-    Passage,
-    Selection,
-    _Sentence,
-    count_tokens,
-    predict,
-    select,
-    select_passages,
-    sentence_table,
-    sentence_words,
-)
+from classifiers.passages import Model, Passage, Selection, _Sentence, predict, select, select_passages
 from classifiers.protocols import DEFAULT_TOKEN_BUDGET
 from classifiers.protocols.compact import passages_text
+from classifiers.sentence_features import FEATURES, NAME_WORD, NUMBER_WORD, sentence_table, sentence_words
+from classifiers.tokens import count_tokens
 from evaluation.coverage import measure
 
 

@@ -23,10 +23,10 @@ from classifiers.engine.asker import MAX_ATTEMPTS, EngineAsker, answer_kind, rea
 from classifiers.engine.batch.jsonl import request_line
 from classifiers.engine.cache import input_hash
 from classifiers.llm.backend import ChatRequest, ChatResult, TransportFailure
-from classifiers.passages import count_tokens
 from classifiers.protocols.base import Call
 from classifiers.store import OK
 from classifiers.taxonomy import Task
+from classifiers.tokens import count_tokens
 
 # custom_id → (where the answer came from: a batch id or an imported file, the answer or failure, the input hash of
 # the messages sent when known)
