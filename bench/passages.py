@@ -13,6 +13,7 @@
 
 With `--project-zip PATH` (e.g. ../shared/corpora/pmc-biotools-3k.zip) the same tables are printed for the
 project's own labels (seeds/gold_project_*, dev and check apart), whose texts are not bundled.
+With both held-out sets printed (frozen and check), their pooled table follows.
 `--sets tuning,dev` prints only the sets named (tuning, frozen, dev, check; all by default): selection is developed
 on tuning and dev, and frozen and check are scored once, at the end, so a development run must not print them.
 No LLM is called: these are measures of what a model would be shown, not of label accuracy.
@@ -50,6 +51,7 @@ from warehouse.paths import SAMPLE_CORPUS  # noqa: E402
 
 BUDGETS = (1500, 3000, 6000)
 SETS = ("tuning", "frozen", "dev", "check")
+HELD_OUT = ("reference frozen", "project-check")  # the sets no selection step was developed on
 Pairs = list[tuple[GoldPaper, PaperDocument]]
 
 
@@ -187,8 +189,13 @@ def main(argv: list[str] | None = None) -> int:
         # dev and check apart: selection is developed on dev; check is only ever scored.
         corpora.extend((gold.name, gold, args.project_zip) for gold in project_sets() if gold.subset in wanted)
     sets = [(name, documents(gold.papers.values(), corpus), corpus) for name, gold, corpus in corpora]
-    for name, pairs, corpus in sets:
-        passages_table(name, pairs, budgets, article_tokens((paper for paper, _ in pairs), corpus))
+    articles = {name: article_tokens((paper for paper, _ in pairs), corpus) for name, pairs, corpus in sets}
+    for name, pairs, _ in sets:
+        passages_table(name, pairs, budgets, articles[name])
+    held_out = [(name, pairs) for name, pairs, _ in sets if name in HELD_OUT]
+    if len(held_out) == len(HELD_OUT):  # both sets nobody tuned on, pooled: the narrowest intervals there are
+        pooled = [pair for _, pairs in held_out for pair in pairs]
+        passages_table(" + ".join(HELD_OUT), pooled, budgets, sum(articles[name] for name in HELD_OUT))
     for name, pairs, _ in sets:
         protocols_table(name, pairs)
     print(f"\n({time.perf_counter() - started:.1f} s)")
