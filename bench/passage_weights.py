@@ -49,7 +49,7 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 from bench.passages import documents  # noqa: E402
 from classifiers.document import PaperDocument  # noqa: E402
-from classifiers.passages import Model, Selection, chosen_indices, predict, select, valued  # noqa: E402
+from classifiers.passages import Model, Selection, chosen_indices, joined, predict, select, valued  # noqa: E402
 from classifiers.protocols.compact import format_passages  # noqa: E402
 from classifiers.sentence_features import FEATURES, Place, SentenceTable, sentence_table, sentence_words  # noqa: E402
 from classifiers.tokens import count_tokens  # noqa: E402
@@ -231,8 +231,9 @@ def fast_coverage(papers: list[Paper], values: Values, budget: int, selection: S
     tokens = {name: np.zeros(2) for name in kept}  # shown, body
     for paper, value in zip(papers, values, strict=True):
         sentences = valued(paper.table, *value)
-        chosen = set(chosen_indices(sentences, budget, selection))
-        shown = count_tokens(format_passages(select(sentences, budget, selection)))
+        order = chosen_indices(sentences, budget, selection)  # selected once: the passages are made from it
+        chosen = set(order)
+        shown = count_tokens(format_passages(joined(sentences, order)))
         for name in (paper.set_name, "pooled"):
             tokens[name] += (shown, paper.body_tokens)
             for item in paper.evidence:

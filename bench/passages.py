@@ -72,7 +72,7 @@ def documents(papers: Iterable[GoldPaper], corpus: Path, prefix: str = "") -> Pa
     return pairs
 
 
-def article_tokens(papers: Iterable[GoldPaper], corpus: Path, prefix: str = "") -> int:
+def article_tokens(papers: Iterable[GoldPaper], corpus: Path) -> int:
     """Tokens of every word in the papers' JATS files — front matter, body, tables, references — the larger
     denominator on which issue 14 measured 3,000 tokens as 12 % of a paper (the passages' own is the parsed body)."""
     archive = _archive(corpus)
@@ -80,7 +80,7 @@ def article_tokens(papers: Iterable[GoldPaper], corpus: Path, prefix: str = "") 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     total = 0
     for paper in papers:
-        member = prefix + (paper.corpus_file or "")
+        member = paper.corpus_file or ""
         if member in names:
             root = etree.fromstring(archive.read(member), parser)
             total += count_tokens(" ".join(" ".join(root.itertext()).split()))

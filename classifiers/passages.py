@@ -107,7 +107,7 @@ def select_passages(doc: PaperDocument, token_budget: int) -> list[Passage]:
 
 
 def select(sentences: tuple[_Sentence, ...], token_budget: int, selection: Selection = Selection()) -> list[Passage]:
-    return _joined(sentences, chosen_indices(sentences, token_budget, selection))
+    return joined(sentences, chosen_indices(sentences, token_budget, selection))
 
 
 def chosen_indices(sentences: tuple[_Sentence, ...], token_budget: int, selection: Selection) -> list[int]:
@@ -150,8 +150,9 @@ def _greedy(sentences: tuple[_Sentence, ...], token_budget: int, selection: Sele
     return sorted(chosen)
 
 
-def _joined(sentences: tuple[_Sentence, ...], chosen: list[int]) -> list[Passage]:
-    """Runs of consecutive sentences of one paragraph as one passage each."""
+def joined(sentences: tuple[_Sentence, ...], chosen: list[int]) -> list[Passage]:
+    """The chosen sentences (indices in document order) as passages: runs of consecutive sentences of one paragraph
+    as one passage each."""
     passages: list[Passage] = []
     run: list[int] = []
     for index in chosen:
