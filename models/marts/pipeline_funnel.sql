@@ -80,139 +80,30 @@ from_corpus as (
 
 ),
 
----------- the steps, cumulative
+---------- the steps, each keeping the papers of the step before (macros/funnel_steps.sql)
 
 search_steps as (
 
-    select
-        source,
-        source_kind,
-        1 as step_order,
-        'searched' as step,
-        count(*) as papers
-    from searched
-    group by source, source_kind
-    union all
-    select
-        source,
-        source_kind,
-        2 as step_order,
-        'openalex_matched' as step,
-        count(*) filter (where is_openalex_matched) as papers
-    from searched
-    group by source, source_kind
-    union all
-    select
-        source,
-        source_kind,
-        3 as step_order,
-        'cited' as step,
-        count(*) filter (where is_openalex_matched and is_cited) as papers
-    from searched
-    group by source, source_kind
-    union all
-    select
-        source,
-        source_kind,
-        4 as step_order,
-        'natural_science' as step,
-        count(*) filter (where is_openalex_matched and is_cited and is_natural_science) as papers
-    from searched
-    group by source, source_kind
-    union all
-    select
-        source,
-        source_kind,
-        5 as step_order,
-        'full_text' as step,
-        count(*) filter (where is_openalex_matched and is_cited and is_natural_science and has_full_text) as papers
-    from searched
-    group by source, source_kind
-    union all
-    select
-        source,
-        source_kind,
-        6 as step_order,
-        'analysed' as step,
-        count(*) filter (
-            where is_openalex_matched and is_cited and is_natural_science
-            and has_full_text and is_analysed
-        ) as papers
-    from searched
-    group by source, source_kind
-    union all
-    select
-        source,
-        source_kind,
-        7 as step_order,
-        'uses_dl' as step,
-        count(*) filter (
-            where is_openalex_matched and is_cited and is_natural_science
-            and has_full_text and uses_dl
-        ) as papers
-    from searched
-    group by source, source_kind
-    union all
-    select
-        source,
-        source_kind,
-        8 as step_order,
-        'uses_ptms' as step,
-        count(*) filter (
-            where is_openalex_matched and is_cited and is_natural_science
-            and has_full_text and uses_dl and uses_ptms
-        ) as papers
-    from searched
-    group by source, source_kind
+    {{ funnel_steps('searched', 'searched', [
+        ('openalex_matched', 'is_openalex_matched'),
+        ('cited', 'is_cited'),
+        ('natural_science', 'is_natural_science'),
+        ('full_text', 'has_full_text'),
+        ('analysed', 'is_analysed'),
+        ('uses_dl', 'uses_dl'),
+        ('uses_ptms', 'uses_ptms'),
+    ]) }}
 
 ),
 
 corpus_steps as (
 
-    select
-        source,
-        source_kind,
-        1 as step_order,
-        'full_text' as step,
-        count(*) as papers
-    from from_corpus
-    group by source, source_kind
-    union all
-    select
-        source,
-        source_kind,
-        2 as step_order,
-        'natural_science' as step,
-        count(*) filter (where is_natural_science) as papers
-    from from_corpus
-    group by source, source_kind
-    union all
-    select
-        source,
-        source_kind,
-        3 as step_order,
-        'analysed' as step,
-        count(*) filter (where is_natural_science and is_analysed) as papers
-    from from_corpus
-    group by source, source_kind
-    union all
-    select
-        source,
-        source_kind,
-        4 as step_order,
-        'uses_dl' as step,
-        count(*) filter (where is_natural_science and uses_dl) as papers
-    from from_corpus
-    group by source, source_kind
-    union all
-    select
-        source,
-        source_kind,
-        5 as step_order,
-        'uses_ptms' as step,
-        count(*) filter (where is_natural_science and uses_dl and uses_ptms) as papers
-    from from_corpus
-    group by source, source_kind
+    {{ funnel_steps('from_corpus', 'full_text', [
+        ('natural_science', 'is_natural_science'),
+        ('analysed', 'is_analysed'),
+        ('uses_dl', 'uses_dl'),
+        ('uses_ptms', 'uses_ptms'),
+    ]) }}
 
 ),
 
