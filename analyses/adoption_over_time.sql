@@ -1,29 +1,29 @@
 -- Adoption over time: per publication year, natural-science papers analysed, using deep learning and reusing PTMs
--- (each paper once, whatever its fields), with rates and their denominators.
+-- (each paper once, whatever its fields; marts.adoption_overall, scope year), each rate with its 95 % Wilson
+-- interval and, where the classifier's error was measured, corrected for it.
 
 with
 
-papers as (
+years as (
 
-    select * from {{ ref('papers') }} where is_natural_science and is_in_year_window
+    select * from {{ ref('adoption_overall') }} where scope = 'year'
 
 )
 
 select
     publication_year,
-    count(*) as papers_in_scope,
-    count(*) filter (where is_analysed) as papers_analysed,
-    count(*) filter (where is_analysed and uses_dl) as papers_using_dl,
-    count(*) filter (where is_analysed and uses_ptms) as papers_reusing_ptms,
-    round(count(*) filter (where is_analysed and uses_dl) / nullif(count(*) filter (where is_analysed), 0), 3)
-        as dl_rate,
-    round(
-        count(*) filter (where is_analysed and uses_ptms)
-        / nullif(count(*) filter (where is_analysed and uses_dl), 0),
-        3
-    ) as ptm_rate_among_dl,
-    any_value(natural_science_rule) as natural_science_rule,
-    any_value(run_configuration) as run_configuration
-from papers
-group by publication_year
+    papers_in_scope,
+    papers_analysed,
+    papers_using_dl,
+    papers_reusing_ptms,
+    round(dl_rate, 3) as dl_rate,
+    round(dl_rate_ci_low, 3) as dl_rate_ci_low,
+    round(dl_rate_ci_high, 3) as dl_rate_ci_high,
+    round(dl_rate_corrected, 3) as dl_rate_corrected,
+    round(ptm_rate, 3) as ptm_rate_among_dl,
+    round(ptm_rate_ci_low, 3) as ptm_rate_among_dl_ci_low,
+    round(ptm_rate_ci_high, 3) as ptm_rate_among_dl_ci_high,
+    natural_science_rule,
+    run_configuration
+from years
 order by publication_year

@@ -1,53 +1,26 @@
--- RQ3: which stages of the scientific process do reused PTMs serve most? Overall (each paper once) and per field.
+-- RQ3: which stages of the scientific process do reused PTMs serve most? Over all natural-science papers of the
+-- window (each paper once, whatever its fields), then per field over all years (marts.stage_impact_overall):
+-- distinct paper × PTM pairs, each share with its simultaneous 95 % interval and, where the classifier's error was
+-- measured, corrected for it.
 
 with
 
-reuses as (
+shares as (
 
-    select * from {{ ref('ptm_reuse') }} where is_natural_science and is_in_year_window
-
-),
-
-overall as (
-
-    select
-        'all natural-science fields' as scope,
-        stage,
-        count(distinct doi) as papers,
-        -- distinct (paper, PTM) pairs: the parentheses make a row value, so they stay
-        count(distinct (doi, canonical_name)) as ptm_instances  -- noqa: ST08, LT01, LT06
-    from reuses
-    group by stage
-
-),
-
-by_field as (
-
-    select
-        field_name as scope,
-        stage,
-        sum(papers) as papers,
-        sum(ptm_instances) as ptm_instances
-    from {{ ref('stage_impact') }}
-    where is_natural_science_field
-    group by field_name, stage
-
-),
-
-combined as (
-
-    select * from overall
-    union all
-    select * from by_field
+    select * from {{ ref('stage_impact_overall') }}
+    where scope = 'overall' or (scope = 'field' and is_natural_science_field)
 
 )
 
 select
-    scope,
+    case when scope = 'overall' then 'all natural-science fields' else field_name end as scope,
     stage,
     papers,
     ptm_instances,
-    round(ptm_instances / nullif(sum(ptm_instances) over (partition by scope), 0), 3) as share_of_instances,
-    rank() over (partition by scope order by ptm_instances desc) as rank_in_scope
-from combined
-order by scope = 'all natural-science fields' desc, scope, rank_in_scope asc, stage asc
+    round(share_of_instances, 3) as share_of_instances,
+    round(share_of_instances_ci_low, 3) as share_of_instances_ci_low,
+    round(share_of_instances_ci_high, 3) as share_of_instances_ci_high,
+    round(share_of_instances_corrected, 3) as share_of_instances_corrected,
+    rank() over (partition by scope, field_id order by ptm_instances desc) as rank_in_scope
+from shares
+order by scope = 'overall' desc, field_name asc, rank_in_scope asc, stage asc
