@@ -1,7 +1,9 @@
-"""Every SQL file in analyses/ compiles with `dbt compile` and runs on a built warehouse (real papers, rules labels)."""
+"""Every SQL file in analyses/ compiles with `dbt compile` and runs on a built warehouse (real papers, rules labels),
+and so does every example query the README gives under "Querying the marts"."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -62,3 +64,20 @@ def test_adoption_over_time_matches_the_papers_mart(compiled) -> None:
     with duckdb.connect(str(db), read_only=True) as con:
         expected = con.execute("select count(*) from marts.papers where is_natural_science and is_analysed").fetchone()
     assert analysed == expected[0]
+
+
+def readme_queries() -> list[str]:
+    """The statements of the README's SQL examples under "Querying the marts", in order."""
+    section = (PROJECT_DIR / "README.md").read_text().split("## Querying the marts", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sql\n(.*?)```", section, flags=re.DOTALL)
+    return [statement for block in blocks for statement in block.split(";") if "select" in statement]
+
+
+@pytest.mark.slow
+def test_the_readmes_example_queries_run_and_answer(tmp_path_factory: pytest.TempPathFactory) -> None:
+    db = rules_warehouse(tmp_path_factory)
+    statements = readme_queries()
+    assert len(statements) >= 3
+    for statement in statements:
+        columns, rows = run(db, statement)
+        assert columns and rows, f"the README's query returned nothing:\n{statement}"
