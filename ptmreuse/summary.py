@@ -69,13 +69,15 @@ def print_summary(db_path: Path, console: Console) -> None:
         _print_rates_with_uncertainty(con, console)
         _table(
             console,
-            "PTM reuse by natural-science field (papers counted once per field, all years)",
+            "PTM reuse by natural-science field (papers counted once per field, all years; share of DL papers with its"
+            " 95 % interval; marts.adoption_overall)",
             con,
             """
-            select field_name, sum(papers_analysed) as papers_analysed, sum(papers_using_dl) as papers_using_dl,
-                   sum(papers_reusing_ptms) as papers_reusing_ptms
-            from marts.field_year_adoption where is_natural_science_field
-            group by field_name order by papers_reusing_ptms desc, papers_analysed desc
+            select field_name, papers_analysed, papers_using_dl, papers_reusing_ptms,
+                   round(ptm_rate, 3) || ' [' || round(ptm_rate_ci_low, 3) || ', ' || round(ptm_rate_ci_high, 3)
+                       || ']' as share_ptm_among_dl
+            from marts.adoption_overall where scope = 'field' and is_natural_science_field
+            order by papers_reusing_ptms desc, papers_analysed desc
             """,
         )
         coverage = con.execute(
@@ -86,15 +88,20 @@ def print_summary(db_path: Path, console: Console) -> None:
             console.print(f"{coverage[1]} of {coverage[0]} analysed papers have no field and are in no field above.")
         _table(
             console,
-            "Reuse patterns and stages (natural-science papers)",
+            "Reuse patterns and stages (natural-science papers of the year window, each paper × PTM once; share"
+            " of PTM instances with its simultaneous 95 % interval; marts.reuse_patterns_overall and"
+            " marts.stage_impact_overall)",
             con,
             """
-            select 'pattern' as kind, reuse_pattern as value, count(distinct doi) as papers,
-                   count(distinct (doi, canonical_name)) as n_ptm_instances
-            from marts.ptm_reuse where is_natural_science group by all
+            select 'pattern' as kind, reuse_pattern as value, papers, ptm_instances as n_ptm_instances,
+                   round(share_of_instances, 3) || ' [' || round(share_of_instances_ci_low, 3) || ', '
+                       || round(share_of_instances_ci_high, 3) || ']' as share_of_instances
+            from marts.reuse_patterns_overall where scope = 'overall' and ptm_instances > 0
             union all
-            select 'stage', stage, count(distinct doi), count(distinct (doi, canonical_name))
-            from marts.ptm_reuse where is_natural_science group by all
+            select 'stage', stage, papers, ptm_instances,
+                   round(share_of_instances, 3) || ' [' || round(share_of_instances_ci_low, 3) || ', '
+                       || round(share_of_instances_ci_high, 3) || ']'
+            from marts.stage_impact_overall where scope = 'overall' and ptm_instances > 0
             order by kind, papers desc
             """,
         )

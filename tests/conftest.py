@@ -26,6 +26,7 @@ XDIST_GROUPS = {
         "test_dbt_build.py",
         "test_intervals.py",
         "test_marts.py",
+        "test_summary.py",
     ),
     "lake": ("lake/",),
 }
