@@ -1,9 +1,10 @@
 """Read the marts for the report: one function per figure, each returning plain rows (no plotting here).
 
 Every query runs on a read-only connection: the report must never hold the writer's lock or change the warehouse.
-Rates per field come from the field marts (weighted by their counting convention); all-fields views per year are
-counted from marts.papers / marts.ptm_reuse in distinct papers, because summing fields would count a paper once per
-field it belongs to.
+Per field and year the figures read the field marts (weighted by their counting convention); all-fields views per
+year, and per field over all years, read the overall marts (adoption_overall, reuse_patterns_overall,
+stage_impact_overall), which count each paper once where summing fields would count it once per field. Nothing is
+counted here.
 """
 
 from __future__ import annotations
@@ -144,42 +145,37 @@ def adoption_by_year(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Figures V/W: distinct analysed natural-science papers per year, and how many use DL / reuse PTMs."""
     return _dicts(
         con,
-        "select publication_year, count(*) as papers_analysed,"
-        " count(*) filter (where uses_dl) as papers_using_dl,"
-        " count(*) filter (where uses_ptms) as papers_reusing_ptms"
-        " from marts.papers where is_natural_science and is_in_year_window and is_analysed"
-        " group by publication_year order by publication_year",
+        "select publication_year, papers_analysed, papers_using_dl, papers_reusing_ptms"
+        " from marts.adoption_overall where scope = 'year' and papers_analysed > 0 order by publication_year",
     )
 
 
-def _ptm_pairs_by_year(con: duckdb.DuckDBPyConnection, category: str) -> list[dict]:
+def _ptm_pairs_by_year(con: duckdb.DuckDBPyConnection, mart: str, category: str) -> list[dict]:
     # distinct (paper, PTM) pairs per category and year; a PTM reused two ways counts once in each way
     return _dicts(
         con,
-        f"select publication_year, {category} as category, count(distinct (doi, canonical_name)) as ptm_instances,"
-        f" count(distinct doi) as papers"
-        f" from marts.ptm_reuse where is_natural_science and is_in_year_window"
-        f" group by all order by all",
+        f"select publication_year, {category} as category, ptm_instances, papers from marts.{mart}"
+        f" where scope = 'year' and ptm_instances > 0 order by all",
     )
 
 
 def ptm_papers_by_year(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
     """Denominator of T/U per year: distinct natural-science papers listing at least one PTM."""
     rows = con.execute(
-        "select publication_year, count(distinct doi) from marts.ptm_reuse"
-        " where is_natural_science and is_in_year_window group by all"
+        "select publication_year, any_value(papers_with_ptms) from marts.reuse_patterns_overall"
+        " where scope = 'year' and papers_with_ptms > 0 group by all"
     ).fetchall()
     return {int(y): int(n) for y, n in rows}
 
 
 def patterns_by_year(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Figure T: reuse pattern per year over all natural-science fields (distinct paper × PTM pairs)."""
-    return _ptm_pairs_by_year(con, "reuse_pattern")
+    return _ptm_pairs_by_year(con, "reuse_patterns_overall", "reuse_pattern")
 
 
 def stages_by_year(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Figure U (by year): stage of the scientific process per year (distinct paper × PTM pairs)."""
-    return _ptm_pairs_by_year(con, "stage")
+    return _ptm_pairs_by_year(con, "stage_impact_overall", "stage")
 
 
 def patterns_by_field_year(con: duckdb.DuckDBPyConnection) -> list[dict]:
@@ -195,13 +191,8 @@ def stages_by_field(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Figure U (by field): share of a field's PTM papers with a PTM at each stage, all years together."""
     return _dicts(
         con,
-        "with field_years as ("
-        "  select field_id, publication_year, any_value(papers_with_ptms) as papers_with_ptms"
-        "  from marts.stage_impact where is_natural_science_field group by all"
-        "), totals as (select field_id, sum(papers_with_ptms) as papers_with_ptms from field_years group by all)"
-        " select s.field_id, s.stage as category, sum(s.papers) as papers, any_value(t.papers_with_ptms)"
-        " as papers_with_ptms from marts.stage_impact s join totals t using (field_id)"
-        " where s.is_natural_science_field group by all order by all",
+        "select field_id, stage as category, papers, papers_with_ptms from marts.stage_impact_overall"
+        " where scope = 'field' and is_natural_science_field order by all",
     )
 
 

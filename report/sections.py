@@ -84,7 +84,7 @@ def build_sections(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Sectio
             source="marts.pipeline_funnel",
         ),
         Section(
-            conditions=conditions(con, "papers", per_field=False),
+            conditions=conditions(con, "adoption_overall", per_field=False),
             anchor="dl-by-year",
             title="Deep learning in natural-science papers, per year",
             study_figure="V",
@@ -100,7 +100,7 @@ def build_sections(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Sectio
             " learning; the percentage above each bar is the year's DL rate.",
             denominator="analysed natural-science papers of the year (labels complete); unlabelled papers are left"
             " out of every rate.",
-            source="marts.papers",
+            source="marts.adoption_overall (scope year)",
         ),
         Section(
             conditions=conditions(con, "field_year_adoption", per_field=True),
@@ -123,7 +123,7 @@ def build_sections(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Sectio
             source="marts.field_year_adoption",
         ),
         Section(
-            conditions=conditions(con, "papers", per_field=False),
+            conditions=conditions(con, "adoption_overall", per_field=False),
             anchor="ptm-by-year",
             title="PTM reuse among deep-learning papers, per year",
             study_figure="W",
@@ -138,7 +138,7 @@ def build_sections(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Sectio
             shows="Natural-science papers that use deep learning, per year, split by whether they reuse a"
             " pre-trained model; the percentage is the year's PTM rate.",
             denominator="analysed natural-science papers that use deep learning (ptm_rate's denominator).",
-            source="marts.papers",
+            source="marts.adoption_overall (scope year)",
         ),
         Section(
             conditions=conditions(con, "field_year_adoption", per_field=True),
@@ -161,7 +161,7 @@ def build_sections(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Sectio
             source="marts.field_year_adoption",
         ),
         Section(
-            conditions=conditions(con, "ptm_reuse", per_field=False),
+            conditions=conditions(con, "reuse_patterns_overall", per_field=False),
             anchor="patterns-by-year",
             title="How PTMs are reused, per year",
             study_figure="T",
@@ -172,7 +172,7 @@ def build_sections(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Sectio
             shows="Reuse pattern (conceptual, adaptation, deployment) of each reused PTM per year; the label above a"
             " bar is the number of papers listing a PTM that year." + no_model,
             denominator="PTM instances = distinct (paper, PTM) pairs; a PTM reused two ways counts once in each.",
-            source="marts.ptm_reuse",
+            source="marts.reuse_patterns_overall (scope year)",
         ),
         Section(
             conditions=conditions(con, "reuse_patterns", per_field=True),
@@ -188,7 +188,7 @@ def build_sections(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Sectio
             source="marts.reuse_patterns",
         ),
         Section(
-            conditions=conditions(con, "ptm_reuse", per_field=False),
+            conditions=conditions(con, "stage_impact_overall", per_field=False),
             anchor="stages-by-year",
             title="Where in the scientific process PTMs serve, per year",
             study_figure="U",
@@ -200,10 +200,10 @@ def build_sections(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Sectio
             " conclusion, which the study's figure omits); the label above a bar is the number of PTM papers."
             + no_model,
             denominator="PTM instances = distinct (paper, PTM) pairs; a PTM serving two stages counts at both.",
-            source="marts.ptm_reuse",
+            source="marts.stage_impact_overall (scope year)",
         ),
         Section(
-            conditions=conditions(con, "stage_impact", per_field=True),
+            conditions=conditions(con, "stage_impact_overall", per_field=True),
             anchor="stages-by-field",
             title="Where in the scientific process PTMs serve, per field",
             study_figure="U",
@@ -213,8 +213,8 @@ def build_sections(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Sectio
             ),
             shows="Share of each field's PTM papers (all years) with a PTM at each stage; a cell reads papers at the"
             " stage / the field's PTM papers. Rows don't sum to 1: a paper can serve several stages." + no_model,
-            denominator="papers_with_ptms of the field, summed over years (share_of_papers).",
-            source="marts.stage_impact",
+            denominator="papers_with_ptms of the field over all years (share_of_papers).",
+            source="marts.stage_impact_overall (scope field)",
         ),
         _top_ptms_section(con, patterns, out_dir, no_model),
     ]

@@ -90,7 +90,7 @@ def test_captions_say_how_many_papers_have_no_field_and_how_many_ptm_papers_name
     warehouse_copy: Path, tmp_path: Path
 ) -> None:
     with duckdb.connect(str(warehouse_copy)) as con:
-        # each figure reads its own mart's counts (papers and ptm_reuse borrow pipeline_funnel's)
+        # each figure reads its own mart's counts (the overall marts borrow pipeline_funnel's)
         for mart, without in (("field_year_adoption", 7), ("pipeline_funnel", 5), ("reuse_patterns", 7)):
             con.execute(
                 f"update marts.{mart} set analysed_papers_in_window = 40, analysed_papers_without_field = {without}"
@@ -105,8 +105,9 @@ def test_captions_say_how_many_papers_have_no_field_and_how_many_ptm_papers_name
     html = write_report(warehouse_copy, tmp_path).index.read_text(encoding="utf-8")
     assert html.count('<dd class="fields">7 of 40 analysed papers in the year window have no field') == 3  # R, S, X
     borrowed = '<dd class="fields">5 of 40 analysed papers in the year window have no field'
-    # header, Q, V, W, T and U by year, and the three interval figures (their overall marts borrow it too)
-    assert html.count(borrowed) == 9
+    # header, Q, and every figure read from an overall mart, which borrows it too: V, W, T, U by year, U by field
+    # and the three interval figures
+    assert html.count(borrowed) == 10
     assert ptm_papers > 0
     assert html.count(f"1 of the {ptm_papers} natural-science papers that reuse PTMs name no model") == 5
 
