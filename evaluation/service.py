@@ -83,8 +83,27 @@ def evaluate_database(
             result.rows.extend(usage_rows(configuration, usage_totals(con, configuration)))
         if not result.rows:
             raise EvaluationError(" ".join(result.notes))
+        result.notes.extend(_absent_gold_sets(result.rows, gold_sets))
         write_agreement(con, result.rows, resamples)
     return result
+
+
+# Where a gold family's paper texts come from, for a warehouse that holds none of them.
+_GOLD_TEXTS = {
+    "reference": "its papers are in corpus/sample-jats.zip: ingest it too, then classify and build",
+    "aius": "`ptmreuse fetch-gold-texts` fetches and loads them",
+}
+
+
+def _absent_gold_sets(rows: list[MetricRow], gold_sets: list[GoldSet]) -> list[str]:
+    """A note for each gold set none of whose papers the warehouse holds: its rows say 0 and score nothing."""
+    present = {row.gold_set for row in rows if row.metric == "gold_papers_in_warehouse" and row.value > 0}
+    return [
+        f"gold set {gold.name}: none of its {len(gold.papers)} papers is in this warehouse, so nothing was scored on "
+        f"it ({_GOLD_TEXTS.get(gold.family, 'ingest the corpus that holds them')})"
+        for gold in gold_sets
+        if gold.name not in present
+    ]
 
 
 def evaluate_and_report(

@@ -213,3 +213,13 @@ def test_fetch_gold_texts_loads_plos_xml_and_records_misses(
         requests = len(server.requests)
         fetch_gold_texts(db_path, dois=[recorded], out_dir=tmp_path / "xml", politeness=FAST)
         assert len(server.requests) == requests  # papers already loaded are not fetched again
+
+
+def test_eval_says_which_gold_sets_it_could_not_score_and_where_their_texts_are(warehouse: Path) -> None:
+    # the session's papers hold some of both reference sets and the one bundled study paper, which is among the
+    # 20 the study tuned on: aius-untuned has no paper here
+    notes = " ".join(evaluate_database(warehouse, gold="all", resamples=100).notes)
+    assert "gold set aius-untuned: none of its 90 papers is in this warehouse, so nothing was scored on it" in notes
+    assert "`ptmreuse fetch-gold-texts` fetches and loads them" in notes
+    for scored in ("gold set reference-tuning:", "gold set reference-frozen:", "gold set aius:"):
+        assert scored not in notes
