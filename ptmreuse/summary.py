@@ -19,13 +19,37 @@ from warehouse.connect import connect
 
 
 def _table(console: Console, title: str, con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """The query's rows as a table; a column `x` with columns `x_ci_low` and `x_ci_high` beside it shows as one
+    cell, "value [low, high]" (three decimals)."""
     result = con.execute(sql)
+    names = [column[0] for column in result.description]
+    with_interval = {name for name in names if f"{name}_ci_low" in names and f"{name}_ci_high" in names}
+    bounds = {f"{name}_ci_{end}" for name in with_interval for end in ("low", "high")}
+    shown = [name for name in names if name not in bounds]
     table = Table(title=title, title_justify="left")
-    for column in result.description:
-        table.add_column(column[0], justify="right" if column[0].startswith(("n_", "papers", "share")) else "left")
+    for name in shown:
+        table.add_column(name, justify="right" if name.startswith(("n_", "papers", "share")) else "left")
     for row in result.fetchall():
-        table.add_row(*("" if value is None else str(value) for value in row))
+        values = dict(zip(names, row, strict=True))
+        table.add_row(
+            *(
+                _interval(values[name], values[f"{name}_ci_low"], values[f"{name}_ci_high"])
+                if name in with_interval
+                else _cell(values[name])
+                for name in shown
+            )
+        )
     console.print(table)
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _interval(value: float | None, low: float | None, high: float | None) -> str:
+    if value is None or low is None or high is None:
+        return ""
+    return f"{round(value, 3)} [{round(low, 3)}, {round(high, 3)}]"
 
 
 def print_summary(db_path: Path, console: Console) -> None:
@@ -74,8 +98,8 @@ def print_summary(db_path: Path, console: Console) -> None:
             con,
             """
             select field_name, papers_analysed, papers_using_dl, papers_reusing_ptms,
-                   round(ptm_rate, 3) || ' [' || round(ptm_rate_ci_low, 3) || ', ' || round(ptm_rate_ci_high, 3)
-                       || ']' as share_ptm_among_dl
+                   ptm_rate as share_ptm_among_dl, ptm_rate_ci_low as share_ptm_among_dl_ci_low,
+                   ptm_rate_ci_high as share_ptm_among_dl_ci_high
             from marts.adoption_overall where scope = 'field' and is_natural_science_field
             order by papers_reusing_ptms desc, papers_analysed desc
             """,
@@ -94,13 +118,11 @@ def print_summary(db_path: Path, console: Console) -> None:
             con,
             """
             select 'pattern' as kind, reuse_pattern as value, papers, ptm_instances as n_ptm_instances,
-                   round(share_of_instances, 3) || ' [' || round(share_of_instances_ci_low, 3) || ', '
-                       || round(share_of_instances_ci_high, 3) || ']' as share_of_instances
+                   share_of_instances, share_of_instances_ci_low, share_of_instances_ci_high
             from marts.reuse_patterns_overall where scope = 'overall' and ptm_instances > 0
             union all
             select 'stage', stage, papers, ptm_instances,
-                   round(share_of_instances, 3) || ' [' || round(share_of_instances_ci_low, 3) || ', '
-                       || round(share_of_instances_ci_high, 3) || ']'
+                   share_of_instances, share_of_instances_ci_low, share_of_instances_ci_high
             from marts.stage_impact_overall where scope = 'overall' and ptm_instances > 0
             order by kind, papers desc
             """,
