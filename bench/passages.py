@@ -60,13 +60,13 @@ def _archive(path: Path) -> zipfile.ZipFile:
     return zipfile.ZipFile(path)
 
 
-def documents(papers: Iterable[GoldPaper], corpus: Path, prefix: str = "") -> Pairs:
+def documents(papers: Iterable[GoldPaper], corpus: Path) -> Pairs:
     """Each gold paper with its document parsed from `corpus` (papers whose file is missing are left out)."""
     archive = _archive(corpus)
     names = set(archive.namelist())
     pairs = []
     for paper in sorted(papers, key=lambda p: p.doi):
-        member = prefix + (paper.corpus_file or "")
+        member = paper.corpus_file or ""
         if member in names:
             pairs.append((paper, document_from_jats(archive.read(member), member)))
     return pairs
