@@ -12,11 +12,15 @@ the same paper name one model; it maps nothing to a catalogue name (dbt owns can
   "idtrackerai"). A bare trailing number stays: it is often the model's size ("ResNet-50"), not its version.
 - `alternative_keys`: the `entry_key` of the name and of each name in its parentheses, which often hold the short
   name ("AlphaFold 3 (AF3)" ↔ "AF3", "U-Net (MP-Net)" ↔ "MP-Net").
+- `head_key`: the `entry_key` of the name without the plain lower-case words that end it, which describe the model
+  rather than name it ("fastText skipgram", "DeepLabCut model (…)", "GCN graph autoencoder" → "fasttext",
+  "deeplabcut", "gcn"); a word with a capital or a digit names something ("AlphaFold Multimer", "BERT 6mA" keep no
+  head), and so does a name's first word.
 
 Per paper, pairs are taken greedily: same `entry_key` first, then same `version_free_key`, then a shared alternative
-key; at each level, pairs that agree on reuse pattern, then on stage, go first (a paper may list one model twice,
-e.g. adapted and re-implemented). Each predicted entry matches at most one gold entry and the other way round;
-pattern and stage accuracy are computed on the matched pairs.
+key, then one name equal to the other's head; at each level, pairs that agree on reuse pattern, then on stage, go
+first (a paper may list one model twice, e.g. adapted and re-implemented). Each predicted entry matches at most one
+gold entry and the other way round; pattern and stage accuracy are computed on the matched pairs.
 
 Beside it, the canonical-name view (a second, labelled metric): distinct canonical names per paper as dbt
 canonicalises them, catalogue names where the catalogue knows the model and the name key otherwise.
@@ -32,6 +36,7 @@ from dataclasses import dataclass
 _QUALIFIER = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
 _LETTER = re.compile(r"[a-z]")
+_PLAIN_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*,?")  # a describing word: lower-case letters only
 _VERSION = re.compile(r"(?:[\s._-]*(?:v|ver|version)\.?\s*\d+(?:\.\d+)*[a-z]?|[\s_-]+\d+(?:\.\d+)+)$")
 
 
@@ -93,13 +98,25 @@ def alternative_keys(name: str) -> set[str]:
     return {entry_key(name)} | {key for key in inside if _LETTER.search(key)}
 
 
+def head_key(name: str) -> str | None:
+    """The key of the name without its trailing plain lower-case words, or None when it ends with none."""
+    words = _QUALIFIER.sub("", name).split()
+    head = len(words)
+    while head > 1 and _PLAIN_WORD.fullmatch(words[head - 1]):
+        head -= 1
+    return entry_key(" ".join(words[:head])) if head < len(words) else None
+
+
 def _level(gold: str, predicted: str) -> int | None:
-    """How closely two names agree: 0 same key, 1 same key without version, 2 a shared alternative, None not at all."""
+    """How closely two names agree: 0 same key, 1 same key without version, 2 a shared alternative, 3 one name is
+    the other's head, None not at all."""
     if entry_key(gold) == entry_key(predicted):
         return 0
     if version_free_key(gold) == version_free_key(predicted):
         return 1
-    return 2 if alternative_keys(gold) & alternative_keys(predicted) else None
+    if alternative_keys(gold) & alternative_keys(predicted):
+        return 2
+    return 3 if head_key(gold) == entry_key(predicted) or head_key(predicted) == entry_key(gold) else None
 
 
 def _pairs(gold: Sequence[Entry], predicted: Sequence[Entry]) -> list[tuple[int, int]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaluation.entries import Entry, entry_key, match_paper, version_free_key
+from evaluation.entries import Entry, entry_key, head_key, match_paper, version_free_key
 from evaluation.evaluate import catalogue_share
 from evaluation.gold import GoldPaper, GoldPtm, GoldSet
 from evaluation.predictions import GoldName
@@ -101,6 +101,41 @@ def test_a_short_name_in_parentheses_matches_after_the_full_name() -> None:
         [Entry("AlphaFold", "deployment", "test"), Entry("ColabFold", "adaptation", "test")],
     )
     assert (both.matched_entries, both.pattern_agree) == (1, 0)  # the full name pairs first, whatever the pattern
+
+
+@pytest.mark.parametrize(
+    ("name", "head"),
+    [
+        ("fastText skipgram", "fasttext"),
+        ("DeepLabCut model (ImageNet-pretrained ResNet)", "deeplabcut"),
+        ("GCN graph autoencoder (Kipf 2017)", "gcn"),
+        ("word2vec cbow", "word2vec"),  # the first word always names
+        ("AlphaFold Multimer", None),  # a capital names another model
+        ("BERT 6mA", None),  # so does a digit
+        ("GCN / GAT / GraphSAGE", None),
+        ("U-Net", None),
+    ],
+)
+def test_trailing_describing_words_leave_the_head(name: str, head: str | None) -> None:
+    assert head_key(name) == head
+
+
+def test_a_name_matches_the_head_of_a_described_name_last() -> None:
+    described = match_paper(
+        [Entry("fastText skipgram", "deployment", "test")], [Entry("fastText", "deployment", "test")]
+    )
+    assert described.matched_entries == 1
+    either_way = match_paper(
+        [Entry("GCN", "conceptual", "test")], [Entry("GCN graph autoencoder", "conceptual", "test")]
+    )
+    assert either_way.matched_entries == 1
+    other_model = match_paper(
+        [Entry("AlphaFold Multimer", "deployment", "test")], [Entry("AlphaFold", "deployment", "test")]
+    )
+    assert other_model.matched_entries == 0
+    gold = [Entry("DeepLabCut model", "adaptation", "test"), Entry("DeepLabCut", "deployment", "test")]
+    exact_first = match_paper(gold, [Entry("DeepLabCut", "adaptation", "test")])
+    assert (exact_first.matched_entries, exact_first.pattern_agree) == (1, 0)  # same key beats an agreeing pattern
 
 
 def test_catalogue_share_counts_each_gold_model_once() -> None:
