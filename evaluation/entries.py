@@ -5,8 +5,9 @@ the same paper name one model; it maps nothing to a catalogue name (dbt owns can
 
 - `entry_key`: accents stripped, lower case, parenthesised or bracketed qualifiers dropped ("ResNet50
   (ImageNet-pretrained)" → "resnet50", "DCNN … [20]" → "dcnn …"; a name that is all parentheses keeps its inside),
-  "+" spelled "plus" (U-Net++ is not U-Net), then everything but letters and digits removed ("ResNet-50" =
-  "resnet 50" = "ResNet50", "EfficientNet‐B3" = "EfficientNet-B3").
+  "+" spelled "plus" (U-Net++ is not U-Net), zero minor versions dropped ("SignalP 5.0" = "SignalP 5"), then
+  everything but letters and digits removed ("ResNet-50" = "resnet 50" = "ResNet50", "EfficientNet‐B3" =
+  "EfficientNet-B3").
 - `version_free_key`: `entry_key` after dropping a trailing version: "v2", "v.3", "version 2" or a dotted number
   ("SignalP 5.0", "Cellpose 2.1.0", "TasselNetV2", "idtracker.ai v.3" → "signalp", "cellpose", "tasselnet",
   "idtrackerai"). A bare trailing number stays: it is often the model's size ("ResNet-50"), not its version.
@@ -36,6 +37,7 @@ from dataclasses import dataclass
 _QUALIFIER = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
 _LETTER = re.compile(r"[a-z]")
+_ZERO_MINOR = re.compile(r"(?<=\d)(?:\.0+)+(?![\w.])")  # "SignalP 5.0" is "SignalP 5", "2.0.1" stays
 _PLAIN_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*,?")  # a describing word: lower-case letters only
 _VERSION = re.compile(r"(?:[\s._-]*(?:v|ver|version)\.?\s*\d+(?:\.\d+)*[a-z]?|[\s_-]+\d+(?:\.\d+)+)$")
 
@@ -84,7 +86,8 @@ def _without_qualifiers(folded: str) -> str:
 
 
 def entry_key(name: str) -> str:
-    return _NOT_ALNUM.sub("", _without_qualifiers(_folded(name)).replace("+", "plus"))
+    bare = _ZERO_MINOR.sub("", _without_qualifiers(_folded(name)))
+    return _NOT_ALNUM.sub("", bare.replace("+", "plus"))
 
 
 def version_free_key(name: str) -> str:

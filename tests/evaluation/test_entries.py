@@ -21,13 +21,24 @@ from evaluation.predictions import GoldName
         ("Inception-v3", "InceptionV3"),
         ("(MMPose)", "MMPose"),  # a name that is all parentheses keeps its inside
         ("Ångström-Net", "angstrom net"),
+        ("SignalP 5.0", "SignalP 5"),  # a zero minor version adds nothing
+        ("Cellpose 2.0.0", "Cellpose 2"),
     ],
 )
 def test_spellings_of_one_name_share_a_key(a: str, b: str) -> None:
     assert entry_key(a) == entry_key(b)
 
 
-@pytest.mark.parametrize(("a", "b"), [("U-Net++", "U-Net"), ("ResNet-18", "ResNet-50"), ("AlphaFold2", "AlphaFold3")])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("U-Net++", "U-Net"),
+        ("ResNet-18", "ResNet-50"),
+        ("AlphaFold2", "AlphaFold3"),
+        ("Cellpose 2.0.1", "Cellpose 2"),  # only zero minor versions go
+        ("ESM-1.0b", "ESM-1b"),  # nor inside a name
+    ],
+)
 def test_different_models_keep_different_keys(a: str, b: str) -> None:
     assert entry_key(a) != entry_key(b) and version_free_key(a) != version_free_key(b)
 
