@@ -13,7 +13,9 @@
 
 With `--project-zip PATH` (e.g. ../shared/corpora/pmc-biotools-3k.zip) the same tables are printed for the
 project's own labels (seeds/gold_project_*, dev and check apart), whose texts are not bundled.
-With both held-out sets printed (frozen and check), their pooled table follows.
+With both held-out sets printed (frozen and check), their pooled table follows; with both reference halves, the
+whole reference set's (issue 14's yardstick; the tuning half is in-sample for the weights, so read frozen for
+papers nobody tuned on).
 `--sets tuning,dev` prints only the sets named (tuning, frozen, dev, check; all by default): selection is developed
 on tuning and dev, and frozen and check are scored once, at the end, so a development run must not print them.
 No LLM is called: these are measures of what a model would be shown, not of label accuracy.
@@ -52,6 +54,12 @@ from warehouse.paths import SAMPLE_CORPUS  # noqa: E402
 BUDGETS = (1500, 3000, 6000)
 SETS = ("tuning", "frozen", "dev", "check")
 HELD_OUT = ("reference frozen", "project-check")  # the sets no selection step was developed on
+# Pooled tables, printed when all their sets are: the held-out sets (the narrowest intervals nobody tuned on), and
+# the whole reference set, the yardstick issue 14 names (its tuning half is in-sample for the fitted weights).
+POOLS = (
+    (HELD_OUT, " + ".join(HELD_OUT)),
+    (("reference tuning", "reference frozen"), "whole reference set (tuning half in-sample)"),
+)
 Pairs = list[tuple[GoldPaper, PaperDocument]]
 
 
@@ -192,10 +200,11 @@ def main(argv: list[str] | None = None) -> int:
     articles = {name: article_tokens((paper for paper, _ in pairs), corpus) for name, pairs, corpus in sets}
     for name, pairs, _ in sets:
         passages_table(name, pairs, budgets, articles[name])
-    held_out = [(name, pairs) for name, pairs, _ in sets if name in HELD_OUT]
-    if len(held_out) == len(HELD_OUT):  # both sets nobody tuned on, pooled: the narrowest intervals there are
-        pooled = [pair for _, pairs in held_out for pair in pairs]
-        passages_table(" + ".join(HELD_OUT), pooled, budgets, sum(articles[name] for name in HELD_OUT))
+    for members, title in POOLS:
+        pooled = [(name, pairs) for name, pairs, _ in sets if name in members]
+        if len(pooled) == len(members):
+            pairs = [pair for _, set_pairs in pooled for pair in set_pairs]
+            passages_table(title, pairs, budgets, sum(articles[name] for name in members))
     for name, pairs, _ in sets:
         protocols_table(name, pairs)
     print(f"\n({time.perf_counter() - started:.1f} s)")
