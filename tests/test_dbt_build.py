@@ -7,6 +7,7 @@ The warehouse is made the way a user makes it: real papers of the bundled corpus
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -53,6 +54,22 @@ def test_plain_dbt_build_passes_on_a_warehouse_made_by_ingest_and_classify(built
     assert f"coverage {len(MARTS_MEMBERS)} of {len(MARTS_MEMBERS)} papers (100.0 %)" in log
     assert "Partial coverage" not in log
     assert settings(built) == {("any_of_3", True, "distinct_paper", None, None)}
+
+
+@pytest.mark.slow
+def test_a_copied_and_renamed_warehouse_keeps_working_views(built: Path, tmp_path: Path) -> None:
+    """A researcher archives the file under another name: the staging views (over the raw tables) must still read,
+    there and attached under any alias; naming the warehouse's catalog in them broke every one (macros/source.sql)."""
+    archived = tmp_path / "ptmreuse-archive-2026-12.duckdb"
+    shutil.copy(built, archived)
+    views = query(archived, "select schema_name, view_name from duckdb_views() where not internal")
+    assert len(views) >= 9 and {schema for schema, _ in views} == {"staging"}
+    with duckdb.connect() as con:
+        con.execute(f"attach '{archived}' as snapshot (read_only)")
+        for schema, view in views:
+            (rows,) = con.execute(f"select count(*) from snapshot.{schema}.{view}").fetchone()
+            assert rows == query(archived, f"select count(*) from {schema}.{view}")[0][0]
+    assert query(archived, "select count(*) from staging.stg_jats__papers") == [(len(MARTS_MEMBERS),)]
 
 
 @pytest.mark.slow
