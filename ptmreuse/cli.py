@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ptmreuse.dbt import NoPapers, ThreadsOnLake, build_warehouse
+from ptmreuse.dbt import NoPapers, ThreadsOnLake, UnbuildableName, build_warehouse
 from ptmreuse.failures import PipelineGroup
 from warehouse.lake import Lake, LakeMisconfigured, configured_lake
 from warehouse.lock import WriterLock
@@ -380,7 +380,7 @@ def build(ctx: typer.Context) -> None:
     """Run `dbt build` on the same database; extra arguments go to dbt (e.g. `--select staging`)."""
     try:
         code = build_warehouse(database_path(), list(ctx.args), console)
-    except (NoPapers, ThreadsOnLake) as error:
+    except (NoPapers, ThreadsOnLake, UnbuildableName) as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
     if code != 0:
@@ -539,6 +539,9 @@ def demo() -> None:
     quiet_telemetry()
     try:
         run_demo(database_path(), console)
+    except UnbuildableName as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
     except DemoStepFailed as failed:
         console.print(f"[red]demo stopped[/red]: {failed}")
         raise typer.Exit(1) from failed

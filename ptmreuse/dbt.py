@@ -34,6 +34,20 @@ class ThreadsOnLake(Exception):
     """More than one dbt thread asked for on the lake, which they corrupt (macros/require_one_thread_on_lake.sql)."""
 
 
+class UnbuildableName(Exception):
+    """dbt-duckdb names the warehouse's catalog after the file and writes that name into its SQL unescaped."""
+
+
+def require_buildable_name(db_path: Path) -> None:
+    """Refuse a warehouse file whose name holds a quote before any step runs: dbt would fail on it at build time."""
+    if configured_lake() is None and any(quote in db_path.stem for quote in "'\""):
+        safe = db_path.stem.replace("'", "_").replace('"', "_")
+        raise UnbuildableName(
+            f"dbt cannot build a warehouse whose file name holds a quote ({db_path.name}): rename it, e.g. to "
+            f"{safe}{db_path.suffix}, and point PTMREUSE_DB at it"
+        )
+
+
 def _threads_asked(args: list[str]) -> int | None:
     for position, arg in enumerate(args):
         if arg == "--threads" and position + 1 < len(args) and args[position + 1].isdigit():
@@ -153,9 +167,10 @@ def _one_build_on_the_lake() -> Iterator[None]:
 def build_warehouse(db_path: Path, args: list[str], console: Console, *, summary_only: bool = False) -> int:
     """`dbt build` as `ptmreuse build` and the demo run it; ends with which labels fed the marts.
 
-    Raises NoPapers at once on a warehouse without papers, and ThreadsOnLake for --threads > 1 on the lake, before
-    dbt starts (dbt's on-run-start refuses it too, for a plain `dbt build`).
+    Raises NoPapers at once on a warehouse without papers, ThreadsOnLake for --threads > 1 on the lake (dbt's
+    on-run-start refuses both too, for a plain `dbt build`) and UnbuildableName, before dbt starts.
     """
+    require_buildable_name(db_path)
     threads = _threads_asked(args)
     if configured_lake() is not None and threads is not None and threads > 1:
         raise ThreadsOnLake(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ptmreuse.dbt import build_warehouse
+from ptmreuse.dbt import build_warehouse, require_buildable_name
 from warehouse.paths import SAMPLE_CORPUS
 
 
@@ -84,6 +84,7 @@ STEPS: list[tuple[str, Callable[[Path, Console], None]]] = [
 
 
 def run_demo(db_path: Path, console: Console) -> None:
+    require_buildable_name(db_path)  # before ingesting: the build step could not run
     for number, (title, step) in enumerate(STEPS, start=1):
         console.rule(f"[bold]{number}/{len(STEPS)} {title}[/bold]")
         step(db_path, console)

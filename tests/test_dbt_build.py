@@ -113,6 +113,22 @@ def test_a_warehouse_without_papers_stops_at_once(
     assert "Running with dbt" not in capfd.readouterr().out
 
 
+def test_a_file_name_with_a_quote_is_refused_before_anything_runs(
+    built: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """dbt-duckdb writes the file's name into SQL unescaped: refuse it with the fix before ingesting or building."""
+    quoted = tmp_path / "o'brien wh.duckdb"
+    shutil.copy(built, quoted)
+    for command in (["build"], ["demo"]):
+        result = CliRunner().invoke(app, command, env={"PTMREUSE_DB": str(quoted)})
+        assert result.exit_code == 2, result.output
+        assert "rename it, e.g. to o_brien wh.duckdb" in " ".join(result.output.split())
+    fresh = tmp_path / 'say "hi".duckdb'
+    assert CliRunner().invoke(app, ["demo"], env={"PTMREUSE_DB": str(fresh)}).exit_code == 2
+    assert not fresh.exists()  # the demo refused before ingesting anything
+    assert "Running with dbt" not in capfd.readouterr().out
+
+
 @pytest.mark.slow
 def test_ptmreuse_build_and_plain_dbt_share_one_parse(
     built: Path, dbt: DbtRunner, tmp_path: Path, capfd: pytest.CaptureFixture[str]

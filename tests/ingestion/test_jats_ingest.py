@@ -45,6 +45,24 @@ def test_directory_loads_papers_and_sections(small_corpus: Path, db_path: Path) 
     assert "Biology and Life Sciences" in subjects
 
 
+def test_a_folder_with_an_apostrophe_loads_and_keeps_dlt_state_elsewhere(
+    small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dlt's DuckDB loader writes its files' paths into SQL unescaped: beside "/home/o'brien/…" every load failed."""
+    import warehouse.paths
+
+    monkeypatch.setattr(warehouse.paths, "DLT_FALLBACK_DIR", tmp_path / "cache")
+    db_path = tmp_path / "o'brien's data" / "warehouse.duckdb"
+    db_path.parent.mkdir()
+    stats = ingest_jats_corpus(small_corpus, db_path)
+    assert (stats.loaded, stats.rejected) == (3, 0)
+    assert query(db_path, "select count(distinct doi) from raw.papers") == [(3,)]
+    state = warehouse.paths.dlt_pipelines_dir(db_path)
+    assert state.parent == tmp_path / "cache" and "'" not in str(state) and state.name.startswith("warehouse-")
+    assert state != warehouse.paths.dlt_pipelines_dir(db_path.with_name("other.duckdb"))  # one folder per database
+    assert ingest_jats_corpus(small_corpus, db_path).unchanged == 3  # and the state is found again
+
+
 def test_second_ingest_changes_nothing(small_corpus: Path, db_path: Path) -> None:
     ingest_jats_corpus(small_corpus, db_path)
     snapshot = query(db_path, "select doi, content_hash, ingested_at from raw.papers order by doi")
