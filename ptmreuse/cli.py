@@ -90,11 +90,11 @@ def _take_writer_lock(ctx: typer.Context) -> None:
 @ingest_app.command("jats")
 def ingest_jats(
     path: Annotated[
-        Path, typer.Argument(exists=True, help="A directory of JATS XML files, a zip of them, or one file.")
+        Path, typer.Argument(exists=True, help="A directory of JATS files, a zip or tar archive of them, or one.")
     ],
     max_file_mb: Annotated[float, typer.Option(help="Refuse files larger than this (MB).")] = 25.0,
 ) -> None:
-    """Load JATS articles (a directory, a zip or one file) into raw.papers and raw.paper_sections."""
+    """Load JATS articles (a directory, a zip or tar archive, or one file) into raw.papers and raw.paper_sections."""
     from ingestion.jats.files import CorpusError
     from ingestion.jats.pipeline import LoadFailed, ingest_jats_corpus
     from ptmreuse.ingest_summaries import print_ingest_summary
@@ -439,7 +439,9 @@ PAPERS_PER_SHARD = typer.Option(min=1, help="Papers (listed files, for ingest) p
 
 @enqueue_app.command("ingest")
 def enqueue_ingest(
-    paths: Annotated[list[Path], typer.Argument(exists=True, help="JATS corpora: zips, directories or files.")],
+    paths: Annotated[
+        list[Path], typer.Argument(exists=True, help="JATS corpora: zip or tar archives, directories or files.")
+    ],
     papers_per_shard: Annotated[int, PAPERS_PER_SHARD] = 2000,
     max_file_mb: Annotated[float, typer.Option(help="Refuse files larger than this (MB).")] = 25.0,
 ) -> None:

@@ -1,4 +1,5 @@
-"""List and read the JATS files of a corpus — a directory, a zip, or one XML file — with size and zip-bomb guards.
+"""List and read the JATS files of a corpus — a directory, a zip, a tar archive (plain, .gz, .bz2 or .xz: PubMed
+Central's bulk packages are .tar.gz) or one XML file — with size and bomb guards.
 
 Memory holds one file at a time: nothing here reads a whole corpus, so a 2 GB zip costs what its largest article
 costs. The listing decides, before anything is inflated, what every entry of the corpus is:
@@ -11,16 +12,24 @@ costs. The listing decides, before anything is inflated, what every entry of the
   macOS `__MACOSX/._*` resource forks).
 
 A zip member cannot inflate beyond its declared size (zipfile stops there and checks the CRC), so the declared
-sizes bound the work; a member is also read with a cap in case a header lies.
+sizes bound the work; a member is also read with a cap in case a header lies. A tar archive is listed in one
+forward pass (its headers sit between the members), which stops as soon as the archive has inflated beyond
+MAX_COMPRESSION_RATIO times its size; a member is then read by seeking the decompressed stream to its data, and
+each parse worker reads its members in corpus order, so the stream only ever moves forward.
 """
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import hashlib
+import lzma
 import os
 import stat
+import tarfile
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -33,6 +42,10 @@ MAX_COMPRESSION_RATIO = 100
 _RATIO_CHECK_ABOVE_BYTES = 1024 * 1024
 _LOCAL_HEADER_BYTES = 30  # fixed part of a zip local file header: a member's data starts at least this far in
 _CHUNK = 1024 * 1024
+_CORPUS_KINDS = "a directory of JATS files, a zip or tar archive of them, or one JATS file"
+# How a tar archive is compressed, by its first bytes, and how to open its decompressed stream.
+_TAR_COMPRESSIONS = ((b"\x1f\x8b", gzip.open), (b"BZh", bz2.open), (b"\xfd7zXZ\x00", lzma.open))
+_DECOMPRESSION_ERRORS = (OSError, EOFError, ValueError, lzma.LZMAError, zlib.error, tarfile.TarError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +53,7 @@ class Entry:
     """A file to read: `name` as reported, `key` how to find it (zip entry index or path), `size` in bytes."""
 
     name: str
-    key: int | str
+    key: int | str  # zip: entry index; tar: offset of its data in the decompressed stream; else its path
     size: int
 
 
@@ -108,26 +121,34 @@ class Corpus:
         self.max_file_bytes = max_file_bytes
         self.part = part  # a shard: only entries [start, stop) of the listing (a worker's share of the corpus)
         self._zip: zipfile.ZipFile | None = None
+        self._tar_open: Callable[..., BinaryIO] | None = None  # opens a tar archive's decompressed stream
+        self._tar_stream: BinaryIO | None = None
         self._listing: Listing | None = None
         if self.path.is_dir():
             return
         if not self.path.exists():
-            raise CorpusError(f"{self.path} does not exist: give a directory of JATS files, a zip of them, or one file")
+            raise CorpusError(f"{self.path} does not exist: give {_CORPUS_KINDS}")
         if not self.path.is_file():
-            raise CorpusError(f"{self.path} is not a regular file: give a directory, a zip or a JATS file")
+            raise CorpusError(f"{self.path} is not a regular file: give {_CORPUS_KINDS}")
         if zipfile.is_zipfile(self.path):
             try:
                 self._zip = zipfile.ZipFile(self.path)
             except (zipfile.BadZipFile, OSError) as error:
                 raise CorpusError(f"{self.path} is a damaged zip file ({error})") from error
+        elif _is_tar(self.path):
+            self._tar_open = _tar_opener(self.path)
         elif not _is_jats(self.path.name):
-            raise CorpusError(f"{self.path} is neither a directory, a JATS file (.xml, .nxml) nor a readable zip file")
+            raise CorpusError(
+                f"{self.path} is neither a directory, a JATS file (.xml, .nxml) nor a readable zip or tar archive"
+            )
 
     def listing(self) -> Listing:
         """What each entry of the corpus is (computed once); CorpusError when it holds no JATS file at all."""
         if self._listing is None:
             if self._zip is not None:
                 listing = self._list_zip(self._zip)
+            elif self._tar_open is not None:
+                listing = self._list_tar()
             elif self.path.is_dir():
                 listing = self._list_directory()
             else:
@@ -201,6 +222,46 @@ class Corpus:
             listing.entries.append(refusal or Entry(name, index, info.file_size))
         return listing
 
+    def _list_tar(self) -> Listing:
+        listing = Listing()
+        seen: dict[str, int] = {}
+        budget = MAX_COMPRESSION_RATIO * self.path.stat().st_size
+        try:
+            with tarfile.open(self.path, "r|*") as archive:  # one forward pass over headers and data
+                for info in archive:
+                    if archive.offset > budget:
+                        raise CorpusError(
+                            f"{self.path} inflates beyond {MAX_COMPRESSION_RATIO}x its size (a tar bomb, not a corpus)"
+                        )
+                    entry = self._tar_entry(info, seen, listing)
+                    if entry is not None:
+                        listing.entries.append(entry)
+        except _DECOMPRESSION_ERRORS as error:
+            raise CorpusError(f"{self.path} is a damaged tar archive ({error})") from error
+        return listing
+
+    def _tar_entry(
+        self, info: tarfile.TarInfo, seen: dict[str, int], listing: Listing
+    ) -> Entry | UnreadableFile | None:
+        """What one tar member is: a candidate, a refusal, or nothing to list (a folder, a counted skip)."""
+        name = info.name
+        if info.isdir():
+            return None
+        if _hidden(name.split("/")):
+            listing.skip("hidden")
+            return None
+        if not _is_jats(name):
+            listing.skip("not_jats")
+            return None
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            return UnreadableFile(
+                f"{name}#{seen[name]}", "duplicate_member", f"entry {seen[name]} named {name}; the first is read"
+            )
+        if not info.isreg():  # a link, device or FIFO stored under an article's name
+            return UnreadableFile(name, "not_a_file", "not a regular file in the archive (a link or special file)")
+        return self._sized(Entry(name, info.offset_data, info.size))
+
     def _refuse_member(self, info: zipfile.ZipInfo, occurrence: int, overlaps: bool) -> UnreadableFile | None:
         name = info.filename
         if occurrence > 1:
@@ -217,7 +278,12 @@ class Corpus:
         return None
 
     def read(self, entry: Entry) -> SourceFile | UnreadableFile:
-        data_or_refusal = self._read_zip(entry) if self._zip is not None else self._read_file(entry)
+        if self._zip is not None:
+            data_or_refusal = self._read_zip(entry)
+        elif self._tar_open is not None:
+            data_or_refusal = self._read_tar(entry)
+        else:
+            data_or_refusal = self._read_file(entry)
         if isinstance(data_or_refusal, UnreadableFile):
             return data_or_refusal
         return SourceFile(entry.name, data_or_refusal, hashlib.sha256(data_or_refusal).hexdigest())
@@ -229,6 +295,9 @@ class Corpus:
     def close(self) -> None:
         if self._zip is not None:
             self._zip.close()
+        if self._tar_stream is not None:
+            self._tar_stream.close()
+            self._tar_stream = None
 
     def _read_zip(self, entry: Entry) -> bytes | UnreadableFile:
         assert self._zip is not None and isinstance(entry.key, int)
@@ -239,6 +308,19 @@ class Corpus:
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
             return UnreadableFile(entry.name, "unreadable", f"cannot decompress this member: {error}")
         return _too_large(entry.name, f"more than {limit} (declared {entry.size})", limit) if data is None else data
+
+    def _read_tar(self, entry: Entry) -> bytes | UnreadableFile:
+        assert self._tar_open is not None and isinstance(entry.key, int)
+        try:
+            if self._tar_stream is None:
+                self._tar_stream = self._tar_open(self.path, "rb")
+            self._tar_stream.seek(entry.key)  # forward in corpus order; backwards restarts the decompression
+            data = self._tar_stream.read(entry.size)  # the listing refused members over the size limit
+        except _DECOMPRESSION_ERRORS as error:
+            return UnreadableFile(entry.name, "unreadable", f"cannot decompress this member: {error}")
+        if len(data) != entry.size:
+            return UnreadableFile(entry.name, "unreadable", f"the archive ends {entry.size - len(data)} bytes early")
+        return data
 
     def _read_file(self, entry: Entry) -> bytes | UnreadableFile:
         file = self.path if self.path.is_file() else self.path / str(entry.key)
@@ -254,6 +336,20 @@ class Corpus:
         return _too_large(entry.name, f"more than {self.max_file_bytes}", self.max_file_bytes) if data is None else data
 
 
+def _is_tar(path: Path) -> bool:
+    try:
+        return tarfile.is_tarfile(path)
+    except _DECOMPRESSION_ERRORS:
+        return False
+
+
+def _tar_opener(path: Path) -> Callable[..., BinaryIO]:
+    """How to open the decompressed stream of the tar archive at `path`: gzip, bz2 or xz by its first bytes."""
+    with path.open("rb") as stream:
+        head = stream.read(6)
+    return next((opener for magic, opener in _TAR_COMPRESSIONS if head.startswith(magic)), open)
+
+
 def _overlapping(members: list[tuple[int, zipfile.ZipInfo]]) -> set[int]:
     """Indexes of the members whose data starts inside another member's (the first in archive order is kept)."""
     overlapping: set[int] = set()
@@ -267,7 +363,7 @@ def _overlapping(members: list[tuple[int, zipfile.ZipInfo]]) -> set[int]:
 
 
 def iter_corpus(path: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[SourceFile | UnreadableFile]:
-    """Every JATS entry of `path` (a directory, a zip or one file), read one at a time, in a stable order."""
+    """Every JATS entry of `path` (a directory, a zip, a tar archive or one file), read one at a time, in order."""
     corpus = Corpus(path, max_file_bytes)
     try:
         yield from corpus

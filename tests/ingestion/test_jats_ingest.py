@@ -189,7 +189,7 @@ def test_cli_explains_an_unreadable_corpus(tmp_path: Path, db_path: Path, monkey
     monkeypatch.setenv("PTMREUSE_DB", str(db_path))
     result = CliRunner().invoke(app, ["ingest", "jats", str(bogus)], env={"COLUMNS": "300"})
     assert result.exit_code == 2
-    assert "neither a directory, a JATS file (.xml, .nxml) nor a readable zip file" in result.output
+    assert "neither a directory, a JATS file (.xml, .nxml) nor a readable zip or tar archive" in result.output
 
 
 def test_cli_takes_one_xml_file(small_corpus: Path, db_path: Path, monkeypatch) -> None:
