@@ -22,7 +22,7 @@ from ingestion.fulltext.schema import FETCHES_HINTS, FULLTEXT_FETCHES
 from ingestion.fulltext.sources import body_status, europepmc_path, plos_request
 from ingestion.jats.pipeline import ingest_jats_corpus
 from ingestion.pipeline import make_pipeline
-from ingestion.web import AccessDenied, PoliteClient, Politeness, ServiceError
+from ingestion.web import PoliteClient, Politeness, ServiceError, ServiceUnusable
 from ingestion.web.endpoints import base_url
 from warehouse.reads import read_rows
 
@@ -110,7 +110,7 @@ def fetch_one(clients: dict[str, PoliteClient], target: Target, out_dir: Path) -
     row["url"] = client.url_for(path, params)
     try:
         response = client.get(path, params, accept=(200, 404))
-    except AccessDenied:
+    except ServiceUnusable:  # every further request would fail the same way
         raise
     except ServiceError as error:
         return {**row, "status": "error", "detail": str(error)[:2000]}

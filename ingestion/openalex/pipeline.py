@@ -17,7 +17,7 @@ from ingestion.openalex.api import DEFAULT_SELECT, DOI_BATCH, MAX_PER_PAGE, Disc
 from ingestion.openalex.api import make_client as make_openalex_client
 from ingestion.openalex.schema import lookup_rows, short_id
 from ingestion.pipeline import make_pipeline
-from ingestion.web import AccessDenied, PoliteClient, Politeness, ServiceError
+from ingestion.web import PoliteClient, Politeness, ServiceError, ServiceUnusable
 from warehouse.reads import read_rows
 
 PIPELINE = "openalex"
@@ -94,7 +94,7 @@ def enrich_dois(
                 for batch in load:
                     try:
                         fetched.append(_lookup(client, batch, select, stats))
-                    except AccessDenied:
+                    except ServiceUnusable:  # every further request would fail the same way
                         raise
                     except ServiceError as error:
                         stats.failures.append(f"{len(batch)} DOIs from {batch[0]}: {error}")

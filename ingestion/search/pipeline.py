@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ingestion.pipeline import make_pipeline
 from ingestion.search import europepmc, plos, search_results
 from ingestion.search.queries import Query, QueryResult
-from ingestion.web import AccessDenied, PoliteClient, Politeness, ServiceError
+from ingestion.web import PoliteClient, Politeness, ServiceError, ServiceUnusable
 from ingestion.web.endpoints import base_url
 from warehouse.reads import read_rows
 
@@ -101,7 +101,7 @@ def run_search(
                     size = page_size or (500 if query.source == "plos" else 1000)
                     try:
                         results.append(fetch_query(clients[query.source], query, size, europepmc_filter))
-                    except AccessDenied:
+                    except ServiceUnusable:  # every further request would fail the same way
                         raise
                     except ServiceError as error:
                         stats.failures.append((query, str(error)))

@@ -7,6 +7,17 @@ from ingestion.web.client import (
     PoliteClient,
     Politeness,
     ServiceError,
+    ServiceUnusable,
+    Unreachable,
 )
 
-__all__ = ["AccessDenied", "GaveUp", "IncompleteResults", "PoliteClient", "Politeness", "ServiceError"]
+__all__ = [
+    "AccessDenied",
+    "GaveUp",
+    "IncompleteResults",
+    "PoliteClient",
+    "Politeness",
+    "ServiceError",
+    "ServiceUnusable",
+    "Unreachable",
+]

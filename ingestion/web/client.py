@@ -5,7 +5,9 @@ unreadable JSON are retried with exponential backoff, or after the server's `Ret
 Two things dlt does not do are added here: a per-host request rate (dlt has no throttle, and OpenAlex allows
 10/s while PLOS search allows 10 per minute), and giving up at once when `Retry-After` asks for a longer wait than
 we allow (dlt would cap the wait and ask again early). 401/403 are never retried: a bad key stays bad, and
-hammering a service that refuses us is how an IP gets blocked. Every message, URL and JSON body this client hands
+hammering a service that refuses us is how an IP gets blocked. Nor is a host name that does not resolve (no
+network, or a mistyped base URL): each of a run's hundreds of requests would spend half a minute of retries on it in
+silence, so the run stops at once and says so. Every message, URL and JSON body this client hands
 out has the configured secrets blanked (`warehouse.secrets`).
 """
 
@@ -17,14 +19,16 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from dlt.sources.helpers.requests import Client, HTTPError, Request, RequestException, Response, Timeout
 from dlt.sources.helpers.requests.retry import DEFAULT_RETRY_EXCEPTIONS, DEFAULT_RETRY_STATUS
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
 from dlt.sources.helpers.rest_client.utils import join_url
+from requests import ConnectionError as RequestsConnectionError
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import InvalidHeader
+from urllib3.exceptions import InvalidHeader, NameResolutionError
 from urllib3.util import Retry
 
 from warehouse.secrets import redact
@@ -52,8 +56,16 @@ class ServiceError(Exception):
         super().__init__(f"{service}: {self.problem}" + (f" — {self.hint}" if self.hint else ""))
 
 
-class AccessDenied(ServiceError):
+class ServiceUnusable(ServiceError):
+    """A failure every further request of the run would meet too: the run stops at once (finished work is kept)."""
+
+
+class AccessDenied(ServiceUnusable):
     """401/403: the key (or the client) is refused."""
+
+
+class Unreachable(ServiceUnusable):
+    """The service's host name does not resolve: no network, a DNS failure or a mistyped base URL."""
 
 
 class GaveUp(ServiceError):
@@ -70,6 +82,10 @@ class IncompleteResults(ServiceError):
 
 class UnreadableBody(HTTPError):
     """A 200 whose JSON does not parse (truncated, an HTML maintenance page): retried like a 5xx."""
+
+
+class _HostUnknown(RequestException):
+    """A DNS failure, raised as a type dlt does not retry (its retries take ConnectionError)."""
 
 
 class _WaitTooLong(Exception):
@@ -103,7 +119,12 @@ class _RateLimitedAdapter(HTTPAdapter):
             self.attempts += 1
         if delay > 0:
             time.sleep(delay)
-        return super().send(request, *args, **kwargs)
+        try:
+            return super().send(request, *args, **kwargs)
+        except RequestsConnectionError as error:
+            if isinstance(getattr(error.args[0] if error.args else None, "reason", None), NameResolutionError):
+                raise _HostUnknown(str(error), request=request) from error
+            raise
 
 
 def _retry_after_seconds(response: Response) -> float | None:
@@ -190,6 +211,13 @@ class PoliteClient:
         before = self.attempts
         try:
             return send()
+        except _HostUnknown as error:
+            host = urlsplit(error.request.url).hostname if error.request is not None else "the host"
+            raise Unreachable(
+                self.service,
+                f"cannot resolve {host}",
+                "check the network connection (or the service's base URL), then re-run; finished work is kept",
+            ) from None
         except (RequestException, _WaitTooLong) as error:
             attempts = self.attempts - before
             if not attempts:  # refused before sending: a malformed base URL, say

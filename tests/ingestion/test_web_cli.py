@@ -74,3 +74,20 @@ def test_search_command_writes_the_recorded_plos_hit(warehouse: Path, monkeypatc
     assert "queries completed" in result.output
     hits = query(warehouse, "select doi, source, keyword, year from raw.search_hits")
     assert hits == [("10.1371/journal.pone.0022081", "plos", '"Deep Learning"', 2011)]
+
+
+def test_an_unknown_host_stops_the_run_at_its_first_request(warehouse: Path, monkeypatch) -> None:
+    """No network (or a mistyped base URL): one line at the first request, not half a minute of retries per query."""
+    from ingestion.web import PoliteClient, Unreachable
+
+    client = PoliteClient("Nowhere", "http://ptmreuse-test.invalid")  # .invalid never resolves (RFC 6761)
+    with pytest.raises(Unreachable, match=r"cannot resolve ptmreuse-test\.invalid"):
+        client.get("/anything")
+    assert client.attempts == 1  # asked once, not retried
+    point_at(monkeypatch, "http://ptmreuse-test.invalid")
+    result = CliRunner().invoke(app, ["search", "--source", "plos", "--years", "2011-2015"])
+    assert result.exit_code == 2, result.output
+    assert "PLOS search: cannot resolve ptmreuse-test.invalid — check the network connection" in result.output
+    assert "queries completed" not in result.output
+    tables = {name for (name,) in query(warehouse, "select table_name from duckdb_tables() where schema_name = 'raw'")}
+    assert "search_hits" not in tables  # nothing was written
