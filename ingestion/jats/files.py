@@ -13,9 +13,10 @@ costs. The listing decides, before anything is inflated, what every entry of the
 
 A zip member cannot inflate beyond its declared size (zipfile stops there and checks the CRC), so the declared
 sizes bound the work; a member is also read with a cap in case a header lies. A tar archive is listed in one
-forward pass (its headers sit between the members), which stops as soon as the archive has inflated beyond
-MAX_COMPRESSION_RATIO times its size; a member is then read by seeking the decompressed stream to its data, and
-each parse worker reads its members in corpus order, so the stream only ever moves forward.
+forward pass (its headers sit between the members), which stops at the first header whose member would take the
+archive beyond MAX_COMPRESSION_RATIO times its size, before inflating it; a member is then read by seeking the
+decompressed stream to its data, and each parse worker reads its members in corpus order, so the stream only ever
+moves forward.
 """
 
 from __future__ import annotations
@@ -229,7 +230,7 @@ class Corpus:
         try:
             with tarfile.open(self.path, "r|*") as archive:  # one forward pass over headers and data
                 for info in archive:
-                    if archive.offset > budget:
+                    if info.offset_data + info.size > budget:  # judged on its header, before its data is inflated
                         raise CorpusError(
                             f"{self.path} inflates beyond {MAX_COMPRESSION_RATIO}x its size (a tar bomb, not a corpus)"
                         )

@@ -83,8 +83,19 @@ def test_a_tar_bomb_stops_the_listing(tmp_path: Path, read_member) -> None:
         _member(archive, "a.xml", read_member(ARTICLES[0]))
         _member(archive, "filler.bin", bytes(40 * 1024 * 1024))  # zeros: some 40 KB once compressed
     assert bomb.stat().st_size * MAX_COMPRESSION_RATIO < 40 * 1024 * 1024
-    with pytest.raises(CorpusError, match="tar bomb"):
-        Corpus(bomb).listing()
+    inflated = [0]
+    real_read = tarfile._Stream.read  # the stream a one-pass listing ("r|*") inflates through
+
+    def counted(stream: object, size: int) -> bytes:
+        data = real_read(stream, size)
+        inflated[0] += len(data)
+        return data
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tarfile._Stream, "read", counted)
+        with pytest.raises(CorpusError, match="tar bomb"):
+            Corpus(bomb).listing()
+    assert 0 < inflated[0] < 1024 * 1024  # refused on the filler's header, before inflating its 40 MB
     result = CliRunner().invoke(app, ["ingest", "jats", str(bomb)], env={"PTMREUSE_DB": str(tmp_path / "w.duckdb")})
     assert result.exit_code == 2 and "tar bomb" in result.output
 
