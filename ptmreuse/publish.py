@@ -21,8 +21,10 @@ from pathlib import Path
 import duckdb
 
 from warehouse.connect import attach, warehouse_exists
+from warehouse.paths import DEFAULT_DB
 
 PUBLISHED_NAME = "ptmreuse.duckdb"
+DEFAULT_STEM = Path(DEFAULT_DB).stem  # the default warehouse publishes to plain `published/`
 PARQUET_DIR = "parquet"
 CURRENT = "current"  # symlink to the version readers see
 VERSIONS = "versions"
@@ -77,8 +79,10 @@ def _copy_tables(con: duckdb.DuckDBPyConnection, parquet_dir: Path) -> dict[str,
 
 
 def published_dir(db_path: Path) -> Path:
-    """`published/` beside the warehouse: data/published/ for the default data/warehouse.duckdb."""
-    return db_path.parent / "published"
+    """`published/` beside the warehouse (data/published/ for the default data/warehouse.duckdb); for a file of
+    another name, `published-<name>/`: two warehouses in one folder (rules and LLM labels, say) must not publish
+    over each other's copy, which BI tools would then show under the wrong name."""
+    return db_path.parent / ("published" if db_path.stem == DEFAULT_STEM else f"published-{db_path.stem}")
 
 
 def published_database(db_path: Path) -> Path:

@@ -49,6 +49,19 @@ def assert_no_leftovers(published: Path) -> None:
     assert len(versions) <= 2 and (published / "current").resolve() == versions[-1], versions
 
 
+def test_two_warehouses_in_one_folder_publish_apart(tmp_path: Path) -> None:
+    """A rules warehouse and an LLM one side by side: each keeps its own published copy."""
+    default, other = tmp_path / "warehouse.duckdb", tmp_path / "warehouse-llm.duckdb"
+    _warehouse(default, 3)
+    _warehouse(other, 5)
+    first, second = publish(default), publish(other)
+    assert first.database == tmp_path / "published" / "ptmreuse.duckdb"
+    assert second.database == tmp_path / "published-warehouse-llm" / "ptmreuse.duckdb"
+    for result, rows in ((first, 3), (second, 5)):
+        with duckdb.connect(str(result.database), read_only=True) as con:
+            assert con.execute("select count(*) from marts.papers").fetchone() == (rows,)
+
+
 def test_publish_copies_marts_with_their_descriptions(tmp_path: Path) -> None:
     db = tmp_path / "warehouse.duckdb"
     _warehouse(db, 3)
