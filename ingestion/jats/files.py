@@ -96,6 +96,24 @@ def _is_jats(name: str) -> bool:
     return name.lower().endswith(JATS_SUFFIXES)
 
 
+def _skipped(listing: Listing, path: str) -> bool:
+    """A hidden file, or one that is not JATS, is counted among the listing's skips instead of listed."""
+    if _hidden(path.split("/")):
+        listing.skip("hidden")
+        return True
+    if not _is_jats(path):
+        listing.skip("not_jats")
+        return True
+    return False
+
+
+def _duplicate(name: str, occurrence: int) -> UnreadableFile:
+    """An archive entry named like an earlier one (zips and tars allow it): only the first is read."""
+    return UnreadableFile(
+        f"{name}#{occurrence}", "duplicate_member", f"entry {occurrence} named {name}; the first is read"
+    )
+
+
 def _bounded_read(stream: BinaryIO, limit: int) -> bytes | None:
     """Read at most `limit` bytes; None when the stream holds more (the caller refuses the file)."""
     chunks: list[bytes] = []
@@ -180,11 +198,7 @@ class Corpus:
                     listing.skip("linked_directory")
             dirs[:] = sorted(d for d in dirs if not _hidden([d]))
             for name in sorted(files):
-                if _hidden([name]):
-                    listing.skip("hidden")
-                elif not _is_jats(name):
-                    listing.skip("not_jats")
-                else:
+                if not _skipped(listing, name):
                     listing.entries.append(self._list_file(Path(folder) / name, (relative / name).as_posix()))
         return listing
 
@@ -206,11 +220,7 @@ class Corpus:
         admitted = 0
         for index, info in members:
             name = info.filename
-            if _hidden(name.split("/")):
-                listing.skip("hidden")
-                continue
-            if not _is_jats(name):
-                listing.skip("not_jats")
+            if _skipped(listing, name):
                 continue
             seen[name] = seen.get(name, 0) + 1
             refusal = self._refuse_member(info, seen[name], index in overlapping)
@@ -246,19 +256,11 @@ class Corpus:
     ) -> Entry | UnreadableFile | None:
         """What one tar member is: a candidate, a refusal, or nothing to list (a folder, a counted skip)."""
         name = info.name
-        if info.isdir():
-            return None
-        if _hidden(name.split("/")):
-            listing.skip("hidden")
-            return None
-        if not _is_jats(name):
-            listing.skip("not_jats")
+        if info.isdir() or _skipped(listing, name):
             return None
         seen[name] = seen.get(name, 0) + 1
         if seen[name] > 1:
-            return UnreadableFile(
-                f"{name}#{seen[name]}", "duplicate_member", f"entry {seen[name]} named {name}; the first is read"
-            )
+            return _duplicate(name, seen[name])
         if not info.isreg():  # a link, device or FIFO stored under an article's name
             return UnreadableFile(name, "not_a_file", "not a regular file in the archive (a link or special file)")
         return self._sized(Entry(name, info.offset_data, info.size))
@@ -266,9 +268,7 @@ class Corpus:
     def _refuse_member(self, info: zipfile.ZipInfo, occurrence: int, overlaps: bool) -> UnreadableFile | None:
         name = info.filename
         if occurrence > 1:
-            return UnreadableFile(
-                f"{name}#{occurrence}", "duplicate_member", f"entry {occurrence} named {name}; the first is read"
-            )
+            return _duplicate(name, occurrence)
         if overlaps:
             return UnreadableFile(name, "zip_bomb", "its data overlaps another member's (a crafted zip)")
         if info.file_size > self.max_file_bytes:
